@@ -1,0 +1,75 @@
+/**
+ * Reason codes (closed set, from ../shared/CONTRACT.md) and the one place that maps them to exit codes.
+ * Every failure the tool reports is a VerifyError carrying one of these codes.
+ */
+
+export const EXIT = {
+  OK: 0,
+  NOT_AUTHENTIC: 1,
+  USAGE: 2,
+  SOURCE_REJECTED: 3,
+  NETWORK: 4,
+  VULNERABLE: 5,
+  INTERRUPTED: 130,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const CODE_EXIT = {
+  SOURCE_GITHUB: EXIT.SOURCE_REJECTED,
+  SOURCE_LOOKALIKE: EXIT.SOURCE_REJECTED,
+  SOURCE_UNTRUSTED: EXIT.SOURCE_REJECTED,
+  SOURCE_INSECURE: EXIT.SOURCE_REJECTED,
+  SOURCE_INVALID: EXIT.SOURCE_REJECTED,
+  REDIRECT_OFF_ORIGIN: EXIT.SOURCE_REJECTED,
+  SIGNATURE_NOT_FOUND: EXIT.NETWORK,
+  SIGNATURE_MALFORMED: EXIT.NOT_AUTHENTIC,
+  SIGNATURE_INVALID: EXIT.NOT_AUTHENTIC,
+  SIGNER_UNKNOWN: EXIT.NOT_AUTHENTIC,
+  NOT_ENOUGH_SIGNERS: EXIT.NOT_AUTHENTIC,
+  HASH_MISMATCH: EXIT.NOT_AUTHENTIC,
+  ARTIFACT_UNRECOGNISED: EXIT.USAGE,
+  OUTPUT_EXISTS: EXIT.USAGE,
+  USAGE: EXIT.USAGE,
+  NETWORK: EXIT.NETWORK,
+  TIMEOUT: EXIT.NETWORK,
+  TOO_LARGE: EXIT.NETWORK,
+  VERSION_VULNERABLE: EXIT.VULNERABLE,
+  INTERRUPTED: EXIT.INTERRUPTED,
+  INSTALL_TAMPERED: EXIT.USAGE,
+} as const satisfies Record<string, ExitCode>;
+
+export type ReasonCode = keyof typeof CODE_EXIT;
+
+export function exitCodeFor(code: ReasonCode): ExitCode {
+  return CODE_EXIT[code];
+}
+
+export type Verdict = 'verified' | 'rejected' | 'error';
+
+/** CONTRACT: 0 → verified; 1, 3, 5 → rejected; 2, 4 (and 130) → error. */
+export function verdictFor(exit: ExitCode): Verdict {
+  if (exit === EXIT.OK) return 'verified';
+  if (exit === EXIT.NOT_AUTHENTIC || exit === EXIT.SOURCE_REJECTED || exit === EXIT.VULNERABLE) return 'rejected';
+  return 'error';
+}
+
+export class VerifyError extends Error {
+  readonly code: ReasonCode;
+  /** What the user can do next; shown under the verdict line. */
+  readonly hint: string | undefined;
+
+  constructor(code: ReasonCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'VerifyError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+
+  get exitCode(): ExitCode {
+    return exitCodeFor(this.code);
+  }
+}
+
+export function isVerifyError(e: unknown): e is VerifyError {
+  return e instanceof VerifyError;
+}
