@@ -1,0 +1,109 @@
+/**
+ * Run the real CLI (`node bin/electrum-verify.js …`) as a child process from the repository root.
+ * `npm test` compiles `src/` to `dist/` first; the bin runs `dist/`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = join(REPO_ROOT, 'bin', 'electrum-verify.js');
+/** `../shared` beside the repository (present in CI) */
+export const SHARED = resolve(REPO_ROOT, '..', 'shared');
+
+export interface CliResult {
+  code: number;
+  /** set when the process was killed by a signal */
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON, when `--json` was passed */
+  json?: any;
+}
+
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string | Buffer;
+  cwd?: string;
+  /** milliseconds before the child is killed (default 60 s) */
+  timeoutMs?: number;
+}
+
+/** Is the CLI built (bin present and dist/ compiled)? */
+export function cliBuilt(): boolean {
+  return existsSync(BIN) && existsSync(join(REPO_ROOT, 'dist'));
+}
+
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    // deterministic, colourless output unless the test asks otherwise (stdio are pipes, so no TTY either)
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', LC_ALL: 'C' };
+    delete env.FORCE_COLOR;
+    Object.assign(env, opts.env);
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? REPO_ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdin.on('error', () => undefined);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const result: CliResult = { code: code ?? -1, signal, stdout, stderr };
+      if (args.includes('--json')) {
+        try {
+          result.json = parseSingleJsonObject(stdout);
+        } catch (e) {
+          reject(
+            new Error(
+              `--json: stdout is not exactly one JSON object (${(e as Error).message})\n` +
+                `exit ${code}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
+            ),
+          );
+          return;
+        }
+      }
+      resolvePromise(result);
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** JSON.parse that insists on a single object (allowing surrounding whitespace / one trailing newline). */
+export function parseSingleJsonObject(text: string): any {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) {
+    throw new Error('does not start with "{" and end with "}"');
+  }
+  const v = JSON.parse(trimmed); // throws on two concatenated objects or trailing junk
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
+  return v;
+}
+
+/** Lines that look like a JavaScript stack trace. */
+export function stackTraceLines(text: string): string[] {
+  return text.split('\n').filter((l) => /^\s{2,}at\s/.test(l));
+}
+
+/** A readable description of a run for assertion messages. */
+export function describeRun(r: CliResult): string {
+  return `exit ${r.code}${r.signal ? ` (signal ${r.signal})` : ''}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+}
+
+const VERDICT_FOR_EXIT: Record<number, string> = { 0: 'verified', 1: 'rejected', 2: 'error', 3: 'rejected', 4: 'error', 5: 'rejected' };
+
+/** The verdict the CONTRACT ties to an exit code. */
+export function verdictForExit(code: number): string | undefined {
+  return VERDICT_FOR_EXIT[code];
+}
