@@ -1,0 +1,172 @@
+/**
+ * Command-line wiring only: parse flags, pick the command, map the result to an exit code.
+ * Commands are imported lazily so that `--help` and `check-url` do not load openpgp or undici.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Chalk } from 'chalk';
+import { EXIT, isVerifyError } from './errors.js';
+import type { Style } from './report.js';
+
+const VERSION = '0.1.0';
+
+function styleFor(stream: { isTTY?: boolean }): Style {
+  const env = process.env;
+  let level: 0 | 1 | 2 | 3 = stream.isTTY ? 2 : 0;
+  if (env.FORCE_COLOR !== undefined) level = env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false' ? 0 : 2;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') level = 0;
+  const c = new Chalk({ level });
+  return { ok: c.green, bad: c.red, warn: c.yellow, dim: c.dim, bold: c.bold };
+}
+
+function positiveInt(max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
+    return Number(value);
+  };
+}
+
+function byteSize(value: string): number {
+  const m = /^(\d+)([KMG]i?B?)?$/i.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a size in bytes, e.g. 300000000 or 300M');
+  const unit = (m[2] ?? '').charAt(0).toUpperCase();
+  const n = Number(m[1]) * ({ K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[unit]!;
+  const bytes = unit ? n : Number(m[1]);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('size out of range');
+  return bytes;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600) throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
+  return Math.round(n * 1000);
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const VERIFY_EXAMPLES = `
+Examples:
+  $ electrum-verify verify https://download.electrum.org/4.5.8/electrum-4.5.8-x86_64.AppImage
+  $ electrum-verify verify ./Electrum-4.5.8.tar.gz                      # fetches only the official .asc
+  $ electrum-verify verify ./Electrum-4.5.8.tar.gz --signature ./Electrum-4.5.8.tar.gz.asc   # offline
+  $ electrum-verify verify https://mirror.example.net/electrum-4.5.8.dmg --allow-host mirror.example.net --json
+
+Exit codes: 0 verified, 1 not authentic, 2 usage/bad input, 3 rejected source,
+            4 network or I/O failure, 5 authentic but a known-vulnerable version.`;
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command();
+  const stdio = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  program
+    .name('electrum-verify')
+    .description('Check that an Electrum release file is authentic before you run it: official source, pinned developer keys, every signature checked.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'electrum-verify: ')) })
+    .addHelpText('after', `
+Examples:
+  $ electrum-verify verify https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz
+  $ electrum-verify check-url 'https://electrum.org@evil.example/update'
+  $ pbpaste | electrum-verify check-message -
+  $ electrum-verify keys`);
+
+  program
+    .command('verify')
+    .description('download (or take) an Electrum release file and verify its official signatures')
+    .argument('<target>', 'https:// URL of a release file on download.electrum.org, or a local file')
+    .option('--signature <path|url>', 'use this detached .asc instead of fetching the official one (offline use)')
+    .option('-o, --output <path>', 'where a downloaded file is saved (default: its name, in the current directory)')
+    .option('--force', 'allow replacing an existing output file (only after it verified)')
+    .option('--min-signers <n>', 'distinct pinned signers required (default: 2 from 4.1.3 on, else 1)', positiveInt(64))
+    .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys')
+    .option('--allow-host <host>', 'approve this exact host as a mirror for the file (repeatable; never GitHub or lookalikes)', collect, [])
+    .option('--expect-sha256 <hex>', 'additionally require this SHA-256')
+    .addOption(new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)').argParser(byteSize).default(512 * 1024 * 1024, '512M'))
+    .addOption(new Option('--timeout <seconds>', 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off').argParser(seconds).default(30_000, '30'))
+    .option('--json', 'print one JSON report on stdout and nothing else')
+    .option('-q, --quiet', 'no progress; only the verdict line')
+    .addHelpText('after', VERIFY_EXAMPLES)
+    .action(async (target: string, o: Record<string, unknown>) => {
+      const { verifyCommand } = await import('./commands/verify.js');
+      setExit(
+        await verifyCommand(
+          target,
+          {
+            ...(o.signature !== undefined ? { signature: o.signature as string } : {}),
+            ...(o.output !== undefined ? { output: o.output as string } : {}),
+            ...(o.keyring !== undefined ? { keyring: o.keyring as string } : {}),
+            ...(o.minSigners !== undefined ? { minSigners: o.minSigners as number } : {}),
+            ...(o.expectSha256 !== undefined ? { expectSha256: o.expectSha256 as string } : {}),
+            force: o.force === true,
+            allowHosts: o.allowHost as string[],
+            maxSize: o.maxSize as number,
+            timeoutMs: o.timeout as number,
+            json: o.json === true,
+            quiet: o.quiet === true,
+          },
+          { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout), errStyle: styleFor(process.stderr) },
+        ),
+      );
+    });
+
+  program
+    .command('check-url')
+    .description('is this link an official Electrum download? (no URLs: one per line on stdin)')
+    .argument('[url...]', 'URLs to judge')
+    .option('--json', 'print one JSON object on stdout')
+    .addHelpText('after', `
+Examples:
+  $ electrum-verify check-url https://download.electrum.org/4.5.8/electrum-4.5.8.dmg
+  $ electrum-verify check-url https://github.com/spesmilo/electrum/releases   # exit 3
+  $ cat urls.txt | electrum-verify check-url --json`)
+    .action(async (urls: string[], o: { json?: boolean }) => {
+      const { checkUrlCommand } = await import('./commands/check-url.js');
+      setExit(await checkUrlCommand(urls, { json: o.json === true }, { ...stdio, color: styleFor(process.stdout) !== null && process.stdout.isTTY === true && !process.env.NO_COLOR }));
+    });
+
+  program
+    .command('check-message')
+    .description('scan a pasted "please update your wallet" message for links and judge each one')
+    .argument('[file]', 'file holding the message, or - for stdin (default: stdin)')
+    .option('--json', 'print one JSON object on stdout')
+    .addHelpText('after', `
+Examples:
+  $ electrum-verify check-message message.txt
+  $ pbpaste | electrum-verify check-message -`)
+    .action(async (file: string | undefined, o: { json?: boolean }) => {
+      const { checkMessageCommand } = await import('./commands/check-message.js');
+      setExit(await checkMessageCommand(file, { json: o.json === true }, { ...stdio, color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+    });
+
+  program
+    .command('keys')
+    .description('show the pinned Electrum release-signing keys')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (o: { json?: boolean }) => {
+      const { keysCommand } = await import('./commands/keys.js');
+      setExit(await keysCommand({ json: o.json === true }, { stdout: process.stdout, style: styleFor(process.stdout) }));
+    });
+
+  return program;
+}
+
+/** Run the CLI; resolves to the process exit code. Never prints a stack trace for bad input. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.OK;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exitCode 0; every parse error is a usage error (2).
+      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    if (isVerifyError(e)) {
+      process.stderr.write(`electrum-verify: ${e.message}\n${e.hint ? `  next: ${e.hint}\n` : ''}`);
+      return e.exitCode;
+    }
+    process.stderr.write(`electrum-verify: internal error: ${(e as Error)?.message ?? String(e)}\n  Please report this; nothing was verified.\n`);
+    return EXIT.USAGE;
+  }
+}

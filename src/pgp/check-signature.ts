@@ -1,0 +1,132 @@
+/**
+ * Judging one signature packet against the trusted keys, given the digest of the data it covers.
+ *
+ * The digest comes from DataHasher (one pass over the file for all signatures). openpgp.js then does
+ * everything else exactly as in its own detached-verification path (message.js createVerificationObject):
+ * the signed-hash prefix and the public-key operation (SignaturePacket.verify with a precomputed `hashed`
+ * digest, the route openpgp.js uses for one-pass signatures), date and hash policy, critical subpackets,
+ * "key newer than signature", and the signing key's validity (binding, back-signature, flags, expiry,
+ * revocation) AT THE SIGNATURE'S CREATION TIME (getSigningKey).
+ */
+import * as openpgp from 'openpgp';
+import type { Keyring, TrustedKey } from '../trust/keyring.js';
+import { PGP_CONFIG } from './config.js';
+import { ALLOWED_DATA_HASHES, SUPPORTED_SIGNATURE_VERSIONS } from './data-digest.js';
+
+export type SignatureStatus = 'valid' | 'bad' | 'unknown-key' | 'expired-key' | 'revoked-key' | 'rejected-algorithm' | 'malformed';
+
+export interface FoundSignature {
+  /** Issuer fingerprint (hashed subpacket) when present, else the 16-hex key ID; upper case. */
+  issuer: string;
+  /** Our name for the signer, or null for a key we do not trust. */
+  signer: string | null;
+  /** Primary fingerprint of the trusted key that holds the issuer (sub)key. */
+  fingerprint: string | null;
+  /** Fingerprint of the (sub)key that made the signature. */
+  signingKey: string | null;
+  status: SignatureStatus;
+  created: string | null;
+  hash: string | null;
+  /** Why, in words, when status is not 'valid'; or a note on a valid one (e.g. key expired since). */
+  detail: string | null;
+}
+
+/** Signatures dated this far ahead of our clock are still accepted (clock skew). */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
+
+function hashName(packet: openpgp.SignaturePacket): string | null {
+  if (packet.hashAlgorithm === null) return null;
+  try {
+    return openpgp.enums.read(openpgp.enums.hash, packet.hashAlgorithm).toUpperCase().replace(/^SHA/, 'SHA-');
+  } catch {
+    return `hash #${packet.hashAlgorithm}`;
+  }
+}
+
+function findIssuer(keyring: Keyring, packet: openpgp.SignaturePacket): { trusted: TrustedKey; signing: openpgp.PublicKey | openpgp.Subkey } | null {
+  for (const trusted of keyring.keys) {
+    const [signing] = trusted.key.getKeys(packet.issuerKeyID);
+    if (signing) return { trusted, signing };
+  }
+  return null;
+}
+
+/** Map openpgp.js's key-validity error messages onto the contract's statuses. */
+function keyProblem(message: string): SignatureStatus {
+  if (/revoked/i.test(message)) return 'revoked-key';
+  if (/expired/i.test(message)) return 'expired-key';
+  if (/too weak|insecure|not supported|is considered/i.test(message)) return 'rejected-algorithm';
+  return 'bad';
+}
+
+export async function checkSignature(
+  packet: openpgp.SignaturePacket,
+  digest: Uint8Array | null,
+  keyring: Keyring,
+  now: Date,
+): Promise<FoundSignature> {
+  const issuer = packet.issuerFingerprint ? hex(packet.issuerFingerprint) : packet.issuerKeyID.toHex().toUpperCase();
+  const found: FoundSignature = {
+    issuer,
+    signer: null,
+    fingerprint: null,
+    signingKey: null,
+    status: 'bad',
+    created: packet.created ? packet.created.toISOString() : null,
+    hash: hashName(packet),
+    detail: null,
+  };
+  const fail = (status: SignatureStatus, detail: string): FoundSignature => Object.assign(found, { status, detail });
+
+  const match = findIssuer(keyring, packet);
+  if (!match) return fail('unknown-key', 'made by a key that is not trusted');
+  found.signer = match.trusted.name;
+  found.fingerprint = match.trusted.fingerprint;
+  found.signingKey = match.signing.getFingerprint().toUpperCase();
+
+  // The hashed issuer fingerprint, when present, must name the key we matched by (unhashed) key ID.
+  if (packet.issuerFingerprint && hex(packet.issuerFingerprint) !== found.signingKey) {
+    return fail('bad', 'the issuer fingerprint does not match the key with that key ID');
+  }
+  if (!SUPPORTED_SIGNATURE_VERSIONS.has(packet.version)) return fail('malformed', `unsupported signature version ${packet.version}`);
+  if (packet.signatureType !== openpgp.enums.signature.binary) {
+    const kind = packet.signatureType === openpgp.enums.signature.text ? 'a text-mode (0x01) signature' : `a signature of type 0x${(packet.signatureType ?? 0).toString(16).padStart(2, '0')}`;
+    return fail('bad', `${kind}; release files need a binary-document (0x00) signature`);
+  }
+  if (packet.hashAlgorithm === null || !ALLOWED_DATA_HASHES.has(packet.hashAlgorithm)) {
+    return fail('rejected-algorithm', `${found.hash ?? 'its hash'} is not accepted for release files (only SHA-256, SHA-384, SHA-512)`);
+  }
+  if (!packet.created) return fail('malformed', 'the signature has no creation time');
+  if (digest === null) return fail('malformed', 'no digest could be computed for this signature');
+
+  // Public-key check over the one-pass digest. `hashed` is openpgp.js's own hook for a precomputed digest;
+  // `data` is null, so if the hook were ever ignored the call throws instead of passing.
+  (packet as unknown as { hashed: Promise<Uint8Array> }).hashed = Promise.resolve(digest);
+  try {
+    await packet.verify(match.signing.keyPacket, packet.signatureType, null as unknown as object, new Date(now.getTime() + CLOCK_SKEW_MS), true, PGP_CONFIG);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/in the future/.test(message)) return fail('bad', `dated ${found.created} — in the future (check this computer's clock)`);
+    if (/Insecure|hash algorithm/i.test(message)) return fail('rejected-algorithm', message);
+    return fail('bad', /digest did not match|verification failed/i.test(message) ? 'does not match this file' : message);
+  } finally {
+    delete (packet as unknown as { hashed?: unknown }).hashed;
+  }
+
+  if (match.signing.getCreationTime() > packet.created) return fail('bad', 'the signing key is newer than the signature');
+  try {
+    await match.trusted.key.getSigningKey(match.signing.getKeyID(), packet.created, undefined, PGP_CONFIG);
+  } catch (e) {
+    const message = (e as Error).message;
+    return fail(keyProblem(message), `signing key not valid when it signed: ${message}`);
+  }
+  found.status = 'valid';
+  try {
+    await match.trusted.key.getSigningKey(match.signing.getKeyID(), now, undefined, PGP_CONFIG);
+  } catch (e) {
+    found.detail = `valid when made; the signing key is no longer valid today (${(e as Error).message})`;
+  }
+  return found;
+}

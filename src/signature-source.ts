@@ -1,0 +1,93 @@
+/**
+ * Where the detached signature comes from: a local `--signature` file, a `--signature` URL on the
+ * official site, or the official `<file>.asc` beside the release (with the 4.1.3–4.1.5 per-signer fallback).
+ * Signatures are never taken from a mirror.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { VerifyError } from './errors.js';
+import type { Fetcher, FetchOptions } from './net/fetcher.js';
+import { HttpStatusError } from './net/fetcher.js';
+import { MAX_SIGNATURE_FILE_BYTES } from './pgp/signature-file.js';
+import { signatureUrls, type Artifact } from './release/catalogue.js';
+import { requireSource } from './source-policy.js';
+
+export interface SignatureBytes {
+  /** Where it came from: a path or the URL(s) fetched. */
+  origin: string;
+  bytes: Uint8Array;
+}
+
+const NO_MIRRORS: ReadonlySet<string> = new Set();
+
+export function looksLikeUrl(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s);
+}
+
+async function readLocal(path: string): Promise<SignatureBytes> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error('not a regular file');
+    size = info.size;
+  } catch (e) {
+    throw new VerifyError('USAGE', `cannot read the signature file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (size > MAX_SIGNATURE_FILE_BYTES) {
+    throw new VerifyError('SIGNATURE_MALFORMED', `the signature file ${path} is ${size} bytes; a real one is a few KiB (limit ${MAX_SIGNATURE_FILE_BYTES})`);
+  }
+  return { origin: path, bytes: await readFile(path) };
+}
+
+function fetchOptions(base: Omit<FetchOptions, 'checkUrl' | 'maxBytes'>): FetchOptions {
+  return { ...base, maxBytes: MAX_SIGNATURE_FILE_BYTES, checkUrl: (url, hop) => void requireSource(url.href, NO_MIRRORS, hop) };
+}
+
+async function fetchOfficial(fetcher: Fetcher, url: string, base: Omit<FetchOptions, 'checkUrl' | 'maxBytes'>): Promise<Uint8Array | null> {
+  try {
+    return (await fetcher.fetchBytes(url, fetchOptions(base))).bytes;
+  } catch (e) {
+    if (e instanceof HttpStatusError && (e.status === 404 || e.status === 410)) return null;
+    throw e;
+  }
+}
+
+export async function getSignature(
+  request: { signature?: string | undefined; artifact: Artifact | null },
+  fetcher: () => Promise<Fetcher>,
+  base: Omit<FetchOptions, 'checkUrl' | 'maxBytes'>,
+): Promise<SignatureBytes> {
+  if (request.signature !== undefined) {
+    if (!looksLikeUrl(request.signature)) return readLocal(request.signature);
+    requireSource(request.signature, NO_MIRRORS, 0);
+    const bytes = await fetchOfficial(await fetcher(), request.signature, base);
+    if (bytes === null) throw new VerifyError('SIGNATURE_NOT_FOUND', `no signature at ${request.signature} (HTTP 404)`);
+    return { origin: request.signature, bytes };
+  }
+  if (request.artifact === null) {
+    throw new VerifyError('ARTIFACT_UNRECOGNISED', 'cannot tell which Electrum release this is, so its official signature cannot be found', {
+      hint: 'Use the file name Electrum publishes (e.g. Electrum-4.5.8.tar.gz), or give the signature with --signature FILE.asc.',
+    });
+  }
+  const { aggregate, perSigner } = signatureUrls(request.artifact);
+  const f = await fetcher();
+  const whole = await fetchOfficial(f, aggregate, base);
+  if (whole !== null) return { origin: aggregate, bytes: whole };
+  // 4.1.3–4.1.5: the aggregate may be missing; use the per-signer files that exist.
+  const parts: Uint8Array[] = [];
+  const used: string[] = [];
+  for (const { url } of perSigner) {
+    const part = await fetchOfficial(f, url, base);
+    if (part !== null) {
+      parts.push(part, new TextEncoder().encode('\n'));
+      used.push(url);
+    }
+  }
+  if (used.length === 0) {
+    throw new VerifyError('SIGNATURE_NOT_FOUND', `the official signature ${aggregate} does not exist (HTTP 404)`, {
+      hint: 'Check the version and file name on https://electrum.org/#download.',
+    });
+  }
+  const bytes = Buffer.concat(parts);
+  if (bytes.byteLength > MAX_SIGNATURE_FILE_BYTES) throw new VerifyError('TOO_LARGE', 'the per-signer signature files together exceed 1 MiB');
+  return { origin: used.join(' + '), bytes };
+}

@@ -1,0 +1,253 @@
+/**
+ * The checklist. `verify()` reads top to bottom as the rules it enforces:
+ *   target → source policy → artifact & signer threshold → signature → data (one pass) →
+ *   every signature judged → signer policy → expected hash → version policy → save.
+ * It never throws a VerifyError: every outcome, good or bad, is a report.
+ */
+import { createReadStream } from 'node:fs';
+import { access, link, rename, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { VerifyError, isVerifyError } from './errors.js';
+import { discard, release } from './fs/temp-files.js';
+import type { Fetcher } from './net/fetcher.js';
+import { checkSignature, type FoundSignature } from './pgp/check-signature.js';
+import { DataHasher } from './pgp/data-digest.js';
+import { parseSignatureFile } from './pgp/signature-file.js';
+import { artifactFromUrl, defaultMinSigners, parseArtifactName, vulnerableReason, type Artifact } from './release/catalogue.js';
+import { emptyReport, settle, type VerifyReport } from './report.js';
+import { getSignature, looksLikeUrl } from './signature-source.js';
+import { mirrorSet, requireSource } from './source-policy.js';
+import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from './trust/keyring.js';
+
+export const DEFAULT_MAX_SIZE = 512 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const READ_CHUNK = 1024 * 1024;
+
+export interface VerifyOptions {
+  signature?: string;
+  output?: string;
+  force?: boolean;
+  minSigners?: number;
+  keyring?: string;
+  allowHosts?: readonly string[];
+  expectSha256?: string;
+  maxSize?: number;
+  timeoutMs?: number;
+  /** "Now" for signature dates and key validity (tests). */
+  now?: Date;
+  keysDir?: string;
+  /** Transport; created lazily (undici is loaded only when something is fetched). */
+  fetcher?: Fetcher;
+  onProgress?: (received: number, total: number | null) => void;
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export async function verify(input: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const report = emptyReport(input, looksLikeUrl(input) ? 'url' : 'file');
+  const state: { tempPath: string | null } = { tempPath: null };
+  try {
+    await runChecklist(input, options, report, state);
+    return settle(report, null);
+  } catch (e) {
+    if (!isVerifyError(e)) throw e;
+    return settle(report, { code: e.code, message: e.message, hint: e.hint });
+  } finally {
+    if (state.tempPath !== null) await discard(state.tempPath);
+  }
+}
+
+async function runChecklist(input: string, o: VerifyOptions, report: VerifyReport, state: { tempPath: string | null }): Promise<void> {
+  const warn = (message: string): void => {
+    report.warnings.push(message);
+    o.onWarning?.(message);
+  };
+  const net = { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(o.signal ? { signal: o.signal } : {}) };
+  let fetcher = o.fetcher;
+  const getFetcher = async (): Promise<Fetcher> => (fetcher ??= (await import('./net/fetcher.js')).createFetcher());
+
+  // 1. Options that are wrong whatever the target.
+  const mirrors = mirrorSet(o.allowHosts ?? []);
+  const expected = o.expectSha256 === undefined ? null : parseSha256(o.expectSha256);
+
+  // 2. Target and source policy: nothing is contacted unless the URL is official or an approved mirror.
+  let artifact: Artifact | null;
+  let url: URL | null = null;
+  if (report.target.kind === 'url') {
+    const judged = requireSource(input, mirrors, 0);
+    report.source.verdict = judged.verdict;
+    url = new URL(input);
+    report.source.url = url.href;
+    artifact = artifactFromUrl(url);
+  } else {
+    if (o.output !== undefined) throw new VerifyError('USAGE', '--output applies only when downloading a URL; a local file is verified where it is');
+    await requireRegularFile(input);
+    artifact = parseArtifactName(basename(input));
+  }
+  if (artifact) report.artifact = { name: artifact.name, version: artifact.version, kind: artifact.kind };
+  if (!artifact && o.signature === undefined) {
+    throw new VerifyError('ARTIFACT_UNRECOGNISED', `"${url ? lastSegment(url) : basename(input)}" is not the name of an Electrum release file`, {
+      hint: 'Use the exact file name Electrum publishes (e.g. electrum-4.5.8-x86_64.AppImage), or give the signature with --signature FILE.asc.',
+    });
+  }
+
+  // 3. Where a download will land: refuse to overwrite before spending any bandwidth.
+  const output = url ? resolve(o.output ?? safeFileName(artifact?.name ?? lastSegment(url))) : null;
+  if (output && !o.force && (await exists(output))) {
+    throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Choose another path with --output, or pass --force to replace it (only after it verifies).' });
+  }
+
+  // 4. Trust: the pinned release keys, or a custom keyring, and how many distinct signers are required.
+  const keyring: Keyring = o.keyring === undefined ? await loadPinnedKeyring(o.keysDir) : await loadCustomKeyring(o.keyring);
+  report.trust = keyring.trust;
+  if (keyring.trust === 'custom') warn(`using the keys in ${o.keyring} instead of the pinned Electrum release keys`);
+  report.signature.required = o.minSigners ?? (keyring.trust === 'custom' ? 1 : defaultMinSigners(artifact?.version ?? null));
+
+  // 5. The detached signature (official site or --signature), parsed strictly before any data is read.
+  const sig = await getSignature({ signature: o.signature, artifact }, getFetcher, net);
+  report.signature.url = sig.origin;
+  const { packets } = await parseSignatureFile(sig.bytes);
+
+  // 6. The data, read once: every digest every signature needs is computed in this single pass.
+  const hasher = new DataHasher(packets);
+  if (url && output) {
+    const maxBytes = o.maxSize ?? DEFAULT_MAX_SIZE;
+    const got = await (await getFetcher()).download(url.href, {
+      ...net,
+      maxBytes,
+      destDir: dirname(output),
+      checkUrl: (hop, n) => void requireSource(hop.href, mirrors, n),
+      onChunk: (chunk) => hasher.update(chunk),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    });
+    state.tempPath = got.tempPath;
+    report.source.redirects = got.redirects;
+    report.source.url = got.finalUrl;
+  } else {
+    for await (const chunk of createReadStream(input, { highWaterMark: READ_CHUNK })) hasher.update(chunk as Buffer);
+  }
+  const data = hasher.finish();
+  report.sha256 = data.sha256;
+  report.size = data.size;
+
+  // 7. Every signature, individually.
+  const now = o.now ?? new Date();
+  const found: FoundSignature[] = [];
+  for (const packet of packets) found.push(await checkSignature(packet, data.digestFor(packet), keyring, now));
+  report.signature.found = found;
+
+  // 8. Signer policy.
+  applySignerPolicy(report, found);
+
+  // 9. Optional pinned hash.
+  if (expected !== null && expected !== data.sha256) {
+    throw new VerifyError('HASH_MISMATCH', `SHA-256 is ${data.sha256}, not the expected ${expected}`);
+  }
+
+  // 10. Version policy: authentic, but too old to be safe.
+  const vulnerable = artifact ? vulnerableReason(artifact.version) : null;
+  if (vulnerable !== null) throw new VerifyError('VERSION_VULNERABLE', vulnerable, { hint: 'Get the current release from https://electrum.org/#download.' });
+
+  // 11. Only now does the file appear at the output path.
+  if (output && state.tempPath) {
+    await moveIntoPlace(state.tempPath, output, o.force === true);
+    release(state.tempPath);
+    state.tempPath = null;
+    report.output = output;
+  }
+}
+
+function applySignerPolicy(report: VerifyReport, found: readonly FoundSignature[]): void {
+  const byTrusted = found.filter((f) => f.signer !== null);
+  const failed = byTrusted.filter((f) => f.status !== 'valid');
+  const describe = (f: FoundSignature): string => `${f.signer}: ${f.status}${f.detail ? ` (${f.detail})` : ''}`;
+  if (failed.length > 0) {
+    throw new VerifyError('SIGNATURE_INVALID', `a signature by a trusted key is not valid — ${failed.map(describe).join('; ')}`, {
+      hint: 'Do not run this file. Delete it and download Electrum again from https://electrum.org/#download.',
+    });
+  }
+  if (byTrusted.length === 0) {
+    throw new VerifyError('SIGNER_UNKNOWN', `none of the ${found.length} signature(s) is by a trusted Electrum release key`, {
+      hint: 'Do not run this file. Only files signed by the Electrum developers (see `electrum-verify keys`) are authentic.',
+    });
+  }
+  const seen = new Set<string>();
+  for (const f of byTrusted) {
+    if (f.fingerprint === null || seen.has(f.fingerprint)) continue;
+    seen.add(f.fingerprint);
+    report.signature.signers.push({
+      name: f.signer ?? f.fingerprint,
+      fingerprint: f.fingerprint,
+      created: f.created,
+      signingKey: f.signingKey,
+      ...(f.detail ? { note: f.detail } : {}),
+    });
+  }
+  if (seen.size < report.signature.required) {
+    throw new VerifyError('NOT_ENOUGH_SIGNERS', `${seen.size} trusted signer(s), ${report.signature.required} required`, {
+      hint: 'Releases from 4.1.3 on are signed by at least ThomasV and SomberNight. Do not run a file that lacks them.',
+    });
+  }
+}
+
+function parseSha256(value: string): string {
+  const hex = value.trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new VerifyError('USAGE', '--expect-sha256 needs 64 hexadecimal characters');
+  return hex;
+}
+
+async function requireRegularFile(path: string): Promise<void> {
+  try {
+    if (!(await stat(path)).isFile()) throw new Error('not a regular file');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new VerifyError('USAGE', `cannot read ${path}: ${why}`, {
+      hint: looksLikeDomain(path) ? `If you meant a URL, write it in full: https://${path}` : undefined,
+    });
+  }
+}
+
+function looksLikeDomain(s: string): boolean {
+  return /^[\w.-]+\.(org|com|net|io)(\/|$)/i.test(s);
+}
+
+function lastSegment(url: URL): string {
+  const segment = url.pathname.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** A file name taken from a URL is hostile: no separators, no dot-files, no control characters. */
+function safeFileName(name: string): string {
+  if (!name || name.length > 255 || /[\\/\x00-\x1f\x7f]/.test(name) || name.startsWith('.')) {
+    throw new VerifyError('USAGE', `cannot derive a safe file name from the URL ("${name.replace(/[\x00-\x1f\x7f]/g, '?')}")`, { hint: 'Say where to save it with --output PATH.' });
+  }
+  return name;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Without --force, link() fails if the output appeared meanwhile (no check-then-overwrite race). */
+async function moveIntoPlace(temp: string, output: string, force: boolean): Promise<void> {
+  if (force) {
+    await rename(temp, output);
+    return;
+  }
+  try {
+    await link(temp, output);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Pass --force to replace it.' });
+    throw new VerifyError('NETWORK', `cannot save to ${output}: ${(e as Error).message}`);
+  }
+  await discard(temp);
+}
