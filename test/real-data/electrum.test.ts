@@ -109,8 +109,10 @@ describe.skipIf(!present)('real signed Electrum git tags, pinned keys', () => {
 
   it('tampered 4.8.1 payload → exit 1 with the shipped keys', async () => {
     const r = await runCli(['verify', tag('4.8.1-tampered'), '--signature', tagAsc('4.8.1-tampered'), '--json']);
+    // the signing key is not pinned, so the tool cannot even get to the digest: unknown signer (or invalid)
     checkReport(r, 1, r.json?.reason?.code);
-    expect(r.json.verdict).toBe('rejected');
+    expect(['SIGNER_UNKNOWN', 'SIGNATURE_INVALID']).toContain(r.json.reason.code);
+    expect(r.json.signature.signers ?? []).toEqual([]);
   });
 
   it('tampered 4.8.1 payload with --keyring sombernight.asc → exit 1 SIGNATURE_INVALID, status bad', async () => {
@@ -200,7 +202,10 @@ describe.skipIf(!present)('keys --json', () => {
     expect(expiry).toBeInstanceOf(Date);
     expect((expiry as Date).toISOString().slice(0, 10)).toBe('2026-10-12');
     expect(emzy.expiredNow).toBe(Date.now() >= (expiry as Date).getTime());
-    expect(typeof emzy.expires === 'string' ? emzy.expires.slice(0, 10) : emzy.expires).toBe('2026-10-12');
+    // expires must agree with expiredNow: not null (= never) for a key whose signing subkey has expired
+    const ex = emzy.expires;
+    if (typeof ex === 'number') expect([Math.floor((expiry as Date).getTime() / 1000), (expiry as Date).getTime()]).toContain(ex);
+    else expect(String(ex).slice(0, 10)).toBe('2026-10-12');
   });
 
   it('ThomasV, sombernight_releasekey, svanstaa sign with their primary; felixb is ECDSA P-256', async () => {
