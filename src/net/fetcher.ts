@@ -1,0 +1,160 @@
+/**
+ * The Fetcher (in the style of tuf-js's Fetcher): bounded GETs over https through undici, redirects checked
+ * hop by hop, bodies either collected in memory (signatures) or streamed once into a tracked temp file.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { VerifyError } from '../errors.js';
+import { discard, track } from '../fs/temp-files.js';
+import { createDefaultDispatcher } from './dispatcher.js';
+import { tooLargeError, truncatedError } from './errors.js';
+import { Transfer } from './transfer.js';
+import { openResponse, type OpenedResponse } from './transport.js';
+import type { DownloadOptions, FetchOptions, FetchResult, Fetcher } from './types.js';
+
+export interface CreateFetcherOptions {
+  /**
+   * Use this dispatcher instead of a fresh EnvHttpProxyAgent per call (tests, or a caller that manages its own).
+   * It is not closed by the fetcher.
+   */
+  dispatcher?: Dispatcher;
+}
+
+function validate(opts: FetchOptions): void {
+  if (!Number.isSafeInteger(opts.maxBytes) || opts.maxBytes < 0) {
+    throw new VerifyError('USAGE', `Invalid size limit ${String(opts.maxBytes)}: use a whole number of bytes.`);
+  }
+  if (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs <= 0) {
+    throw new VerifyError('USAGE', `Invalid timeout ${String(opts.timeoutMs)}: use a positive number of seconds.`);
+  }
+  if (typeof opts.checkUrl !== 'function') {
+    throw new VerifyError('USAGE', 'No URL policy given (internal error).');
+  }
+}
+
+/** Marks an exception thrown by the caller's callback, so it is re-thrown untouched (not classified). */
+class CallbackFailure {
+  constructor(readonly error: unknown) {}
+}
+
+function callback(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    throw new CallbackFailure(e);
+  }
+}
+
+/** Iterate a body, counting bytes against the limit and feeding the watchdog; checks the end against Content-Length. */
+async function* counted(r: OpenedResponse, maxBytes: number, t: Transfer): AsyncGenerator<Uint8Array> {
+  let received = 0;
+  for await (const chunk of r.body as AsyncIterable<Buffer>) {
+    t.throwIfFailed();
+    received += chunk.length;
+    t.watchdog.progress(chunk.length);
+    if (received > maxBytes) throw tooLargeError(r.finalUrl, maxBytes, null);
+    yield chunk;
+  }
+  t.throwIfFailed();
+  if (r.contentLength !== null && received !== r.contentLength) {
+    throw truncatedError(r.finalUrl, received, r.contentLength);
+  }
+}
+
+async function writeAll(fh: FileHandle, chunk: Uint8Array, path: string): Promise<void> {
+  try {
+    let off = 0;
+    while (off < chunk.length) {
+      const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
+      off += bytesWritten;
+    }
+  } catch (e) {
+    throw ioError(path, e);
+  }
+}
+
+function ioError(path: string, e: unknown): VerifyError {
+  const msg = e instanceof Error ? e.message : String(e);
+  return new VerifyError('NETWORK', `Could not write the temporary file ${path}: ${msg}. Check free space and permissions.`, { cause: e });
+}
+
+export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
+  async function withDispatcher<T>(timeoutMs: number, fn: (d: Dispatcher) => Promise<T>): Promise<T> {
+    if (options.dispatcher !== undefined) return fn(options.dispatcher);
+    const d = await createDefaultDispatcher(timeoutMs);
+    try {
+      return await fn(d);
+    } finally {
+      await d.destroy().catch(() => undefined);
+    }
+  }
+
+  return {
+    async fetchBytes(url, opts) {
+      validate(opts);
+      const t = new Transfer(url, opts);
+      try {
+        return await withDispatcher(opts.timeoutMs, async (d) => {
+          const r = await openResponse(d, url, opts, t);
+          const chunks: Uint8Array[] = [];
+          for await (const chunk of counted(r, opts.maxBytes, t)) chunks.push(chunk);
+          const bytes = new Uint8Array(Buffer.concat(chunks));
+          return { finalUrl: r.finalUrl, redirects: r.redirects, bytes };
+        });
+      } catch (e) {
+        throw t.explain(e);
+      } finally {
+        t.end();
+      }
+    },
+
+    async download(url, opts) {
+      validate(opts);
+      const t = new Transfer(url, opts);
+      let fh: FileHandle | undefined;
+      let tempPath: string | undefined;
+      try {
+        return await withDispatcher(opts.timeoutMs, async (d): Promise<FetchResult & { tempPath: string; size: number }> => {
+          const r = await openResponse(d, url, opts, t);
+          const path = join(opts.destDir, `.electrum-verify-${randomBytes(8).toString('hex')}.part`);
+          try {
+            fh = await open(path, 'wx', 0o600);
+          } catch (e) {
+            r.body.on('error', () => undefined).destroy();
+            throw ioError(path, e);
+          }
+          tempPath = path;
+          track(path);
+          let size = 0;
+          for await (const chunk of counted(r, opts.maxBytes, t)) {
+            size += chunk.length;
+            callback(() => opts.onChunk(chunk));
+            await writeAll(fh, chunk, path);
+            if (opts.onProgress !== undefined) {
+              const onProgress = opts.onProgress;
+              callback(() => onProgress(size, r.contentLength));
+            }
+          }
+          try {
+            await fh.sync();
+            await fh.close();
+          } catch (e) {
+            throw ioError(path, e);
+          } finally {
+            fh = undefined;
+          }
+          return { finalUrl: r.finalUrl, redirects: r.redirects, tempPath: path, size };
+        });
+      } catch (e) {
+        if (fh !== undefined) await fh.close().catch(() => undefined);
+        if (tempPath !== undefined) await discard(tempPath);
+        if (e instanceof CallbackFailure) throw e.error;
+        throw t.explain(e);
+      } finally {
+        t.end();
+      }
+    },
+  };
+}
