@@ -1,0 +1,378 @@
+/**
+ * `npm run bench`: the side-by-side benchmark of issue #5. Not part of `npm test`; CI never runs it.
+ *
+ *   electrum-verify verify   vs  gpgv  vs  sha256sum        (150 MiB and 1 GiB, 1 and 5 signatures, warm cache)
+ *   peak RSS of each (GNU time -v)
+ *   download + verify        vs  curl  (same loopback HTTPS server, same CONNECT proxy)
+ *   start-up of --help and check-url <url>  vs  node -e 0
+ *   10,000 URLs through check-url (stdin batch)
+ *   openpgp.js streaming (the reference path), for contrast
+ *
+ * Every case runs several times, interleaved (round-robin), and the median is reported. Each run's output is
+ * checked (a verifier that did not verify does not count). Results go to BENCHMARKS.md.
+ *
+ * Options: --quick (fewer runs), --no-large (skip the 1 GiB file), --out <file> (default BENCHMARKS.md).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, totalmem, release as osRelease } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeBenchData, type DataFile } from './data.js';
+import { cleanupScratch, haveGnuTime, runInterleaved, runOnce, type Case, type CaseResult, type Sample } from './measure.js';
+import { startLoopbackSite, type LoopbackSite } from './site.js';
+import { makeUrlList } from './urls.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'electrum-verify.js');
+const NODE = process.execPath;
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const LARGE = !args.includes('--no-large');
+const OUT = resolve(ROOT, args[args.indexOf('--out') + 1] && args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'BENCHMARKS.md');
+const RUNS = { verify: QUICK ? 3 : 5, large: 3, download: QUICK ? 3 : 5, startup: QUICK ? 5 : 11, urls: QUICK ? 3 : 5, reference: 3 };
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+function version(cmd: string, argv: string[], pick: (out: string) => string): string {
+  try {
+    return pick(execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  } catch {
+    return 'not found';
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}
+
+function machine(): Array<[string, string]> {
+  const cpuModel = cpus()[0]?.model ?? 'unknown';
+  const flags = version('grep', ['-m1', '^flags', '/proc/cpuinfo'], (o) => o);
+  const has = (f: string): boolean => new RegExp(`\\b${f}\\b`).test(flags);
+  return [
+    ['CPU', `${cpuModel} (${['sha_ni', 'avx2', 'avx512f', 'aes'].filter(has).join(', ') || 'no SHA/AVX flags'})`],
+    ['cores', String(cpus().length)],
+    ['memory', `${(totalmem() / 2 ** 30).toFixed(1)} GiB`],
+    ['kernel', `Linux ${osRelease()}`],
+    ['node', `${process.version} (OpenSSL ${process.versions.openssl})`],
+    ['gpgv', version('gpgv', ['--version'], firstLine)],
+    ['libgcrypt', version('gpgv', ['--version'], (o) => /libgcrypt\s+(\S+)/.exec(o)?.[1] ?? '?')],
+    ['openssl (system)', version('openssl', ['version'], firstLine)],
+    ['sha256sum', version('sha256sum', ['--version'], firstLine)],
+    ['curl', version('curl', ['--version'], firstLine)],
+  ];
+}
+
+const fmtS = (ms: number | null): string => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(3)} s`);
+const fmtMs = (ms: number | null): string => (ms === null ? 'n/a' : `${ms.toFixed(0)} ms`);
+const fmtMB = (b: number | null): string => (b === null ? 'n/a' : `${(b / 1e6).toFixed(1)} MB`);
+
+function verifiedJson(s: Sample): boolean {
+  if (s.code !== 0) return false;
+  try {
+    return (JSON.parse(s.stdout) as { verdict?: string }).verdict === 'verified';
+  } catch {
+    return false;
+  }
+}
+
+function evVerify(file: DataFile, sig: string, keyring: string): Case['command'] {
+  return {
+    cmd: NODE,
+    args: [BIN, 'verify', file.path, '--signature', sig, '--keyring', keyring, '--json'],
+    ok: (s) => {
+      if (!verifiedJson(s)) return false;
+      const r = JSON.parse(s.stdout) as { signature?: { found?: Array<{ status: string }> } };
+      const found = r.signature?.found ?? [];
+      return found.length > 0 && found.every((f) => f.status === 'valid');
+    },
+  };
+}
+
+function gpgv(file: DataFile, sig: string, keyring: string, expectGood: number): Case['command'] {
+  return {
+    cmd: 'gpgv',
+    args: ['--keyring', keyring, sig, file.path],
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    ok: (s) => s.code === 0 && (s.stderr.match(/Good signature/g) ?? []).length === expectGood,
+  };
+}
+
+function sha256sum(file: DataFile): Case['command'] {
+  return { cmd: 'sha256sum', args: [file.path] };
+}
+
+function reference(file: DataFile, sig: string, keyring: string): Case['command'] {
+  return { cmd: NODE, args: [join(ROOT, 'bench', 'reference.mjs'), file.path, sig, keyring] };
+}
+
+async function warm(path: string): Promise<void> {
+  await runOnce({ cmd: 'cat', args: [path] }).catch(() => undefined); // page cache (stdout is collected and dropped)
+}
+
+interface Row {
+  what: string;
+  r: CaseResult | undefined;
+  rss?: boolean;
+}
+
+function table(rows: Row[], unit: 's' | 'ms' = 's'): string {
+  const out = ['| command | median wall | runs | peak RSS |', '|---|---:|---|---:|'];
+  for (const { what, r } of rows) {
+    if (!r) continue;
+    const f = unit === 's' ? fmtS : fmtMs;
+    const runs = r.samples.map((s) => (unit === 's' ? (s.wallMs / 1000).toFixed(3) : s.wallMs.toFixed(0))).join(' ');
+    const fail = r.failures.length ? ` **(${r.failures.length} failed: ${r.failures[0]!.replace(/\|/g, '/')})**` : '';
+    out.push(`| ${what} | ${f(r.wallMs)} | ${runs}${fail} | ${fmtMB(r.rssBytes)} |`);
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const tStart = Date.now();
+  if (!haveGnuTime()) log('warning: /usr/bin/time (Debian package "time") is missing: no peak-RSS figures');
+  const data = await makeBenchData(join(ROOT, '.bench-data'), log);
+  const S = data.small;
+  const L = data.large;
+  const kr = data.keyringArmored;
+  const krBin = data.keyringBinary;
+
+  // ---------- 1. local verification, 150 MiB ----------
+  log('150 MiB, warm cache');
+  await warm(S.path);
+  const small = await runInterleaved(
+    [
+      { id: 'ev5', group: 'small', label: 'electrum-verify, 5 sigs', command: evVerify(S, S.sig5, kr), runs: RUNS.verify },
+      { id: 'gpgv5', group: 'small', label: 'gpgv, 5 sigs', command: gpgv(S, S.sig5, krBin, 5), runs: RUNS.verify },
+      { id: 'ev1', group: 'small', label: 'electrum-verify, 1 sig', command: evVerify(S, S.sig1, kr), runs: RUNS.verify },
+      { id: 'gpgv1', group: 'small', label: 'gpgv, 1 sig', command: gpgv(S, S.sig1, krBin, 1), runs: RUNS.verify },
+      { id: 'ev256', group: 'small', label: 'electrum-verify, 1 sig RSA/SHA-256', command: evVerify(S, S.sigRsa256, kr), runs: RUNS.verify },
+      { id: 'gpgv256', group: 'small', label: 'gpgv, 1 sig RSA/SHA-256', command: gpgv(S, S.sigRsa256, krBin, 1), runs: RUNS.verify },
+      { id: 'sha', group: 'small', label: 'sha256sum', command: sha256sum(S), runs: RUNS.verify },
+      { id: 'ref5', group: 'small', label: 'openpgp.js streaming (reference path), 5 sigs', command: reference(S, S.sig5, kr), runs: RUNS.reference },
+    ],
+    log,
+  );
+
+  // ---------- 2. 1 GiB: time and peak RSS ----------
+  let large: Map<string, CaseResult> = new Map();
+  if (LARGE) {
+    log('1 GiB, warm cache');
+    await warm(L.path);
+    large = await runInterleaved(
+      [
+        { id: 'ev5', group: 'large', label: 'electrum-verify, 5 sigs', command: evVerify(L, L.sig5, kr), runs: RUNS.large },
+        { id: 'gpgv5', group: 'large', label: 'gpgv, 5 sigs', command: gpgv(L, L.sig5, krBin, 5), runs: RUNS.large },
+        { id: 'ev1', group: 'large', label: 'electrum-verify, 1 sig', command: evVerify(L, L.sig1, kr), runs: RUNS.large },
+        { id: 'sha', group: 'large', label: 'sha256sum', command: sha256sum(L), runs: RUNS.large },
+      ],
+      log,
+    );
+  }
+
+  // ---------- 3. download + verify vs curl ----------
+  log('download: loopback HTTPS server + CONNECT proxy');
+  let site: LoopbackSite | null = null;
+  let download: Map<string, CaseResult> = new Map();
+  let downloadNote = '';
+  try {
+    site = await startLoopbackSite(S, log);
+    const outDir = join(data.dir, 'out');
+    await rm(outDir, { recursive: true, force: true });
+    await mkdir(outDir, { recursive: true });
+    const s = site;
+    download = await runInterleaved(
+      [
+        {
+          id: 'evdl',
+          group: 'download',
+          label: 'electrum-verify verify <url> (download + .asc + verify 5 sigs + save)',
+          command: {
+            cmd: NODE,
+            args: [BIN, 'verify', s.fileUrl, '--keyring', kr, '--output', join(outDir, s.fileName), '--force', '--json'],
+            env: s.env,
+            ok: verifiedJson,
+          },
+          runs: RUNS.download,
+        },
+        {
+          id: 'curl',
+          group: 'download',
+          label: 'curl (file only)',
+          command: { cmd: 'curl', args: ['-sS', '--fail', '--proxy', s.proxyUrl, '--cacert', s.caCertPath, '-o', join(outDir, 'curl.bin'), s.fileUrl], env: s.curlEnv },
+          runs: RUNS.download,
+        },
+      ],
+      log,
+    );
+    await rm(outDir, { recursive: true, force: true });
+  } catch (e) {
+    downloadNote = `download case could not run: ${(e as Error).message}`;
+    log(downloadNote);
+  } finally {
+    await site?.close();
+  }
+
+  // ---------- 4. start-up ----------
+  log('start-up');
+  const oneUrl = 'https://download.electrum.org/4.5.8/electrum-4.5.8-x86_64.AppImage';
+  const startup = await runInterleaved(
+    [
+      { id: 'node', group: 'startup', label: '`node -e 0`', command: { cmd: NODE, args: ['-e', '0'] }, runs: RUNS.startup },
+      { id: 'help', group: 'startup', label: '`electrum-verify --help`', command: { cmd: NODE, args: [BIN, '--help'] }, runs: RUNS.startup },
+      { id: 'checkurl', group: 'startup', label: `\`electrum-verify check-url ${oneUrl}\``, command: { cmd: NODE, args: [BIN, 'check-url', oneUrl] }, runs: RUNS.startup },
+    ],
+    log,
+  );
+
+  // ---------- 5. 10,000 URLs ----------
+  log('10,000 URLs through check-url');
+  const urls = makeUrlList(10_000);
+  const urlInput = urls.join('\n') + '\n';
+  const batch = await runInterleaved(
+    [
+      {
+        id: 'urls',
+        group: 'urls',
+        label: '`electrum-verify check-url --json` < 10,000 URLs (stdin)',
+        command: {
+          cmd: NODE,
+          args: [BIN, 'check-url', '--json'],
+          input: urlInput,
+          ok: (s) => {
+            if (s.code !== 0 && s.code !== 3) return false;
+            try {
+              return (JSON.parse(s.stdout) as { results: unknown[] }).results.length === urls.length;
+            } catch {
+              return false;
+            }
+          },
+        },
+        runs: RUNS.urls,
+      },
+    ],
+    log,
+  );
+  await cleanupScratch();
+
+  // ---------- report ----------
+  const w = (m: Map<string, CaseResult>, id: string): number | null => m.get(id)?.wallMs ?? null;
+  const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a / b);
+  const urlsMs = w(batch, 'urls');
+  type Target = { name: string; figure: string; ratio: number | null; limit: number; unit: '×' | 'MB' | 's' };
+  const targets: Target[] = [
+    { name: '150 MiB, 5 signatures vs gpgv', figure: `${fmtS(w(small, 'ev5'))} / ${fmtS(w(small, 'gpgv5'))}`, ratio: ratio(w(small, 'ev5'), w(small, 'gpgv5')), limit: 0.9, unit: '×' },
+    { name: '5 signatures vs 1 signature (150 MiB)', figure: `${fmtS(w(small, 'ev5'))} / ${fmtS(w(small, 'ev1'))}`, ratio: ratio(w(small, 'ev5'), w(small, 'ev1')), limit: 1.1, unit: '×' },
+    {
+      name: 'peak RSS, 1 GiB, 5 signatures',
+      figure: fmtMB(large.get('ev5')?.rssBytes ?? null),
+      ratio: large.get('ev5')?.rssBytes != null ? large.get('ev5')!.rssBytes! / 1e6 : null,
+      limit: 100,
+      unit: 'MB',
+    },
+    { name: 'download + verify vs curl', figure: `${fmtS(w(download, 'evdl'))} / ${fmtS(w(download, 'curl'))}`, ratio: ratio(w(download, 'evdl'), w(download, 'curl')), limit: 1.15, unit: '×' },
+    { name: 'start-up `--help` vs `node -e 0`', figure: `${fmtMs(w(startup, 'help'))} / ${fmtMs(w(startup, 'node'))}`, ratio: ratio(w(startup, 'help'), w(startup, 'node')), limit: 1.5, unit: '×' },
+    { name: 'start-up `check-url <url>` vs `node -e 0`', figure: `${fmtMs(w(startup, 'checkurl'))} / ${fmtMs(w(startup, 'node'))}`, ratio: ratio(w(startup, 'checkurl'), w(startup, 'node')), limit: 1.5, unit: '×' },
+    { name: '10,000 URLs through `check-url` (whole process)', figure: fmtS(urlsMs), ratio: urlsMs === null ? null : urlsMs / 1000, limit: 1, unit: 's' },
+  ];
+  const verdict = (t: Target): string => (t.ratio === null ? 'not measured' : t.ratio <= t.limit ? '**met**' : '**missed**');
+  const shown = (t: Target): string =>
+    t.ratio === null ? 'n/a' : t.unit === '×' ? `${t.ratio.toFixed(2)} × (≤ ${t.limit} ×)` : t.unit === 'MB' ? `${t.ratio.toFixed(1)} MB (≤ ${t.limit} MB)` : `${t.ratio.toFixed(3)} s (≤ ${t.limit} s)`;
+
+  const totalS = ((Date.now() - tStart) / 1000).toFixed(0);
+  const md = `# Benchmarks
+
+Reproduce with **\`npm run bench\`** (= \`tsc -p tsconfig.json && tsx bench/run.ts\`). It makes its own data under
+\`.bench-data/\` (git-ignored; a 150 MiB and a 1 GiB random file, keys made with GnuPG, signatures made with
+\`gpg --detach-sign --armor\` and concatenated the Electrum way), then runs every case ${RUNS.verify}–${RUNS.startup} times, **interleaved**
+(round-robin, so drift hits every case alike), and reports **medians**. Each run's output is checked: the verifier
+must report every signature \`valid\`, gpgv must print one "Good signature" per signature. Wall time is measured
+by the parent around the whole child process (start-up included); peak RSS is GNU time's (\`/usr/bin/time -v\`)
+maximum resident set size, the largest of the runs; MB = 10^6 bytes. Warm page cache (each file is read once
+before its cases). This benchmark is not part of \`npm test\`; CI never runs it.
+
+Last run: ${new Date().toISOString()}, total ${totalS} s${data.madeInSeconds > 1 ? ` (of which ${data.madeInSeconds.toFixed(0)} s making data)` : ''}${QUICK ? ', `--quick`' : ''}.
+
+## Machine
+
+| | |
+|---|---|
+${machine()
+  .map(([k, v]) => `| ${k} | ${v} |`)
+  .join('\n')}
+
+## Targets (ratios from this run)
+
+| target | figures | ratio (limit) | |
+|---|---|---|---|
+${targets.map((t) => `| ${t.name} | ${t.figure} | ${shown(t)} | ${verdict(t)} |`).join('\n')}
+
+## 150 MiB file, warm cache
+
+Signatures: "1 sig" = one RSA-4096/SHA-512 block; "5 sigs" = Electrum's real mix, 4 × RSA-4096/SHA-512 + 1 × ECDSA
+NIST P-256/SHA-256, five armored blocks concatenated; "RSA/SHA-256" = one RSA-4096/SHA-256 block (the SHA-256 lane
+alone: the file's SHA-256 is always computed, so this is the one-lane case).
+
+${table([
+  { what: '`electrum-verify verify`, 5 sigs', r: small.get('ev5') },
+  { what: '`gpgv`, 5 sigs', r: small.get('gpgv5') },
+  { what: '`electrum-verify verify`, 1 sig', r: small.get('ev1') },
+  { what: '`gpgv`, 1 sig', r: small.get('gpgv1') },
+  { what: '`electrum-verify verify`, 1 sig RSA/SHA-256', r: small.get('ev256') },
+  { what: '`gpgv`, 1 sig RSA/SHA-256', r: small.get('gpgv256') },
+  { what: '`sha256sum`', r: small.get('sha') },
+  { what: 'openpgp.js streaming, 5 sigs (reference path, `bench/reference.mjs`)', r: small.get('ref5') },
+])}
+
+## 1 GiB file, warm cache
+
+${LARGE ? table([
+  { what: '`electrum-verify verify`, 5 sigs', r: large.get('ev5') },
+  { what: '`gpgv`, 5 sigs', r: large.get('gpgv5') },
+  { what: '`electrum-verify verify`, 1 sig', r: large.get('ev1') },
+  { what: '`sha256sum`', r: large.get('sha') },
+]) : '(skipped: --no-large)'}
+
+## Download + verify vs curl (150 MiB, 5 sigs)
+
+A loopback HTTPS server (\`test/support/servers.ts\`, certificate from the throw-away test CA of \`test/support/tls.ts\`)
+plays download.electrum.org, reached through a loopback CONNECT proxy (\`HTTPS_PROXY\`) by both clients; the server
+and the proxy run in the benchmark process. electrum-verify fetches the file and its \`.asc\`, verifies all five
+signatures while the bytes arrive, and saves the file (\`--output … --force\`); curl only fetches the file
+(\`curl --proxy … --cacert ca.pem -o …\`).
+${downloadNote ? `\n**${downloadNote}**\n` : ''}
+${table([
+  { what: '`electrum-verify verify https://download.electrum.org/…`', r: download.get('evdl') },
+  { what: '`curl` (file only)', r: download.get('curl') },
+])}
+
+## Start-up
+
+${table(
+  [
+    { what: '`node -e 0`', r: startup.get('node') },
+    { what: '`electrum-verify --help`', r: startup.get('help') },
+    { what: `\`electrum-verify check-url ${oneUrl}\``, r: startup.get('checkurl') },
+  ],
+  'ms',
+)}
+
+## 10,000 URLs
+
+\`printf '%s\\n' <10,000 URLs> | electrum-verify check-url --json\` — a deterministic mix (\`bench/urls.ts\`) of official
+release URLs, GitHub links, lookalikes (homoglyphs, Punycode, extra labels), plain http, userinfo tricks and junk. Whole
+process, start-up included.
+
+${table([{ what: '`check-url --json`, 10,000 URLs on stdin', r: batch.get('urls') }], 'ms')}
+
+## Notes
+
+${targets.map((t) => `- ${t.name}: ${shown(t)} — ${verdict(t).replace(/\*/g, '')}.`).join('\n')}
+`;
+  await writeFile(OUT, md);
+  log(`wrote ${OUT} (${totalS} s)`);
+  const text = await readFile(OUT, 'utf8');
+  process.stdout.write(text.slice(text.indexOf('## Targets'), text.indexOf('## 150 MiB')));
+}
+
+await main();
