@@ -2,8 +2,15 @@
  * Network failures as VerifyErrors: one line saying what happened and what to do next.
  * Low-level errors (undici, Node's net/tls) are classified by their code, searched along the `cause` chain.
  */
-import { STATUS_CODES } from 'node:http';
 import { VerifyError } from '../errors.js';
+
+// A few names inline: node:http's STATUS_CODES would load the http module at start-up.
+const STATUS_TEXT: Record<number, string> = {
+  204: 'No Content', 206: 'Partial Content', 300: 'Multiple Choices', 304: 'Not Modified', 400: 'Bad Request',
+  401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
+  410: 'Gone', 429: 'Too Many Requests', 451: 'Unavailable For Legal Reasons', 500: 'Internal Server Error',
+  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
 
 /** A response other than 200 (redirects are followed, not reported). Code NETWORK; the caller may refine it. */
 export class HttpStatusError extends VerifyError {
@@ -11,7 +18,7 @@ export class HttpStatusError extends VerifyError {
   readonly url: string;
 
   constructor(status: number, url: string) {
-    const text = STATUS_CODES[status] ?? 'unexpected status';
+    const text = STATUS_TEXT[status] ?? 'unexpected status';
     const next =
       status === 404 || status === 410
         ? 'Check the link: the file does not exist there.'
