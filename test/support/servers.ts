@@ -265,7 +265,12 @@ export interface ConnectProxy {
   port: number;
   /** http://127.0.0.1:<port> — the value for HTTPS_PROXY / HTTP_PROXY. */
   url: string;
-  /** Every host anything asked the proxy for (lower case, no port), in order, allowed or refused. */
+  /**
+   * Every host anything asked the proxy for (lower case, no port), in order, allowed or refused. One entry per
+   * CONNECT, i.e. per new connection: a client that keeps a tunnel alive and sends several requests through it
+   * appears once. (The CLI's fetcher opens fresh connections for each fetch; in-process tests should use a fresh
+   * dispatcher per test.) A host never in the log was never contacted through this proxy.
+   */
   log: string[];
   /** The same, with details. */
   entries: ProxyLogEntry[];
