@@ -106,7 +106,7 @@ function classify(raw: string): Classified {
   if (trick !== null || auth === null) return verdictOf('untrusted', 'url-trick', trick ?? 'malformed address', parsedHost);
   if (isIpLiteral(host)) {
     const written = stripTrailingDot(auth.host) === host ? '' : `, written as "${auth.host}"`;
-    return verdictOf('untrusted', 'ip-literal', `an IP address (${host}${written}) instead of a domain name; ${ONLY_SOURCE}`, parsedHost, clean);
+    return verdictOf('untrusted', 'ip-literal', `an IP address (${host}${written}) instead of a domain name; ${ONLY_SOURCE}`, parsedHost, clean && written === '');
   }
   // Unicode that the parser folds into an official host ("ＥＬＥＣＴＲＵＭ.org", "download。electrum。org") is a homoglyph too.
   const homoglyph = homoglyphReason(displayHost(auth.host), auth.host);
