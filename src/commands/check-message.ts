@@ -40,7 +40,9 @@ export async function checkMessageCommand(file: string | undefined, opts: { json
     if (results.length === 0) out = 'No links or domain names found in this message.\n';
     else {
       out = results.map((r) => humanLine(r, paint)).join('');
-      out += rejected === 0 ? `All ${results.length} links are official.\n` : `${rejected} of ${results.length} links are not official: do not open them.\n`;
+      const n = results.length;
+      if (rejected > 0) out += `${rejected} of ${n} ${n === 1 ? 'link is' : 'links are'} not official: do not open ${rejected === 1 ? 'it' : 'them'}.\n`;
+      else out += n === 1 ? 'The link is official.\n' : `All ${n} links are official.\n`;
     }
     io.stdout.write(`${out}\n${ADVICE}\n`);
   }

@@ -56,7 +56,8 @@ export function tldSwapReason(d: Domain): string | null {
 
 export function combosquatReason(d: Domain): string | null {
   if (d.label === null || d.label === BRAND) return null;
-  const hasBrand = d.label.includes(BRAND) || d.label.split('-').some((part) => editDistance(part, BRAND) === 1);
+  const nearBrand = (part: string): boolean => Math.abs(part.length - BRAND.length) <= 1 && editDistance(part, BRAND) === 1;
+  const hasBrand = d.label.includes(BRAND) || d.label.split('-').some(nearBrand);
   if (!hasBrand) return null;
   return `lookalike of ${OFFICIAL_DOMAIN}: "${d.domain ?? d.host}" adds words to the name "${BRAND}"; it is a different domain, not Electrum's`;
 }

@@ -2,17 +2,20 @@
 export function editDistance(a: string, b: string): number {
   const s = Array.from(a);
   const t = Array.from(b);
-  // rows[i][j] = distance between the first i characters of s and the first j of t
-  const rows: number[][] = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  const at = (i: number, j: number): number => rows[i]?.[j] ?? Infinity;
+  const n = t.length;
+  // Three rolling rows: distances for the first i-2, i-1 and i characters of s against every prefix of t.
+  let before = new Array<number>(n + 1).fill(0);
+  let previous = Array.from({ length: n + 1 }, (_, j) => j);
+  let current = new Array<number>(n + 1).fill(0);
   for (let i = 1; i <= s.length; i++) {
-    const row = rows[i] as number[];
-    for (let j = 1; j <= t.length; j++) {
+    current[0] = i;
+    for (let j = 1; j <= n; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, at(i - 2, j - 2) + 1);
-      row[j] = d;
+      let d = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, (before[j - 2] ?? 0) + 1);
+      current[j] = d;
     }
+    [before, previous, current] = [previous, current, before];
   }
-  return at(s.length, t.length);
+  return previous[n] ?? 0;
 }

@@ -12,6 +12,9 @@ import { describeChar, describeText, scriptOf } from './unicode.js';
 /** Scripts whose letters pass for Latin ones. */
 const LOOKALIKE_SCRIPTS = new Set(['Cyrillic', 'Greek', 'Armenian', 'Cherokee', 'Coptic', 'Lisu', 'Canadian Aboriginal']);
 
+const OFFICIAL_SKELETONS = new Map(OFFICIAL_HOSTS.map((h) => [h, skeleton(h)]));
+const BRAND_SKELETON = skeleton(BRAND);
+
 /** The host as a person would see it: punycode labels decoded, case and any Unicode kept, one trailing dot dropped. */
 export function displayHost(rawHost: string): string {
   const labels = rawHost.replace(/\.$/, '').split('.');
@@ -54,12 +57,13 @@ function mixedScripts(label: string): string[] | null {
 export function homoglyphReason(display: string, rawHost: string): string | null {
   const decoded = /(^|\.)xn--/i.test(rawHost) ? ` (${rawHost.toLowerCase().replace(/\.$/, '')} is the encoded form of "${display}")` : '';
 
+  const skel = skeleton(display);
   for (const official of OFFICIAL_HOSTS) {
-    const subs = confusableSubstitutions(display, official);
+    const subs = skel === OFFICIAL_SKELETONS.get(official) ? confusableSubstitutions(display, official) : null;
     if (subs !== null && subs.length > 0) return `lookalike of ${official}: ${formatSubstitutions(subs)}${decoded}`;
   }
   for (const token of tokens(display, '.-')) {
-    const subs = confusableSubstitutions(token, BRAND);
+    const subs = skeleton(token) === BRAND_SKELETON ? confusableSubstitutions(token, BRAND) : null;
     if (subs !== null && subs.length > 0) return `lookalike of ${OFFICIAL_DOMAIN}: ${formatSubstitutions(subs)} in "${display}"${decoded}`;
   }
   if (/^[\x00-\x7f]*$/.test(display)) return null;
@@ -70,10 +74,9 @@ export function homoglyphReason(display: string, rawHost: string): string | null
       return `mixes ${scripts.join(' and ')} letters in "${label}", a common disguise; ${ONLY_SOURCE}${decoded}`;
     }
   }
-  const brand = skeleton(BRAND);
   for (const token of tokens(display, '.-')) {
-    const skel = skeleton(token);
-    if (skel.includes(brand) || editDistance(skel, brand) <= 2) {
+    const tokenSkel = skeleton(token);
+    if (tokenSkel.includes(BRAND_SKELETON) || editDistance(tokenSkel, BRAND_SKELETON) <= 2) {
       const odd = [...new Set(Array.from(token).filter((ch) => ch > '\x7f'))].map(describeChar).join(', ');
       return `lookalike of ${OFFICIAL_DOMAIN}: "${token}" imitates "${BRAND}" using ${odd}${decoded}`;
     }

@@ -80,14 +80,19 @@ function normaliseTarget(raw: string): string {
   return target;
 }
 
-/** Names that look like files ("setup.py", "electrum.tar.gz") are only reported if they are no ordinary domain. */
-function isDomainLike(target: string): boolean {
+/**
+ * Whether a bare name is worth judging as a domain. Release file names ("electrum-4.8.1.tar.gz") have
+ * all-digit labels, which host names practically never do; other names count if their suffix is a real one
+ * or if they imitate the official site anyway ("electrum.ogr").
+ */
+function isDomainLike(written: string, target: string): boolean {
   let host: string;
   try {
     host = new URL(target).hostname;
   } catch {
     return true;
   }
+  if (refang(written).split(/[/?#:]/, 1)[0]?.split('.').some((label) => /^\d+$/.test(label))) return false;
   if (parseDomain(host).isIcann === true) return true;
   return judgeUrl(target).verdict !== 'untrusted';
 }
@@ -112,7 +117,7 @@ export function extractLinks(text: string): ExtractedLink[] {
   const asWritten = (m: RegExpExecArray, bare: boolean): ExtractedLink | null => {
     const written = trimTrailing(m[0]);
     const target = bare ? `https://${refang(written)}` : refang(written);
-    if (bare && !isDomainLike(target)) return null;
+    if (bare && !isDomainLike(written, target)) return null;
     return { text: written === target ? null : written, target };
   };
   collect(SCHEME_URL, text, (m) => asWritten(m, false), taken);
