@@ -32,7 +32,7 @@ const GITHUB_HOSTS = new Set([
 const GITHUB_PROXY_HOSTS = new Set(['raw.githack.com', 'rawcdn.githack.com']);
 const JSDELIVR_HOSTS = new Set(['cdn.jsdelivr.net', 'fastly.jsdelivr.net', 'gcore.jsdelivr.net', 'testingcf.jsdelivr.net']);
 
-export const GITHUB_REASON = `GitHub is not an official Electrum distribution channel; ${ONLY_SOURCE}`;
+const GITHUB_REASON = `GitHub is not an official Electrum distribution channel; ${ONLY_SOURCE}`;
 
 /** Why this is a GitHub download, or null. `host` is lower-case without a trailing dot; `domain` its eTLD+1. */
 export function githubReason(host: string, domain: string | null, url: URL): string | null {

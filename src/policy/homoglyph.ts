@@ -31,7 +31,8 @@ function tokens(s: string, separators: string): string[] {
   const out: string[] = [];
   let current = '';
   for (const ch of s) {
-    if (separators.includes(prototypeOf(ch))) {
+    const proto = prototypeOf(ch);
+    if (proto !== '' && separators.includes(proto)) {
       out.push(current);
       current = '';
     } else current += ch;

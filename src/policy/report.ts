@@ -1,7 +1,7 @@
 /** How check-url and check-message show judgements: one JSON object, or one line per link for a person. */
 import type { UrlJudgement } from './origin.js';
 
-export const SCHEMA = 'electrum-verify/v1';
+const SCHEMA = 'electrum-verify/v1';
 
 export interface ReportedLink extends UrlJudgement {
   /** What the reader of a message saw, when it differs from the URL judged. */

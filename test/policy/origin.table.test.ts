@@ -135,6 +135,7 @@ describe('homoglyphs and IDN', () => {
     ['https://elec\u200btrum.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: invisible zero-width space (U+200B) hidden in the name'],
     ['https://électrum.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: accented "é" (U+00E9) in place of "e"'],
     ['https://еlectrum-wallet.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e" in "еlectrum-wallet.org"'],
+    ['https://elec\u200btrum-update.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: invisible zero-width space (U+200B) hidden in the name in "elec\u200btrum-update.org"'],
     ['https://ėlectrun.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: "ėlectrun" imitates "electrum" using accented "ė" (U+0117)'],
     ['https://pаypal.com/', 'lookalike', 'homoglyph', 'mixes Latin and Cyrillic letters in "pаypal", a common disguise; Electrum is only distributed from electrum.org'],
   ]);
