@@ -20,7 +20,7 @@ export interface OpenedResponse {
   body: ResponseBody;
 }
 
-const REQUEST_HEADERS = {
+const REQUEST_HEADERS: Readonly<Record<string, string>> = {
   accept: '*/*',
   // The bytes on the wire are the bytes that were signed: never let a content coding change them.
   'accept-encoding': 'identity',
@@ -71,7 +71,9 @@ export async function openResponse(
       origin: current.origin,
       path: `${current.pathname}${current.search}`,
       method: 'GET',
-      headers: REQUEST_HEADERS,
+      // A fresh object per request: undici's ProxyAgent adds `host` to the object it is given, and a shared
+      // object would then send the first host's name to every later host (e.g. after a cross-host redirect).
+      headers: { ...REQUEST_HEADERS },
       signal: transfer.controller.signal,
     });
     transfer.throwIfFailed();

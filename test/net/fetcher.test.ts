@@ -68,6 +68,9 @@ beforeAll(async () => {
         }),
         '/to-mirror': route.redirect('https://mirror.example.test/__fault/ok'),
         '/relative': route.redirect('../__fault/ok'),
+        // host-specific routes: the Host header must follow the redirect to the other host
+        'download.electrum.org/cross': route.redirect('https://electrum.org/only-on-electrum.org'),
+        'electrum.org/only-on-electrum.org': 'right host\n',
       },
     },
     pki,
@@ -158,6 +161,14 @@ describe('download: the good path', () => {
     expect(r.redirects).toEqual(['https://electrum.org/__fault/ok']);
     expect(calls).toEqual([[`${D}${FAULT_PATHS.toOfficial}`, 0], ['https://electrum.org/__fault/ok', 1]]);
     expect(proxy.log).toEqual(['download.electrum.org', 'electrum.org']);
+  });
+
+  it('sends the right Host after a redirect to another host (no header leaks between hops or calls)', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await fetcher.fetchBytes(`${D}/cross`, opts());
+      expect(Buffer.from(r.bytes).toString()).toBe('right host\n');
+    }
+    expect(site.requests.filter((q) => q.path === '/only-on-electrum.org').map((q) => q.host)).toEqual(['electrum.org', 'electrum.org']);
   });
 
   it('resolves a relative Location against the current URL', async () => {
