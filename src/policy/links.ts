@@ -97,31 +97,34 @@ function isDomainLike(written: string, target: string): boolean {
   return judgeUrl(target).verdict !== 'untrusted';
 }
 
-function collect(re: RegExp, text: string, toLink: (m: RegExpExecArray) => ExtractedLink | null, taken: Match[]): void {
+/**
+ * Record each match of `re` that does not overlap one already taken. With `trim`, prose punctuation at the end
+ * of the match is not part of it.
+ */
+function collect(re: RegExp, text: string, taken: Match[], toLink: (m: RegExpMatchArray, matched: string) => ExtractedLink | null, trim = false): void {
   for (const m of text.matchAll(re)) {
-    const start = m.index;
-    let end = start + m[0].length;
-    const link = toLink(m as RegExpExecArray);
-    if (link === null) continue;
-    if (re === SCHEME_URL || re === OPAQUE_URL || re === BARE) end = start + trimTrailing(m[0]).length;
+    const start = m.index ?? 0;
+    const matched = trim ? trimTrailing(m[0]) : m[0];
+    const end = start + matched.length;
     if (taken.some((t) => start < t.end && t.start < end)) continue;
-    taken.push({ start, end, link });
+    const link = toLink(m, matched);
+    if (link !== null) taken.push({ start, end, link });
   }
 }
 
 export function extractLinks(text: string): ExtractedLink[] {
   const taken: Match[] = [];
-  collect(MARKDOWN, text, (m) => ({ text: visible(m[1] ?? ''), target: normaliseTarget(m[2] ?? '') }), taken);
-  collect(HTML_ANCHOR, text, (m) => ({ text: visible(decodeEntities((m[4] ?? '').replace(/<[^>]*>/g, ' '))), target: normaliseTarget(decodeEntities(m[1] ?? m[2] ?? m[3] ?? '')) }), taken);
-  collect(HREF, text, (m) => ({ text: null, target: normaliseTarget(decodeEntities(m[1] ?? m[2] ?? m[3] ?? '')) }), taken);
-  const asWritten = (m: RegExpExecArray, bare: boolean): ExtractedLink | null => {
-    const written = trimTrailing(m[0]);
+  const href = (m: RegExpMatchArray): string => normaliseTarget(decodeEntities(m[1] ?? m[2] ?? m[3] ?? ''));
+  collect(MARKDOWN, text, taken, (m) => ({ text: visible(m[1] ?? ''), target: normaliseTarget(m[2] ?? '') }));
+  collect(HTML_ANCHOR, text, taken, (m) => ({ text: visible(decodeEntities((m[4] ?? '').replace(/<[^>]*>/g, ' '))), target: href(m) }));
+  collect(HREF, text, taken, (m) => ({ text: null, target: href(m) }));
+  const asWritten = (bare: boolean) => (_m: RegExpMatchArray, written: string): ExtractedLink | null => {
     const target = bare ? `https://${refang(written)}` : refang(written);
     if (bare && !isDomainLike(written, target)) return null;
     return { text: written === target ? null : written, target };
   };
-  collect(SCHEME_URL, text, (m) => asWritten(m, false), taken);
-  collect(OPAQUE_URL, text, (m) => asWritten(m, false), taken);
-  collect(BARE, text, (m) => asWritten(m, true), taken);
+  collect(SCHEME_URL, text, taken, asWritten(false), true);
+  collect(OPAQUE_URL, text, taken, asWritten(false), true);
+  collect(BARE, text, taken, asWritten(true), true);
   return taken.sort((a, b) => a.start - b.start).map((t) => t.link);
 }
