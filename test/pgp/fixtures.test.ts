@@ -140,6 +140,15 @@ describe('gpgv agrees with the fixtures', () => {
     expect(r.sigs[0]!.sigClass).toBe('01');
   });
 
+  it('text-mode signature: good over the LF text and over its CRLF twin alike', async () => {
+    const lf = await gpgv(f.keyrings.knownBinary, f.sigs.textModeLf, f.textLf);
+    expect(lf.sigs.map((s) => s.status)).toEqual(['GOODSIG']);
+    // the point of rejecting 0x01: the same signature also "verifies" different bytes
+    const crlf = await gpgv(f.keyrings.knownBinary, f.sigs.textModeLf, f.textCrlf);
+    expect(crlf.sigs.map((s) => s.status)).toEqual(['GOODSIG']);
+    expect(await readFile(f.textLf)).not.toEqual(await readFile(f.textCrlf));
+  });
+
   it('concatenations: twice = 2 good, three blocks = 3 good by 3 keys', async () => {
     const two = await gpgv(f.keyrings.knownBinary, f.sigs.sameTwice, f.data);
     expect(two.sigs.map((s) => s.status)).toEqual(['GOODSIG', 'GOODSIG']);
@@ -239,6 +248,13 @@ describe('openpgp.js agrees with the fixtures (interop both ways)', () => {
 
   it('text-mode signature is type 0x01 (text), not 0x00', async () => {
     const [sig] = await readAllSignatures(f.sigs.textMode);
+    expect(sig!.packets[0]!.signatureType).toBe(openpgp.enums.signature.text);
+  });
+
+  it('the CRLF twin: its raw bytes are the canonical text, so the 0x01 signature over it verifies in openpgp.js', async () => {
+    const r = await jsVerify(f.sigs.textModeLf, f.textCrlf, f.keyrings.known);
+    expect(r).toEqual([{ keyId: f.signers.rsa4096.signingKeyId, ok: true }]);
+    const [sig] = await readAllSignatures(f.sigs.textModeLf);
     expect(sig!.packets[0]!.signatureType).toBe(openpgp.enums.signature.text);
   });
 

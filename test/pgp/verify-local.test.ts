@@ -163,6 +163,21 @@ describe('verify: key validity, hash and signature-type policy', () => {
     expect(['bad', 'rejected-algorithm']).toContain(st[0]);
   });
 
+  // gpg accepts the LF text's text-mode signature over the CRLF twin too (different bytes); the twin's raw bytes
+  // are the canonical text, so a binary digest over them matches: only a signature-type check rejects that one.
+  it.each([
+    ['LF text it was made over', () => [f.sigs.textModeLf, f.textLf]],
+    ['CRLF twin of the LF text', () => [f.sigs.textModeLf, f.textCrlf]],
+  ] as [string, () => [string, string]][])('text-mode (0x01) signature over %s → exit 1 SIGNATURE_INVALID', async (_n, get) => {
+    const [sig, data] = get();
+    const r = await verify(sig, { data });
+    checkReport(r, 1, 'SIGNATURE_INVALID');
+    const st = found(r).map((x) => x.status);
+    expect(st).toHaveLength(1);
+    expect(['bad', 'rejected-algorithm']).toContain(st[0]);
+    expect(signerFprs(r)).toEqual([]);
+  });
+
   it('signature dated one day in the future → exit 1 SIGNATURE_INVALID', async () => {
     const r = await verify(f.sigs.future);
     checkReport(r, 1, 'SIGNATURE_INVALID');
@@ -275,8 +290,10 @@ describe('CLI behaviour around verify', () => {
     const r = await verify(f.sigs.bySigner.ed25519);
     checkReport(r, 0, null);
     checkCustomTrust(r);
-    // stdout is the JSON only; the warning is not on stdout
-    expect(r.stdout).not.toMatch(/warn/i);
+    // stdout is the JSON only (runCli enforces exactly one object); without --keyring there is no such warning
+    const pinned = await runCli(['verify', f.data, '--signature', f.sigs.bySigner.ed25519, '--json']);
+    expect(pinned.json.trust, describeRun(pinned)).toBe('pinned');
+    expect(pinned.stderr, describeRun(pinned)).not.toMatch(/custom/i);
   });
 
   it('human output: a verdict line with VERIFIED and the SHA-256; exit codes as with --json', async () => {

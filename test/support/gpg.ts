@@ -55,6 +55,11 @@ export interface SignatureFiles {
   sha1: string;
   /** ed25519 signer, `--textmode` (signature type 0x01) */
   textMode: string;
+  /**
+   * text-mode (0x01) signature made over `textLf`. gpg also accepts it over `textCrlf` (different bytes), whose raw
+   * bytes ARE the canonical text, so a binary digest of `textCrlf` matches it: only a signature-type check rejects.
+   */
+  textModeLf: string;
   /** the ed25519 signature block twice (`cat a.asc a.asc`) */
   sameTwice: string;
   /** `cat ed25519.asc p256.asc rsa4096.asc`: three blocks, three signers */
@@ -91,6 +96,9 @@ export interface PgpFixtures {
   tamperedData: string;
   /** a text file (for the cleartext-signed case) */
   text: string;
+  /** a small text with LF line endings, and the same text with CRLF */
+  textLf: string;
+  textCrlf: string;
   signers: Record<SignerName, Signer>;
   sigs: SignatureFiles;
   keyrings: {
@@ -240,6 +248,9 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
     await writeFile(p('other.bin'), other);
     await writeFile(p('data-tampered.bin'), tampered);
     await writeFile(p('text.txt'), 'Electrum release notes\nline two\n');
+    const lines = Array.from({ length: 200 }, (_, i) => `line ${i} ${randomBytes(8).toString('hex')}`);
+    await writeFile(p('text-lf.txt'), lines.join('\n') + '\n');
+    await writeFile(p('text-crlf.txt'), lines.join('\r\n') + '\r\n');
 
     // ---------- keys ----------
     const gen = (uid: string, algo: string, usage: string, expire: string, at?: number) =>
@@ -310,6 +321,7 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
     // special cases
     await g.detachSign(desc.rsa4096.primary, D, p('data.bin.sha1.asc'), ['--digest-algo', 'SHA1']);
     await g.detachSign(desc.ed25519.primary, D, p('data.bin.textmode.asc'), ['--textmode', ...sha512]);
+    await g.detachSign(desc.rsa4096.primary, p('text-lf.txt'), p('text-lf.txt.textmode.asc'), ['--textmode', ...sha512]);
     const future = now + DAY;
     await g.detachSign(desc.ed25519.primary, D, p('data.bin.future.asc'), sha512, future);
     await g.detachSign(desc.rsa4096.primary, p('other.bin'), p('other.bin.rsa4096.asc'), sha512);
@@ -414,6 +426,8 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
       other: p('other.bin'),
       tamperedData: p('data-tampered.bin'),
       text: p('text.txt'),
+      textLf: p('text-lf.txt'),
+      textCrlf: p('text-crlf.txt'),
       signers,
       sigs: {
         bySigner: {
@@ -429,6 +443,7 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
         },
         sha1: p('data.bin.sha1.asc'),
         textMode: p('data.bin.textmode.asc'),
+        textModeLf: p('text-lf.txt.textmode.asc'),
         sameTwice: p('data.bin.twice.asc'),
         threeBlocks: p('data.bin.three.asc'),
         unknownPlusGood: p('data.bin.unknown-plus-good.asc'),
