@@ -477,6 +477,10 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
     };
     fixtures.buildMs = Date.now() - t0;
     return fixtures;
+  } catch (e) {
+    // a failed build leaves nothing behind in a directory we created
+    if (dir === undefined) await rm(root, { recursive: true, force: true });
+    throw e;
   } finally {
     await g.kill();
     // the secret keys go with the GNUPGHOME
