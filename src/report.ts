@@ -118,7 +118,6 @@ export function renderHuman(report: VerifyReport, style: Style): string {
   }
   if (report.sha256) lines.push(`  SHA-256: ${report.sha256}${report.size !== null ? `  (${report.size} bytes)` : ''}`);
   if (report.output) lines.push(`  saved:   ${report.output}`);
-  for (const w of report.warnings) lines.push(style.warn(`  warning: ${w}`));
   if (report.reason?.hint) lines.push(`  next:    ${report.reason.hint}`);
   return lines.join('\n') + '\n';
 }

@@ -5,8 +5,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { VerifyError } from './errors.js';
-import type { Fetcher, FetchOptions } from './net/fetcher.js';
-import { HttpStatusError } from './net/fetcher.js';
+import type { Fetcher, FetchOptions } from './net/index.js';
+import { HttpStatusError } from './net/index.js';
 import { MAX_SIGNATURE_FILE_BYTES } from './pgp/signature-file.js';
 import { signatureUrls, type Artifact } from './release/catalogue.js';
 import { requireSource } from './source-policy.js';

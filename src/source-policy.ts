@@ -3,7 +3,7 @@
  * for the candidate file (official or an approved mirror) and for signatures (official only).
  */
 import { VerifyError, type ReasonCode } from './errors.js';
-import { judgeMirrorHost, judgeSource, type SourceVerdict, type UrlJudgement } from './policy/origin.js';
+import { judgeMirrorHost, judgeSource, type SourceJudgement, type SourceVerdict } from './policy/origin.js';
 
 const CODE_FOR: Record<SourceVerdict, ReasonCode> = {
   official: 'SOURCE_UNTRUSTED', // never used: official is accepted
@@ -16,7 +16,7 @@ const CODE_FOR: Record<SourceVerdict, ReasonCode> = {
 
 const HINT = 'Download Electrum only from https://electrum.org/#download (files are served from https://download.electrum.org/).';
 
-export type Judged = UrlJudgement & { verdict: SourceVerdict | 'mirror' };
+export type Judged = SourceJudgement;
 
 /** Approved mirrors from --allow-host; GitHub and lookalike hosts are a usage error. */
 export function mirrorSet(hosts: readonly string[]): Set<string> {

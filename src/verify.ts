@@ -9,7 +9,7 @@ import { access, link, rename, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
 import { discard, release } from './fs/temp-files.js';
-import type { Fetcher } from './net/fetcher.js';
+import type { Fetcher } from './net/index.js';
 import { checkSignature, type FoundSignature } from './pgp/check-signature.js';
 import { DataHasher } from './pgp/data-digest.js';
 import { parseSignatureFile } from './pgp/signature-file.js';
@@ -64,7 +64,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   };
   const net = { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(o.signal ? { signal: o.signal } : {}) };
   let fetcher = o.fetcher;
-  const getFetcher = async (): Promise<Fetcher> => (fetcher ??= (await import('./net/fetcher.js')).createFetcher());
+  const getFetcher = async (): Promise<Fetcher> => (fetcher ??= (await import('./net/index.js')).createFetcher());
 
   // 1. Options that are wrong whatever the target.
   const mirrors = mirrorSet(o.allowHosts ?? []);
@@ -126,7 +126,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   } else {
     for await (const chunk of createReadStream(input, { highWaterMark: READ_CHUNK })) hasher.update(chunk as Buffer);
   }
-  const data = hasher.finish();
+  const data = await hasher.finish();
   report.sha256 = data.sha256;
   report.size = data.size;
 

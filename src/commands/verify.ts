@@ -47,15 +47,16 @@ export async function verifyCommand(target: string, opts: VerifyCommandOptions, 
   const report = await verify(target, {
     ...options,
     ...(showProgress ? { onProgress: (r: number, t: number | null) => void onProgress(r, t) } : {}),
-    onWarning: (message) => {
-      if (!json) io.stderr.write(io.errStyle.warn(`warning: ${message}\n`));
-    },
+    // Warnings always go to stderr (also under --json, where stdout holds only the report).
+    onWarning: (message) => io.stderr.write(io.errStyle.warn(`warning: ${message}\n`)),
   }).finally(() => (spinner as { stop(): void } | null)?.stop());
   if (json) {
     io.stdout.write(toJson(report));
   } else {
-    const text = renderHuman(report, io.style);
-    io.stdout.write(quiet ? text.split('\n')[0] + '\n' : text);
+    // A verdict (verified / rejected) is the command's output; an error (usage, I/O, network) is not.
+    const out = report.verdict === 'error' ? io.stderr : io.stdout;
+    const text = renderHuman(report, report.verdict === 'error' ? io.errStyle : io.style);
+    out.write(quiet ? text.split('\n')[0] + '\n' : text);
   }
   return report.exitCode;
 }

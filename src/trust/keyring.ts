@@ -32,7 +32,9 @@ async function readKeysFromFile(path: string): Promise<openpgp.PublicKey[]> {
   if (!info.isFile()) throw new Error('not a regular file');
   if (info.size > MAX_KEY_FILE) throw new Error(`larger than ${MAX_KEY_FILE} bytes`);
   const blocks = splitArmor(await readFile(path, 'latin1'), 'PUBLIC KEY BLOCK');
-  return Promise.all(blocks.map((armoredKey) => openpgp.readKey({ armoredKey, config: PGP_CONFIG })));
+  // readKeys, not readKey: one armored block may hold several keys (gpg --export A B C).
+  const perBlock = await Promise.all(blocks.map((armoredKeys) => openpgp.readKeys({ armoredKeys, config: PGP_CONFIG })));
+  return perBlock.flat();
 }
 
 function fingerprintOf(key: openpgp.PublicKey): string {
