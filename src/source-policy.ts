@@ -31,10 +31,13 @@ export function mirrorSet(hosts: readonly string[]): Set<string> {
 
 /** Judge a URL; throw the matching VerifyError unless it is official (or an approved mirror). */
 export function requireSource(url: string, mirrors: ReadonlySet<string>, hop: number): Judged {
-  const judged = judgeSource(url, mirrors);
+  return assertAllowed(judgeSource(url, mirrors), hop);
+}
+
+export function assertAllowed(judged: Judged, hop: number): Judged {
   if (judged.verdict === 'official' || judged.verdict === 'mirror') return judged;
   if (hop > 0) {
-    throw new VerifyError('REDIRECT_OFF_ORIGIN', `redirected to ${url}, which is not an allowed source: ${judged.reason}`, { hint: HINT });
+    throw new VerifyError('REDIRECT_OFF_ORIGIN', `redirected to ${judged.url}, which is not an allowed source: ${judged.reason}`, { hint: HINT });
   }
-  throw new VerifyError(CODE_FOR[judged.verdict], `${judged.reason}`, { hint: HINT });
+  throw new VerifyError(CODE_FOR[judged.verdict], judged.reason, { hint: HINT });
 }

@@ -16,7 +16,8 @@ import { parseSignatureFile } from './pgp/signature-file.js';
 import { artifactFromUrl, defaultMinSigners, parseArtifactName, vulnerableReason, type Artifact } from './release/catalogue.js';
 import { emptyReport, settle, type VerifyReport } from './report.js';
 import { getSignature, looksLikeUrl } from './signature-source.js';
-import { mirrorSet, requireSource } from './source-policy.js';
+import { judgeSource } from './policy/origin.js';
+import { assertAllowed, mirrorSet, requireSource } from './source-policy.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from './trust/keyring.js';
 
 export const DEFAULT_MAX_SIZE = 512 * 1024 * 1024;
@@ -74,8 +75,9 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   let artifact: Artifact | null;
   let url: URL | null = null;
   if (report.target.kind === 'url') {
-    const judged = requireSource(input, mirrors, 0);
+    const judged = judgeSource(input, mirrors);
     report.source.verdict = judged.verdict;
+    assertAllowed(judged, 0);
     url = new URL(input);
     report.source.url = url.href;
     artifact = artifactFromUrl(url);

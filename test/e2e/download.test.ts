@@ -204,6 +204,8 @@ describe('every fault ends with the contract exit code, nothing in the output di
     if (reason === 'SOURCE_UNTRUSTED') expect(['SOURCE_UNTRUSTED', 'SOURCE_INVALID', 'SOURCE_LOOKALIKE']).toContain(r.json.reason.code);
     else expect(r.json.reason.code).toBe(reason);
     expect(r.json.exitCode).toBe(code);
+    const sourceVerdict = { SOURCE_GITHUB: 'github', SOURCE_LOOKALIKE: 'lookalike', SOURCE_INSECURE: 'insecure' }[reason as string];
+    if (sourceVerdict) expect(r.json.source.verdict).toBe(sourceVerdict);
     expect(await readdir(dir)).toEqual([]);
     const contacted = proxy.log.slice(before);
     expect(contacted.filter((h) => /github|evil|eiectrum|eIectrum/i.test(h))).toEqual([]);
