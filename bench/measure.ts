@@ -13,6 +13,8 @@ export const GNU_TIME = '/usr/bin/time';
 
 export interface Sample {
   wallMs: number;
+  /** user + system CPU seconds of the child (GNU time), or null */
+  cpuS: number | null;
   /** peak resident set size in bytes, or null when GNU time is missing */
   rssBytes: number | null;
   code: number | null;
@@ -47,8 +49,8 @@ export async function runOnce(c: Command): Promise<Sample> {
     const child = spawn(cmd, args, { env: c.env ?? process.env, cwd: c.cwd, stdio: [c.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', rej);
     child.on('close', (code) => res({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
     if (child.stdin) {
@@ -58,12 +60,16 @@ export async function runOnce(c: Command): Promise<Sample> {
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   let rssBytes: number | null = null;
+  let cpuS: number | null = null;
   if (useTime) {
     const text = await readFile(timeFile, 'utf8').catch(() => '');
     const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1];
     if (kb !== undefined) rssBytes = Number(kb) * 1024;
+    const user = /User time \(seconds\): ([\d.]+)/.exec(text)?.[1];
+    const sys = /System time \(seconds\): ([\d.]+)/.exec(text)?.[1];
+    if (user !== undefined && sys !== undefined) cpuS = Number(user) + Number(sys);
   }
-  return { wallMs, rssBytes, code, stdout, stderr };
+  return { wallMs, cpuS, rssBytes, code, stdout, stderr };
 }
 
 export async function cleanupScratch(): Promise<void> {
@@ -92,8 +98,8 @@ export interface CaseResult {
   samples: Sample[];
   failures: string[];
   wallMs: number | null;
+  cpuS: number | null;
   rssBytes: number | null;
-  display: string;
 }
 
 /**
@@ -103,8 +109,9 @@ export interface CaseResult {
 export async function runInterleaved(cases: readonly Case[], log: (s: string) => void): Promise<Map<string, CaseResult>> {
   const results = new Map<string, CaseResult>();
   const maxRuns = Math.max(...cases.map((c) => c.runs));
-  for (const c of cases) results.set(c.id, { id: c.id, label: c.label, group: c.group, samples: [], failures: [], wallMs: null, rssBytes: null, display: '' });
+  for (const c of cases) results.set(c.id, { id: c.id, label: c.label, group: c.group, samples: [], failures: [], wallMs: null, cpuS: null, rssBytes: null });
   for (let r = 0; r < maxRuns; r++) {
+    await waitForQuiet();
     for (const c of cases) {
       if (r >= c.runs) continue;
       const res = results.get(c.id)!;
@@ -120,8 +127,50 @@ export async function runInterleaved(cases: readonly Case[], log: (s: string) =>
   for (const res of results.values()) {
     if (res.samples.length === 0) continue;
     res.wallMs = median(res.samples.map((s) => s.wallMs));
+    const cpu = res.samples.map((s) => s.cpuS).filter((x): x is number => x !== null);
+    res.cpuS = cpu.length ? median(cpu) : null;
     const rss = res.samples.map((s) => s.rssBytes).filter((x): x is number => x !== null);
     res.rssBytes = rss.length ? Math.max(...rss) : null;
   }
   return results;
+}
+
+/** How busy the CPUs were (0..1, all processes) over `ms`, from /proc/stat; null where unavailable. */
+export async function cpuBusy(ms = 500): Promise<number | null> {
+  const read = async (): Promise<number[] | null> => {
+    const line = (await readFile('/proc/stat', 'utf8').catch(() => '')).split('\n')[0] ?? '';
+    if (!line.startsWith('cpu ')) return null;
+    return line.trim().split(/\s+/).slice(1).map(Number);
+  };
+  const a = await read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = await read();
+  if (!a || !b) return null;
+  const d = b.map((x, i) => x - (a[i] ?? 0));
+  const total = d.reduce((x, y) => x + y, 0);
+  const idle = (d[3] ?? 0) + (d[4] ?? 0);
+  return total > 0 ? 1 - idle / total : null;
+}
+
+/** Rounds that started while other work kept the machine busy (after waiting up to QUIET_WAIT_MS). */
+export const busyRounds: Array<{ busy: number }> = [];
+export let quietWaitedMs = 0;
+const QUIET_WAIT_MS = 60_000;
+const QUIET = 0.15;
+
+/**
+ * This machine is shared (other builds and test runs may be going on): before each round wait, up to
+ * QUIET_WAIT_MS, until the CPUs are at most 15 % busy; a round that starts busier anyway is recorded.
+ */
+export async function waitForQuiet(): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const busy = await cpuBusy();
+    if (busy === null || busy <= QUIET) break;
+    if (Date.now() - t0 > QUIET_WAIT_MS) {
+      busyRounds.push({ busy });
+      break;
+    }
+  }
+  quietWaitedMs += Date.now() - t0;
 }

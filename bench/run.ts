@@ -19,7 +19,8 @@ import { cpus, totalmem, release as osRelease } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBenchData, type DataFile } from './data.js';
-import { cleanupScratch, haveGnuTime, runInterleaved, runOnce, type Case, type CaseResult, type Sample } from './measure.js';
+import { busyRounds, cleanupScratch, haveGnuTime, quietWaitedMs, runInterleaved, runOnce, type Case, type CaseResult, type Sample } from './measure.js';
+import { checkHasher } from './hasher-check.js';
 import { startLoopbackSite, type LoopbackSite } from './site.js';
 import { makeUrlList } from './urls.js';
 
@@ -117,13 +118,13 @@ interface Row {
 }
 
 function table(rows: Row[], unit: 's' | 'ms' = 's'): string {
-  const out = ['| command | median wall | runs | peak RSS |', '|---|---:|---|---:|'];
+  const out = ['| command | median wall | runs (wall) | CPU user+sys (median) | peak RSS |', '|---|---:|---|---:|---:|'];
   for (const { what, r } of rows) {
     if (!r) continue;
     const f = unit === 's' ? fmtS : fmtMs;
     const runs = r.samples.map((s) => (unit === 's' ? (s.wallMs / 1000).toFixed(3) : s.wallMs.toFixed(0))).join(' ');
     const fail = r.failures.length ? ` **(${r.failures.length} failed: ${r.failures[0]!.replace(/\|/g, '/')})**` : '';
-    out.push(`| ${what} | ${f(r.wallMs)} | ${runs}${fail} | ${fmtMB(r.rssBytes)} |`);
+    out.push(`| ${what} | ${f(r.wallMs)} | ${runs}${fail} | ${r.cpuS === null ? 'n/a' : `${r.cpuS.toFixed(2)} s`} | ${fmtMB(r.rssBytes)} |`);
   }
   return out.join('\n');
 }
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
   const tStart = Date.now();
   if (!haveGnuTime()) log('warning: /usr/bin/time (Debian package "time") is missing: no peak-RSS figures');
   const data = await makeBenchData(join(ROOT, '.bench-data'), log);
+  await checkHasher(log);
   const S = data.small;
   const L = data.large;
   const kr = data.keyringArmored;
@@ -292,6 +294,9 @@ maximum resident set size, the largest of the runs; MB = 10^6 bytes. Warm page c
 before its cases). This benchmark is not part of \`npm test\`; CI never runs it.
 
 Last run: ${new Date().toISOString()}, total ${totalS} s${data.madeInSeconds > 1 ? ` (of which ${data.madeInSeconds.toFixed(0)} s making data)` : ''}${QUICK ? ', `--quick`' : ''}.
+The machine is shared, so before each round the benchmark waits (up to 60 s) until the CPUs are ≤ 15 % busy:
+it waited ${(quietWaitedMs / 1000).toFixed(0)} s in all, and ${busyRounds.length === 0 ? 'every round started on a quiet machine' : `${busyRounds.length} round(s) started on a busy machine anyway (${busyRounds.map((b) => `${(b.busy * 100).toFixed(0)} %`).join(', ')}): treat those figures with care`}.
+CPU user+sys above wall time means work on both cores at once.
 
 ## Machine
 
