@@ -1,0 +1,74 @@
+/** Hostile .asc input: every block and packet read, nothing silently dropped, bounds enforced. */
+import * as openpgp from 'openpgp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { VerifyError } from '../../src/errors.js';
+import { splitArmor } from '../../src/pgp/armor.js';
+import { MAX_SIGNATURES, parseSignatureFile } from '../../src/pgp/signature-file.js';
+
+let oneSig: string;
+
+beforeAll(async () => {
+  const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'nistP256', userIDs: [{ name: 't' }], format: 'object' });
+  const message = await openpgp.createMessage({ binary: new Uint8Array([1, 2, 3]) });
+  oneSig = await openpgp.sign({ message, signingKeys: privateKey, detached: true, format: 'armored' });
+});
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+async function malformed(text: string | Uint8Array): Promise<string> {
+  const err = await parseSignatureFile(typeof text === 'string' ? enc(text) : text).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(VerifyError);
+  expect((err as VerifyError).code).toBe('SIGNATURE_MALFORMED');
+  return (err as VerifyError).message;
+}
+
+describe('parseSignatureFile', () => {
+  it('reads every concatenated block (openpgp.readSignature alone reads only the first)', async () => {
+    const three = oneSig + oneSig + '\n\n' + oneSig;
+    expect((await openpgp.readSignature({ armoredSignature: three })).packets.length).toBe(1);
+    expect((await parseSignatureFile(enc(three))).packets).toHaveLength(3);
+  });
+
+  it(`accepts ${MAX_SIGNATURES} signatures and refuses one more`, async () => {
+    expect((await parseSignatureFile(enc(oneSig.repeat(MAX_SIGNATURES)))).packets).toHaveLength(MAX_SIGNATURES);
+    expect(await malformed(oneSig.repeat(MAX_SIGNATURES + 1))).toMatch(/more than 64/);
+  });
+
+  it('refuses text outside the blocks, other block types, and a truncated block', async () => {
+    expect(await malformed('hello\n' + oneSig)).toMatch(/outside/);
+    expect(await malformed(oneSig + 'trailing junk\n')).toMatch(/outside/);
+    expect(await malformed(oneSig.replace(/SIGNATURE/g, 'MESSAGE'))).toMatch(/PGP MESSAGE/);
+    expect(await malformed(oneSig.slice(0, oneSig.indexOf('-----END')))).toMatch(/truncated/);
+    expect(await malformed('')).toMatch(/no "-----BEGIN PGP SIGNATURE-----"/);
+    expect(await malformed(new Uint8Array([0x89, 0x01, 0x33, 0x04, 0x00]))).toMatch(/not ASCII armor/);
+  });
+
+  it('refuses an unsupported packet version instead of dropping it', async () => {
+    const sig = await openpgp.readSignature({ armoredSignature: oneSig });
+    const bin = sig.write();
+    // new-format packet header (tag 2) is 2 bytes for a short packet; the version byte follows.
+    const patched = new Uint8Array(bin);
+    const versionAt = patched[0] === 0xc2 ? 2 : 3;
+    expect(patched[versionAt]).toBe(4);
+    patched[versionAt] = 7;
+    const armored = openpgp.armor(openpgp.enums.armor.signature, patched);
+    // Without the strict setting openpgp.js keeps it only as an opaque "unparseable" packet: no signature to check.
+    const lax = await openpgp.readSignature({ armoredSignature: armored });
+    expect([...lax.packets].filter((p) => p instanceof openpgp.SignaturePacket)).toHaveLength(0);
+    expect(await malformed(oneSig + armored)).toMatch(/block 2 of 2/);
+  });
+
+  it('refuses a file over 1 MiB before parsing it', async () => {
+    expect(await malformed(new Uint8Array(1024 * 1024 + 1))).toMatch(/limit/);
+  });
+});
+
+describe('splitArmor', () => {
+  it('keeps CRLF armor and whitespace between blocks', () => {
+    expect(splitArmor((oneSig + '\r\n' + oneSig).replace(/\n/g, '\r\n'), 'SIGNATURE')).toHaveLength(2);
+  });
+  it('refuses a block nested in another', () => {
+    const broken = oneSig.replace('-----END PGP SIGNATURE-----', '') + oneSig;
+    expect(() => splitArmor(broken, 'SIGNATURE')).toThrow(/begins before/);
+  });
+});
