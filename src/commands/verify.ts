@@ -29,7 +29,8 @@ function formatBytes(n: number): string {
 
 export async function verifyCommand(target: string, opts: VerifyCommandOptions, io: VerifyIO): Promise<number> {
   const { json, quiet, ...options } = opts;
-  const showProgress = !json && !quiet && io.stderr.isTTY === true;
+  // A terminal that reports no width (some CI pseudo-terminals) would make the spinner redraw badly: skip it.
+  const showProgress = !json && !quiet && io.stderr.isTTY === true && ((io.stderr as { columns?: number }).columns ?? 0) > 0;
   let spinner: { text: string; stop(): void } | null = null;
   let lastDraw = 0;
   const onProgress = async (received: number, total: number | null): Promise<void> => {
