@@ -5,8 +5,12 @@
  * digest with a plain single-threaded node:crypto computation.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { DataHasher, INLINE_LIMIT, RING_BYTES } from '../src/pgp/data-digest.js';
+import { digestFile } from '../src/pgp/digest-file.js';
 
 type Packet = openpgp.SignaturePacket;
 
@@ -66,6 +70,24 @@ export async function checkHasher(log: (s: string) => void = console.log): Promi
       if (d.digestFor(fakePacket(H.sha1, randomBytes(40))) !== null) throw new Error(`${where}: digest for SHA-1`);
       cases++;
     }
+  }
+  // digestFile (two reused read buffers) gives the same digests as the data in memory.
+  const dir = await mkdtemp(join(tmpdir(), 'ev-hasher-check-'));
+  try {
+    for (const size of [0, 5, INLINE_LIMIT + 7, 2 * RING_BYTES + 1]) {
+      const path = join(dir, `f${size}`);
+      await writeFile(path, data.subarray(0, size));
+      const hasher = new DataHasher(packets);
+      await digestFile(path, hasher, 1_000_003);
+      const d = await hasher.finish();
+      const view = data.subarray(0, size);
+      const ok = d.size === size && d.sha256 === createHash('sha256').update(view).digest('hex') &&
+        packets.every((p) => Buffer.from(d.digestFor(p) ?? []).toString('hex') === expected(algoOf[p.hashAlgorithm!]!, view, p));
+      if (!ok) throw new Error(`digestFile, size ${size}: digests differ`);
+      cases++;
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
   // An abandoned hasher (no finish) must not keep the process alive: its worker is unref'd.
   const dropped = new DataHasher(packets);

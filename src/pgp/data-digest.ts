@@ -34,6 +34,8 @@ export const SUPPORTED_SIGNATURE_VERSIONS: ReadonlySet<number> = new Set([4, 6])
 export const INLINE_LIMIT = 4 * 1024 * 1024;
 /** Size of the ring shared with the worker. */
 export const RING_BYTES = 4 * 1024 * 1024;
+/** The worker is woken once this much data waits for it (not on every small network chunk), and at the end. */
+export const WAKE_BYTES = 1024 * 1024;
 /** A worker that makes no progress for this long is considered dead (update() throws). */
 const STALL_MS = 60_000;
 
@@ -85,6 +87,7 @@ class LaneWorker {
   private readonly worker: Worker;
   private readonly result: Promise<string[]>;
   private written = 0;
+  private wokenAt = 0;
 
   constructor(lanes: readonly string[], tails: readonly Tail[]) {
     this.worker = new Worker(DIGEST_WORKER_SOURCE, {
@@ -131,8 +134,13 @@ class LaneWorker {
       off += n;
       this.written += n;
       Atomics.store(this.ctrl, CTRL.WRITTEN, BigInt(this.written));
-      Atomics.add(this.ctrl, CTRL.SEQ, 1n);
-      Atomics.notify(this.ctrl, CTRL.SEQ);
+      // A worker that is busy re-reads WRITTEN by itself; one that sleeps is woken for a batch, not per chunk
+      // (its waits also time out every second, so nothing is ever left unhashed for long).
+      if (this.written - this.wokenAt >= WAKE_BYTES || this.written - consumed === RING_BYTES) {
+        this.wokenAt = this.written;
+        Atomics.add(this.ctrl, CTRL.SEQ, 1n);
+        Atomics.notify(this.ctrl, CTRL.SEQ);
+      }
     }
   }
 
