@@ -155,7 +155,7 @@ export async function cpuBusy(ms = 500): Promise<number | null> {
 /** Rounds that started while other work kept the machine busy (after waiting up to QUIET_WAIT_MS). */
 export const busyRounds: Array<{ busy: number }> = [];
 export let quietWaitedMs = 0;
-const QUIET_WAIT_MS = 15_000;
+export const QUIET_WAIT_MS = 15_000;
 const QUIET = 0.15;
 
 /**
