@@ -3,20 +3,9 @@
  * Commands are imported lazily so that `--help` and `check-url` do not load openpgp or undici.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { Chalk } from 'chalk';
 import { EXIT, isVerifyError } from './errors.js';
-import type { Style } from './report.js';
 
 const VERSION = '0.1.0';
-
-function styleFor(stream: { isTTY?: boolean }): Style {
-  const env = process.env;
-  let level: 0 | 1 | 2 | 3 = stream.isTTY ? 2 : 0;
-  if (env.FORCE_COLOR !== undefined) level = env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false' ? 0 : 2;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') level = 0;
-  const c = new Chalk({ level });
-  return { ok: c.green, bad: c.red, warn: c.yellow, dim: c.dim, bold: c.bold };
-}
 
 function positiveInt(max: number) {
   return (value: string): number => {
@@ -87,7 +76,7 @@ Examples:
     .option('-q, --quiet', 'no progress; only the verdict line')
     .addHelpText('after', VERIFY_EXAMPLES)
     .action(async (target: string, o: Record<string, unknown>) => {
-      const { verifyCommand } = await import('./commands/verify.js');
+      const [{ verifyCommand }, { styleFor }] = await Promise.all([import('./commands/verify.js'), import('./style.js')]);
       setExit(
         await verifyCommand(
           target,
@@ -120,8 +109,8 @@ Examples:
   $ electrum-verify check-url https://github.com/spesmilo/electrum/releases   # exit 3
   $ cat urls.txt | electrum-verify check-url --json`)
     .action(async (urls: string[], o: { json?: boolean }) => {
-      const { checkUrlCommand } = await import('./commands/check-url.js');
-      setExit(await checkUrlCommand(urls, { json: o.json === true }, { ...stdio, color: styleFor(process.stdout) !== null && process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      const [{ checkUrlCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-url.js'), import('./color.js')]);
+      setExit(await checkUrlCommand(urls, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
     });
 
   program
@@ -134,8 +123,8 @@ Examples:
   $ electrum-verify check-message message.txt
   $ pbpaste | electrum-verify check-message -`)
     .action(async (file: string | undefined, o: { json?: boolean }) => {
-      const { checkMessageCommand } = await import('./commands/check-message.js');
-      setExit(await checkMessageCommand(file, { json: o.json === true }, { ...stdio, color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      const [{ checkMessageCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-message.js'), import('./color.js')]);
+      setExit(await checkMessageCommand(file, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
     });
 
   program
@@ -143,7 +132,7 @@ Examples:
     .description('show the pinned Electrum release-signing keys')
     .option('--json', 'print one JSON object on stdout')
     .action(async (o: { json?: boolean }) => {
-      const { keysCommand } = await import('./commands/keys.js');
+      const [{ keysCommand }, { styleFor }] = await Promise.all([import('./commands/keys.js'), import('./style.js')]);
       setExit(await keysCommand({ json: o.json === true }, { stdout: process.stdout, style: styleFor(process.stdout) }));
     });
 

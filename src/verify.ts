@@ -4,7 +4,6 @@
  *   every signature judged → signer policy → expected hash → version policy → save.
  * It never throws a VerifyError: every outcome, good or bad, is a report.
  */
-import { createReadStream } from 'node:fs';
 import { access, link, rename, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
@@ -12,6 +11,7 @@ import { discard, release } from './fs/temp-files.js';
 import type { Fetcher } from './net/index.js';
 import { checkSignature, type FoundSignature } from './pgp/check-signature.js';
 import { DataHasher } from './pgp/data-digest.js';
+import { digestFile } from './pgp/digest-file.js';
 import { parseSignatureFile } from './pgp/signature-file.js';
 import { artifactFromUrl, defaultMinSigners, parseArtifactName, vulnerableReason, type Artifact } from './release/catalogue.js';
 import { emptyReport, settle, type VerifyReport } from './report.js';
@@ -22,7 +22,6 @@ import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from './trust/keyr
 
 export const DEFAULT_MAX_SIZE = 512 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 30_000;
-const READ_CHUNK = 1024 * 1024;
 
 export interface VerifyOptions {
   signature?: string;
@@ -126,7 +125,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     report.source.redirects = got.redirects;
     report.source.url = got.finalUrl;
   } else {
-    for await (const chunk of createReadStream(input, { highWaterMark: READ_CHUNK })) hasher.update(chunk as Buffer);
+    await digestFile(input, hasher);
   }
   const data = await hasher.finish();
   report.sha256 = data.sha256;

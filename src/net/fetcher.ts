@@ -10,6 +10,7 @@ import { VerifyError } from '../errors.js';
 import { discard, track } from '../fs/temp-files.js';
 import { createDefaultDispatcher } from './dispatcher.js';
 import { tooLargeError, truncatedError } from './errors.js';
+import { FileWriter } from './file-writer.js';
 import { Transfer } from './transfer.js';
 import { openResponse, type OpenedResponse } from './transport.js';
 import type { DownloadOptions, FetchOptions, FetchResult, Fetcher } from './types.js';
@@ -60,18 +61,6 @@ async function* counted(r: OpenedResponse, maxBytes: number, t: Transfer): Async
   t.throwIfFailed();
   if (r.contentLength !== null && received !== r.contentLength) {
     throw truncatedError(r.finalUrl, received, r.contentLength);
-  }
-}
-
-async function writeAll(fh: FileHandle, chunk: Uint8Array, path: string): Promise<void> {
-  try {
-    let off = 0;
-    while (off < chunk.length) {
-      const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
-      off += bytesWritten;
-    }
-  } catch (e) {
-    throw ioError(path, e);
   }
 }
 
@@ -128,16 +117,20 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
           tempPath = path;
           track(path);
           let size = 0;
+          const writer = new FileWriter(fh);
           for await (const chunk of counted(r, opts.maxBytes, t)) {
             size += chunk.length;
             callback(() => opts.onChunk(chunk));
-            await writeAll(fh, chunk, path);
+            await writer.push(chunk).catch((e: unknown) => {
+              throw ioError(path, e);
+            });
             if (opts.onProgress !== undefined) {
               const onProgress = opts.onProgress;
               callback(() => onProgress(size, r.contentLength));
             }
           }
           try {
+            await writer.flush();
             await fh.sync();
             await fh.close();
           } catch (e) {

@@ -6,7 +6,7 @@
  * Markdown/HTML link, or the name as written for a defanged or bare one. A bare name is judged as the https
  * site it names.
  */
-import { parse as parseDomain } from 'tldts';
+import { parseDomain } from './domain.js';
 import { judgeUrl } from './origin.js';
 
 export interface ExtractedLink {

@@ -25,7 +25,7 @@
  *
  * This module must stay cheap to import (no openpgp, no undici): `check-url` start-up time is measured.
  */
-import { parse as parseDomain } from 'tldts';
+import { parseDomain } from './domain.js';
 import { combosquatReason, embeddingReason, tldSwapReason, unlistedSubdomainReason, type Domain } from './brand.js';
 import { githubReason } from './github.js';
 import { displayHost, homoglyphReason } from './homoglyph.js';

@@ -1,0 +1,80 @@
+/**
+ * Writes a download to its temp file without making the network wait for the disk: chunks are gathered
+ * and written with one writev per ~1 MiB, one write in flight at a time, while the next chunks arrive.
+ * Memory is bounded: push() waits for the disk once MAX_PENDING bytes are queued.
+ */
+import type { FileHandle } from 'node:fs/promises';
+
+const BATCH_BYTES = 1024 * 1024;
+const MAX_PENDING = 8 * 1024 * 1024;
+
+export class FileWriter {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private inFlight: Promise<void> | null = null;
+  private failure: unknown = null;
+
+  constructor(private readonly fh: FileHandle) {}
+
+  /** Queue `chunk` (kept by reference: the caller must not reuse it). */
+  async push(chunk: Uint8Array): Promise<void> {
+    this.throwIfFailed();
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.byteLength;
+    if (this.pendingBytes >= BATCH_BYTES && this.inFlight === null) this.startWrite();
+    if (this.pendingBytes >= MAX_PENDING) await this.drainInFlight();
+  }
+
+  /** Write everything queued; resolves when it is all on its way to disk (the caller syncs). */
+  async flush(): Promise<void> {
+    await this.drainInFlight();
+    if (this.pendingBytes > 0) {
+      this.startWrite();
+      await this.drainInFlight();
+    }
+    this.throwIfFailed();
+  }
+
+  private startWrite(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.inFlight = this.writeAll(batch).then(
+      () => {
+        this.inFlight = null;
+        if (this.pendingBytes >= BATCH_BYTES) this.startWrite();
+      },
+      (e: unknown) => {
+        this.failure ??= e;
+        this.inFlight = null;
+      },
+    );
+  }
+
+  private async writeAll(batch: Uint8Array[]): Promise<void> {
+    let buffers = batch;
+    while (buffers.length > 0) {
+      const { bytesWritten } = await this.fh.writev(buffers);
+      // Short write: drop what was written, keep the rest.
+      let left = bytesWritten;
+      const rest: Uint8Array[] = [];
+      for (const b of buffers) {
+        if (left >= b.byteLength) left -= b.byteLength;
+        else {
+          rest.push(left > 0 ? b.subarray(left) : b);
+          left = 0;
+        }
+      }
+      buffers = rest;
+    }
+  }
+
+  private async drainInFlight(): Promise<void> {
+    while (this.inFlight !== null) await this.inFlight;
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+}
