@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,14 +81,19 @@ beforeAll(async () => {
   env = proxiedEnv(proxy.url, pki.caCertPath);
 });
 
+const made: string[] = [];
+
 afterAll(async () => {
+  await Promise.all([...made, rel?.dir].filter((d): d is string => !!d).map((d) => rm(d, { recursive: true, force: true })));
   await proxy?.close();
   await site?.close();
   await wrongName?.close();
 });
 
 async function outDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'ev-out-'));
+  const dir = await mkdtemp(join(tmpdir(), 'ev-out-'));
+  made.push(dir);
+  return dir;
 }
 
 async function run(args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
