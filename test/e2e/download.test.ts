@@ -170,6 +170,37 @@ describe('download and verify through the proxy', () => {
     expect(proxy.log.slice(before)).toEqual([]);
   });
 
+  it('a local file fetches only its official .asc, nothing else', async () => {
+    const dir = await outDir();
+    await writeFile(join(dir, 'Electrum-4.5.8.tar.gz'), rel.data);
+    const before = site.requests.length;
+    const r = await run(['verify', join(dir, 'Electrum-4.5.8.tar.gz')], dir);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.json).toMatchObject({ target: { kind: 'file' }, source: { verdict: 'local' }, output: null });
+    expect(site.requests.slice(before).map((q) => `${q.host}${q.path}`)).toEqual(['download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz.asc']);
+  });
+
+  it('--expect-sha256 that does not match: exit 1 HASH_MISMATCH, nothing saved', async () => {
+    const dir = await outDir();
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--expect-sha256', 'ab'.repeat(32)], dir);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.json.reason.code).toBe('HASH_MISMATCH');
+    expect(await readdir(dir)).toEqual([]);
+    const ok = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--expect-sha256', sha256(rel.data).toUpperCase()], dir);
+    expect(ok.code, describeRun(ok)).toBe(0);
+  });
+
+  it('a --signature URL must itself be official: GitHub and mirrors are refused before any connection', async () => {
+    const dir = await outDir();
+    const before = proxy.log.length;
+    for (const sig of ['https://raw.githubusercontent.com/spesmilo/electrum-signatures/master/x.asc', 'https://mirror.example.test/x.asc']) {
+      const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--signature', sig, '--allow-host', 'mirror.example.test'], dir);
+      expect(r.code, describeRun(r)).toBe(3);
+    }
+    expect(proxy.log.slice(before)).toEqual([]);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('authentic but vulnerable (< 3.3.4): exit 5, not saved', async () => {
     const dir = await outDir();
     const r = await run(['verify', `${D}/3.3.2/electrum-3.3.2.exe`], dir);
