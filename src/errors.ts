@@ -33,6 +33,8 @@ const CODE_EXIT = {
   NETWORK: EXIT.NETWORK,
   TIMEOUT: EXIT.NETWORK,
   TOO_LARGE: EXIT.NETWORK,
+  /** Reading the local file or saving the download failed (disk full, permissions, I/O error). */
+  IO_ERROR: EXIT.NETWORK,
   VERSION_VULNERABLE: EXIT.VULNERABLE,
   INTERRUPTED: EXIT.INTERRUPTED,
   INSTALL_TAMPERED: EXIT.USAGE,

@@ -125,7 +125,9 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     report.source.redirects = got.redirects;
     report.source.url = got.finalUrl;
   } else {
-    await digestFile(input, hasher);
+    await digestFile(input, hasher).catch((e: unknown) => {
+      throw new VerifyError('IO_ERROR', `cannot read ${input}: ${(e as Error).message}`);
+    });
   }
   const data = await hasher.finish();
   report.sha256 = data.sha256;
@@ -238,17 +240,20 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+function noHardLinks(e: NodeJS.ErrnoException): false {
+  if (e.code === 'EPERM' || e.code === 'ENOTSUP' || e.code === 'EOPNOTSUPP' || e.code === 'ENOSYS') return false;
+  throw e;
+}
+
 /** Without --force, link() fails if the output appeared meanwhile (no check-then-overwrite race). */
 async function moveIntoPlace(temp: string, output: string, force: boolean): Promise<void> {
-  if (force) {
-    await rename(temp, output);
-    return;
-  }
   try {
-    await link(temp, output);
+    if (force) await rename(temp, output);
+    else if (await link(temp, output).then(() => true, noHardLinks)) await discard(temp);
+    else if (await exists(output)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+    else await rename(temp, output); // file systems without hard links (FAT, some network shares)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Pass --force to replace it.' });
-    throw new VerifyError('NETWORK', `cannot save to ${output}: ${(e as Error).message}`);
+    throw new VerifyError('IO_ERROR', `cannot save to ${output}: ${(e as Error).message}`);
   }
-  await discard(temp);
 }
