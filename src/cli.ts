@@ -3,7 +3,7 @@
  * Commands are imported lazily so that `--help` and `check-url` do not load openpgp or undici.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, isVerifyError } from './errors.js';
+import { EXIT, isVerifyError, type ReasonCode } from './errors.js';
 
 const VERSION = '0.1.0';
 
@@ -31,6 +31,14 @@ function seconds(value: string): number {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** A single-value option given twice is a usage error (silently taking the last one could swap the keyring). */
+function once<T>(parse: (value: string) => T = (v) => v as unknown as T) {
+  return (value: string, previous: T | undefined): T => {
+    if (previous !== undefined) throw new InvalidArgumentError('given more than once');
+    return parse(value);
+  };
+}
 
 const VERIFY_EXAMPLES = `
 Examples:
@@ -63,13 +71,13 @@ Examples:
     .command('verify')
     .description('download (or take) an Electrum release file and verify its official signatures')
     .argument('<target>', 'https:// URL of a release file on download.electrum.org, or a local file')
-    .option('--signature <path|url>', 'use this detached .asc instead of fetching the official one (offline use)')
-    .option('-o, --output <path>', 'where a downloaded file is saved (default: its name, in the current directory)')
+    .option('--signature <path|url>', 'use this detached .asc instead of fetching the official one (offline use)', once())
+    .option('-o, --output <path>', 'where a downloaded file is saved (default: its name, in the current directory)', once())
     .option('--force', 'allow replacing an existing output file (only after it verified)')
-    .option('--min-signers <n>', 'distinct pinned signers required (default: 2 from 4.1.3 on, else 1)', positiveInt(64))
-    .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys')
+    .option('--min-signers <n>', 'distinct pinned signers required (default: 2 from 4.1.3 on, else 1)', once(positiveInt(64)))
+    .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys', once())
     .option('--allow-host <host>', 'approve this exact host as a mirror for the file (repeatable; never GitHub or lookalikes)', collect, [])
-    .option('--expect-sha256 <hex>', 'additionally require this SHA-256')
+    .option('--expect-sha256 <hex>', 'additionally require this SHA-256', once())
     .addOption(new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)').argParser(byteSize).default(512 * 1024 * 1024, '512M'))
     .addOption(new Option('--timeout <seconds>', 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off').argParser(seconds).default(30_000, '30'))
     .option('--json', 'print one JSON report on stdout and nothing else')
@@ -139,9 +147,15 @@ Examples:
   return program;
 }
 
+/** Under --json, even a failure before any command ran prints one JSON object on stdout. */
+function jsonFailure(code: ReasonCode, message: string, exitCode: number = EXIT.USAGE): void {
+  process.stdout.write(JSON.stringify({ schema: 'electrum-verify/v1', verdict: 'error', exitCode, reason: { code, message } }, null, 2) + '\n');
+}
+
 /** Run the CLI; resolves to the process exit code. Never prints a stack trace for bad input. */
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.OK;
+  const json = argv.slice(2).includes('--json');
   const program = buildProgram((c) => (code = c));
   try {
     await program.parseAsync(argv);
@@ -149,13 +163,18 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end here with exitCode 0; every parse error is a usage error (2).
-      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      if (e.exitCode === 0) return EXIT.OK;
+      if (json) jsonFailure('USAGE', e.message.replace(/^error: /, ''));
+      return EXIT.USAGE;
     }
     if (isVerifyError(e)) {
+      if (json) jsonFailure(e.code, e.message, e.exitCode);
       process.stderr.write(`electrum-verify: ${e.message}\n${e.hint ? `  next: ${e.hint}\n` : ''}`);
       return e.exitCode;
     }
-    process.stderr.write(`electrum-verify: internal error: ${(e as Error)?.message ?? String(e)}\n  Please report this; nothing was verified.\n`);
+    const message = `internal error: ${(e as Error)?.message ?? String(e)}`;
+    if (json) jsonFailure('INTERNAL_ERROR', message);
+    process.stderr.write(`electrum-verify: ${message}\n  Please report this; nothing was verified.\n`);
     return EXIT.USAGE;
   }
 }

@@ -38,6 +38,8 @@ const CODE_EXIT = {
   VERSION_VULNERABLE: EXIT.VULNERABLE,
   INTERRUPTED: EXIT.INTERRUPTED,
   INSTALL_TAMPERED: EXIT.USAGE,
+  /** A bug: nothing was verified. */
+  INTERNAL_ERROR: EXIT.USAGE,
 } as const satisfies Record<string, ExitCode>;
 
 export type ReasonCode = keyof typeof CODE_EXIT;

@@ -4,12 +4,12 @@
  *   every signature judged → signer policy → expected hash → version policy → save.
  * It never throws a VerifyError: every outcome, good or bad, is a report.
  */
-import { access, link, rename, stat } from 'node:fs/promises';
+import { access, link, lstat, rename, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
 import { discard, release } from './fs/temp-files.js';
 import type { Fetcher } from './net/index.js';
-import { checkSignature, type FoundSignature } from './pgp/check-signature.js';
+import { checkSignature, findIssuer, type FoundSignature } from './pgp/check-signature.js';
 import { DataHasher } from './pgp/data-digest.js';
 import { digestFile } from './pgp/digest-file.js';
 import { parseSignatureFile } from './pgp/signature-file.js';
@@ -94,9 +94,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
 
   // 3. Where a download will land: refuse to overwrite before spending any bandwidth.
   const output = url ? resolve(o.output ?? safeFileName(artifact?.name ?? lastSegment(url))) : null;
-  if (output && !o.force && (await exists(output))) {
-    throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Choose another path with --output, or pass --force to replace it (only after it verifies).' });
-  }
+  if (output) await checkOutput(output, o.force === true);
 
   // 4. Trust: the pinned release keys, or a custom keyring, and how many distinct signers are required.
   const keyring: Keyring = o.keyring === undefined ? await loadPinnedKeyring(o.keysDir) : await loadCustomKeyring(o.keyring);
@@ -110,20 +108,28 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   const { packets } = await parseSignatureFile(sig.bytes);
 
   // 6. The data, read once: every digest every signature needs is computed in this single pass.
-  const hasher = new DataHasher(packets);
+  // Hash lanes only for signatures a trusted key could have made: crafted signatures by strangers cost nothing.
+  const hasher = new DataHasher(packets.filter((p) => findIssuer(keyring, p) !== null));
   if (url && output) {
     const maxBytes = o.maxSize ?? DEFAULT_MAX_SIZE;
     const got = await (await getFetcher()).download(url.href, {
       ...net,
       maxBytes,
       destDir: dirname(output),
-      checkUrl: (hop, n) => void requireSource(hop.href, mirrors, n),
+      checkUrl: (hop, n) => {
+        requireSource(hop.href, mirrors, n);
+        if (n > 0 && artifact && lastSegment(hop) !== artifact.name) {
+          throw new VerifyError('REDIRECT_OFF_ORIGIN', `redirected from ${artifact.name} to a different file (${hop.href})`);
+        }
+      },
       onChunk: (chunk) => hasher.update(chunk),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     });
     state.tempPath = got.tempPath;
     report.source.redirects = got.redirects;
     report.source.url = got.finalUrl;
+    // An official URL that redirected to an approved mirror was served by the mirror.
+    report.source.verdict = judgeSource(got.finalUrl, mirrors).verdict;
   } else {
     await digestFile(input, hasher).catch((e: unknown) => {
       throw new VerifyError('IO_ERROR', `cannot read ${input}: ${(e as Error).message}`);
@@ -225,10 +231,24 @@ function lastSegment(url: URL): string {
 
 /** A file name taken from a URL is hostile: no separators, no dot-files, no control characters. */
 function safeFileName(name: string): string {
-  if (!name || name.length > 255 || /[\\/\x00-\x1f\x7f]/.test(name) || name.startsWith('.')) {
-    throw new VerifyError('USAGE', `cannot derive a safe file name from the URL ("${name.replace(/[\x00-\x1f\x7f]/g, '?')}")`, { hint: 'Say where to save it with --output PATH.' });
+  if (!name || name.length > 255 || /[\\/\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name) || name.startsWith('.')) {
+    throw new VerifyError('USAGE', `cannot derive a safe file name from the URL ("${name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '?')}")`, { hint: 'Say where to save it with --output PATH.' });
   }
   return name;
+}
+
+/**
+ * The output may not exist, or (with --force) must be a regular file; its folder must exist. Checked before any
+ * download, and again by moveIntoPlace. Never replace a device, directory or symlink target (e.g. /dev/null).
+ */
+async function checkOutput(output: string, force: boolean): Promise<void> {
+  const info = await lstat(output).catch(() => null);
+  if (info && !force) {
+    throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Choose another path with --output, or pass --force to replace it (only after it verifies).' });
+  }
+  if (info && !info.isFile()) throw new VerifyError('OUTPUT_EXISTS', `${output} exists and is not a regular file; --force replaces only regular files`);
+  const dir = await stat(dirname(output)).catch(() => null);
+  if (!dir?.isDirectory()) throw new VerifyError('USAGE', `cannot save to ${output}: the folder ${dirname(output)} does not exist`);
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -248,11 +268,15 @@ function noHardLinks(e: NodeJS.ErrnoException): false {
 /** Without --force, link() fails if the output appeared meanwhile (no check-then-overwrite race). */
 async function moveIntoPlace(temp: string, output: string, force: boolean): Promise<void> {
   try {
-    if (force) await rename(temp, output);
+    if (force) {
+      await checkOutput(output, true);
+      await rename(temp, output);
+    }
     else if (await link(temp, output).then(() => true, noHardLinks)) await discard(temp);
     else if (await exists(output)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
     else await rename(temp, output); // file systems without hard links (FAT, some network shares)
   } catch (e) {
+    if (e instanceof VerifyError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Pass --force to replace it.' });
     throw new VerifyError('IO_ERROR', `cannot save to ${output}: ${(e as Error).message}`);
   }

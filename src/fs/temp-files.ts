@@ -1,7 +1,7 @@
 /**
  * Temporary files that must not outlive the process: partial downloads and unverified data.
  * Everything registered here is removed on normal exit, on error paths (callers call `discard`)
- * and on SIGINT/SIGTERM (exit 130 / 143).
+ * and on SIGINT/SIGTERM/SIGHUP (exit 130 / 143 / 129).
  */
 import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -24,7 +24,7 @@ function hook(): void {
   if (hooked) return;
   hooked = true;
   process.once('exit', removeAllSync);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.once(signal, () => {
       removeAllSync();
       process.stderr.write(`\nelectrum-verify: interrupted (${signal}); temporary files removed.\n`);

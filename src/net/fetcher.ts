@@ -66,7 +66,7 @@ async function* counted(r: OpenedResponse, maxBytes: number, t: Transfer): Async
 
 function ioError(path: string, e: unknown): VerifyError {
   const msg = e instanceof Error ? e.message : String(e);
-  return new VerifyError('NETWORK', `Could not write the temporary file ${path}: ${msg}. Check free space and permissions.`, { cause: e });
+  return new VerifyError('IO_ERROR', `Could not write the temporary file ${path}: ${msg}. Check free space and permissions.`, { cause: e });
 }
 
 export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {

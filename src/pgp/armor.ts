@@ -44,3 +44,56 @@ export function splitArmor(text: string, type: ArmorType): string[] {
   if (blocks.length === 0) throw new ArmorError(`no "-----BEGIN PGP ${type}-----" block found`);
   return blocks;
 }
+
+/** CRC-24 of RFC 4880 §6.1 (the armor checksum). */
+function crc24(bytes: Uint8Array): number {
+  let crc = 0xb704ce;
+  for (const b of bytes) {
+    crc ^= b << 16;
+    for (let i = 0; i < 8; i++) {
+      crc <<= 1;
+      if (crc & 0x1000000) crc ^= 0x1864cfb;
+    }
+  }
+  return crc & 0xffffff;
+}
+
+const HEADER = /^[A-Za-z][A-Za-z0-9-]*: .*$/;
+const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Decode one armored block strictly, instead of trusting openpgp.js's lenient decoder (which, for example, drops
+ * everything after a base64 line ending in "=" padding, so a second signature could silently vanish).
+ * Rules: optional "Key: value" headers and one blank line; base64 lines with "=" padding only at the very end of
+ * the data; at most one checksum line ("=XXXX") directly before END, and if present it must match.
+ */
+export function decodeArmorBlock(block: string): Uint8Array {
+  const lines = block.split(/\r?\n/).map((l) => l.replace(/[ \t]+$/, ''));
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  if (lines.length < 2 || !BEGIN.test(lines[0]!) || !END.test(lines[lines.length - 1]!)) throw new ArmorError('not one complete armored block');
+  let body = lines.slice(1, -1);
+  const blank = body.indexOf('');
+  if (blank >= 0) {
+    if (!body.slice(0, blank).every((l) => HEADER.test(l))) throw new ArmorError('malformed armor header');
+    body = body.slice(blank + 1);
+  } else if (body.length > 0 && HEADER.test(body[0]!)) {
+    throw new ArmorError('armor headers without the blank line that ends them');
+  }
+  let checksum: string | null = null;
+  if (body.length > 0 && /^=[A-Za-z0-9+/]{4}$/.test(body[body.length - 1]!)) checksum = body.pop()!.slice(1);
+  if (body.length === 0) throw new ArmorError('an armored block holds no data');
+  for (const [i, line] of body.entries()) {
+    if (!BASE64_LINE.test(line)) throw new ArmorError('a line in the armored data is not base64');
+    if (line.includes('=') && i !== body.length - 1) throw new ArmorError('base64 padding before the end of the armored data');
+  }
+  const data = body.join('');
+  if (data.length % 4 !== 0) throw new ArmorError('the armored data is truncated');
+  const bytes = new Uint8Array(Buffer.from(data, 'base64'));
+  if (checksum !== null) {
+    const want = Buffer.from(checksum, 'base64');
+    if (want.length !== 3 || ((want[0]! << 16) | (want[1]! << 8) | want[2]!) !== crc24(bytes)) {
+      throw new ArmorError('the armor checksum does not match (the block is corrupted)');
+    }
+  }
+  return bytes;
+}

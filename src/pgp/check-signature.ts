@@ -35,6 +35,7 @@ export interface FoundSignature {
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
+const isWildcard = (id: openpgp.KeyID): boolean => /^0+$/.test(id.toHex());
 
 function hashName(packet: openpgp.SignaturePacket): string | null {
   if (packet.hashAlgorithm === null) return null;
@@ -45,10 +46,19 @@ function hashName(packet: openpgp.SignaturePacket): string | null {
   }
 }
 
-function findIssuer(keyring: Keyring, packet: openpgp.SignaturePacket): { trusted: TrustedKey; signing: openpgp.PublicKey | openpgp.Subkey } | null {
+/**
+ * The trusted (sub)key a signature names. The hashed issuer fingerprint, when present, decides (it is covered by
+ * the signature); otherwise the 64-bit issuer key ID must equal a key's ID exactly. A wildcard (all-zero) key ID
+ * names nobody: openpgp.js's getKeys() would match it to every key.
+ */
+export function findIssuer(keyring: Keyring, packet: openpgp.SignaturePacket): { trusted: TrustedKey; signing: openpgp.PublicKey | openpgp.Subkey } | null {
+  const fingerprint = packet.issuerFingerprint ? hex(packet.issuerFingerprint) : null;
+  if (fingerprint === null && isWildcard(packet.issuerKeyID)) return null;
   for (const trusted of keyring.keys) {
-    const [signing] = trusted.key.getKeys(packet.issuerKeyID);
-    if (signing) return { trusted, signing };
+    for (const signing of [trusted.key, ...trusted.key.getSubkeys()]) {
+      const match = fingerprint !== null ? signing.getFingerprint().toUpperCase() === fingerprint : signing.getKeyID().equals(packet.issuerKeyID);
+      if (match) return { trusted, signing };
+    }
   }
   return null;
 }
@@ -86,9 +96,9 @@ export async function checkSignature(
   found.fingerprint = match.trusted.fingerprint;
   found.signingKey = match.signing.getFingerprint().toUpperCase();
 
-  // The hashed issuer fingerprint, when present, must name the key we matched by (unhashed) key ID.
-  if (packet.issuerFingerprint && hex(packet.issuerFingerprint) !== found.signingKey) {
-    return fail('bad', 'the issuer fingerprint does not match the key with that key ID');
+  // The (unhashed) issuer key ID, when present, must name the same key as the hashed fingerprint.
+  if (!isWildcard(packet.issuerKeyID) && !packet.issuerKeyID.equals(match.signing.getKeyID())) {
+    return fail('bad', 'the issuer key ID does not match the issuer fingerprint');
   }
   if (!SUPPORTED_SIGNATURE_VERSIONS.has(packet.version)) return fail('malformed', `unsupported signature version ${packet.version}`);
   if (packet.signatureType !== openpgp.enums.signature.binary) {

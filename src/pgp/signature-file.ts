@@ -4,7 +4,7 @@
  */
 import * as openpgp from 'openpgp';
 import { VerifyError } from '../errors.js';
-import { ArmorError, splitArmor } from './armor.js';
+import { ArmorError, decodeArmorBlock, splitArmor } from './armor.js';
 import { PGP_CONFIG } from './config.js';
 
 export const MAX_SIGNATURE_FILE_BYTES = 1024 * 1024;
@@ -39,7 +39,7 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
     try {
       // readSignature accepts only signature packets: literal data, one-pass signatures, compressed
       // data (inline-signed messages) and unsupported packet versions all throw here.
-      signature = await openpgp.readSignature({ armoredSignature, config: PGP_CONFIG });
+      signature = await openpgp.readSignature({ binarySignature: decodeArmorBlock(armoredSignature), config: PGP_CONFIG });
     } catch (e) {
       throw malformed(`block ${i + 1} of ${blocks.length}: ${(e as Error).message}`, e);
     }

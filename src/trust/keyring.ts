@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { VerifyError } from '../errors.js';
-import { ArmorError, splitArmor } from '../pgp/armor.js';
+import { ArmorError, decodeArmorBlock, splitArmor } from '../pgp/armor.js';
 import { PGP_CONFIG } from '../pgp/config.js';
 import { PINNED_SIGNERS, pinnedByFingerprint } from './pinned.js';
 
@@ -33,7 +33,7 @@ async function readKeysFromFile(path: string): Promise<openpgp.PublicKey[]> {
   if (info.size > MAX_KEY_FILE) throw new Error(`larger than ${MAX_KEY_FILE} bytes`);
   const blocks = splitArmor(await readFile(path, 'latin1'), 'PUBLIC KEY BLOCK');
   // readKeys, not readKey: one armored block may hold several keys (gpg --export A B C).
-  const perBlock = await Promise.all(blocks.map((armoredKeys) => openpgp.readKeys({ armoredKeys, config: PGP_CONFIG })));
+  const perBlock = await Promise.all(blocks.map((block) => openpgp.readKeys({ binaryKeys: decodeArmorBlock(block), config: PGP_CONFIG })));
   return perBlock.flat();
 }
 

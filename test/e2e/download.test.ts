@@ -48,7 +48,11 @@ beforeAll(async () => {
         '/4.4.1/Electrum-4.4.1.tar.gz.asc': asc,
         '/4.4.2/Electrum-4.4.2.tar.gz': route.endless(),
         '/4.4.2/Electrum-4.4.2.tar.gz.asc': asc,
-        '/4.4.3/Electrum-4.4.3.tar.gz': route.redirect('/__fault/loop-a'),
+        'download.electrum.org/4.4.3/Electrum-4.4.3.tar.gz': route.redirect('https://www.electrum.org/4.4.3/Electrum-4.4.3.tar.gz'),
+        'www.electrum.org/4.4.3/Electrum-4.4.3.tar.gz': route.redirect('https://download.electrum.org/4.4.3/Electrum-4.4.3.tar.gz'),
+        // an official redirect to ANOTHER release file (a signature does not cover the file name)
+        '/4.4.5/Electrum-4.4.5.tar.gz': route.redirect('/4.5.8/Electrum-4.5.8.tar.gz'),
+        '/4.4.5/Electrum-4.4.5.tar.gz.asc': asc,
         '/4.4.3/Electrum-4.4.3.tar.gz.asc': asc,
         '/4.4.4/Electrum-4.4.4.tar.gz': route.redirect('https://github.com/spesmilo/electrum/releases/download/4.4.4/Electrum-4.4.4.tar.gz'),
         '/4.4.4/Electrum-4.4.4.tar.gz.asc': asc,
@@ -126,6 +130,28 @@ describe('download and verify through the proxy', () => {
     const forced = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--force'], dir);
     expect(forced.code, describeRun(forced)).toBe(0);
     expect(sha256(await readFile(join(dir, 'Electrum-4.5.8.tar.gz')))).toBe(sha256(rel.data));
+  });
+
+  it('--force never replaces something that is not a regular file (a folder, a FIFO, a device)', async () => {
+    const dir = await outDir();
+    const { mkdir } = await import('node:fs/promises');
+    const { execFileSync } = await import('node:child_process');
+    await mkdir(join(dir, 'folder'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    for (const target of [join(dir, 'folder'), join(dir, 'fifo')]) {
+      const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '-o', target, '--force'], dir);
+      expect(r.code, describeRun(r)).toBe(2);
+      expect(r.json.reason.code).toBe('OUTPUT_EXISTS');
+    }
+    expect((await readdir(dir)).sort()).toEqual(['fifo', 'folder']);
+  });
+
+  it('a missing output folder is a usage error before anything is downloaded', async () => {
+    const dir = await outDir();
+    const before = site.requests.length;
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '-o', join(dir, 'nope', 'x.tgz')], dir);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(site.requests.length).toBe(before);
   });
 
   it('--output puts the verified file at that path', async () => {
@@ -221,6 +247,7 @@ describe('every fault ends with the contract exit code, nothing in the output di
     ['body over --max-size', `${D}/4.3.0/Electrum-4.3.0.tar.gz`, 4, 'TOO_LARGE', ['--max-size', '1M']],
     ['redirect loop', `${D}/4.4.3/Electrum-4.4.3.tar.gz`, 4, 'NETWORK'],
     ['redirect to github.com', `${D}/4.4.4/Electrum-4.4.4.tar.gz`, 3, 'REDIRECT_OFF_ORIGIN'],
+    ['redirect to another release file', `${D}/4.4.5/Electrum-4.4.5.tar.gz`, 3, 'REDIRECT_OFF_ORIGIN'],
     ['signature 404', `${D}/4.3.2/Electrum-4.3.2.tar.gz`, 4, 'SIGNATURE_NOT_FOUND'],
     ['signature 500', `${D}/4.3.3/Electrum-4.3.3.tar.gz`, 4, 'NETWORK'],
     ['GitHub URL', 'https://github.com/spesmilo/electrum/releases/download/4.5.8/Electrum-4.5.8.tar.gz', 3, 'SOURCE_GITHUB'],

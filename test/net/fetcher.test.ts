@@ -336,11 +336,11 @@ describe('callers and cancellation', () => {
     expect(readdirSync(dest)).toEqual([]);
   });
 
-  it('an unwritable destination → NETWORK (I/O), nothing left', async () => {
+  it('an unwritable destination → IO_ERROR (exit 4), nothing left', async () => {
     const e = await rejection(
       fetcher.download(`${D}/exact`, { ...opts(), destDir: join(dest, 'missing'), onChunk: () => undefined }),
     );
-    expect(e.code).toBe('NETWORK');
+    expect(e.code).toBe('IO_ERROR');
     expect(e.message).toMatch(/Could not write the temporary file/);
     expect(readdirSync(dest)).toEqual([]);
   });

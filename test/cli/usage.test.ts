@@ -1,0 +1,35 @@
+/** Usage errors: exit 2, one short reason, no stack trace; under --json still exactly one JSON object. */
+import { describe, expect, it } from 'vitest';
+import { runCli, stackTraceLines } from '../support/cli.js';
+
+describe('usage errors', () => {
+  it.each([
+    [['verify', 'x', '--json', '--min-signers', 'abc']],
+    [['verify', 'x', '--json', '--bogus']],
+    [['verify', '--json']],
+    [['verify', 'x', '--json', '--keyring', 'a', '--keyring', 'b']],
+    [['check-url', '--json', '--nope']],
+  ])('%j → exit 2 and a JSON error report', async (args) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.json).toMatchObject({ schema: 'electrum-verify/v1', verdict: 'error', exitCode: 2, reason: { code: 'USAGE' } });
+    expect(stackTraceLines(r.stderr)).toEqual([]);
+    expect(r.stderr).toMatch(/electrum-verify:/);
+  });
+
+  it('repeating a single-value option is refused (it could silently swap the keyring)', async () => {
+    const r = await runCli(['verify', 'x', '--signature', 'a.asc', '--signature', 'b.asc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/more than once/);
+  });
+
+  it('--help and --version exit 0 and print to stdout', async () => {
+    const help = await runCli(['verify', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Examples:/);
+    expect(help.stdout).toMatch(/Exit codes/);
+    const version = await runCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
