@@ -3,6 +3,8 @@
  */
 import { EXIT, type ExitCode, type ReasonCode, type Verdict, exitCodeFor, verdictFor } from './errors.js';
 import type { FoundSignature } from './pgp/check-signature.js';
+// Text from outside (URLs, file names, server answers) is shown with control and bidi characters escaped.
+import { forTerminal } from './policy/report.js';
 
 export const SCHEMA = 'electrum-verify/v1';
 
@@ -89,13 +91,8 @@ export function groupFingerprint(fpr: string): string {
   return fpr.replace(/(.{4})/g, '$1 ').trim();
 }
 
-/** Text that came from outside (URLs, file names, server answers) is shown with control and bidi characters escaped. */
-function clean(s: string): string {
-  return s.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
-}
-
 function subject(report: VerifyReport): string {
-  return clean(report.artifact?.name ?? report.target.input);
+  return forTerminal(report.artifact?.name ?? report.target.input);
 }
 
 /** The human report: a verdict line first, then the evidence, then what to do next. */
@@ -106,23 +103,23 @@ export function renderHuman(report: VerifyReport, style: Style): string {
   if (report.exitCode === EXIT.OK) {
     lines.push(`${style.ok(style.bold(`✔ ${head}`))}  ${subject(report)} is signed by ${signers} (${report.signature.signers.length} of ${report.signature.required} required)`);
   } else {
-    lines.push(`${style.bad(style.bold(`✘ ${head}`))}  ${subject(report)}: ${clean(report.reason?.message ?? 'failed')}`);
+    lines.push(`${style.bad(style.bold(`✘ ${head}`))}  ${subject(report)}: ${forTerminal(report.reason?.message ?? 'failed')}`);
   }
   if (report.trust === 'custom') lines.push(style.warn('  trust:   custom keyring (--keyring), not the pinned Electrum release keys'));
-  if (report.source.url && report.source.verdict !== 'official') lines.push(`  source:  ${clean(report.source.url)} (${report.source.verdict})`);
-  for (const hop of report.source.redirects) lines.push(style.dim(`  via:     ${clean(hop)}`));
-  if (report.signature.url) lines.push(`  sigs:    ${clean(report.signature.url)}`);
+  if (report.source.url && report.source.verdict !== 'official') lines.push(`  source:  ${forTerminal(report.source.url)} (${report.source.verdict})`);
+  for (const hop of report.source.redirects) lines.push(style.dim(`  via:     ${forTerminal(hop)}`));
+  if (report.signature.url) lines.push(`  sigs:    ${forTerminal(report.signature.url)}`);
   for (const s of report.signature.signers) {
     lines.push(`  signer:  ${s.name}  ${groupFingerprint(s.fingerprint)}${s.created ? `  signed ${s.created.slice(0, 10)}` : ''}`);
   }
   for (const f of report.signature.found) {
     if (f.status === 'valid' && !f.detail) continue;
     const who = f.signer ?? `unknown key ${f.issuer}`;
-    const text = `  ${f.status === 'valid' ? 'note' : f.status}: ${who}${f.detail ? ` — ${clean(f.detail)}` : ''}`;
+    const text = `  ${f.status === 'valid' ? 'note' : f.status}: ${who}${f.detail ? ` — ${forTerminal(f.detail)}` : ''}`;
     lines.push(f.status === 'valid' || f.status === 'unknown-key' ? style.dim(text) : style.bad(text));
   }
   if (report.sha256) lines.push(`  SHA-256: ${report.sha256}${report.size !== null ? `  (${report.size} bytes)` : ''}`);
-  if (report.output) lines.push(`  saved:   ${clean(report.output)}`);
-  if (report.reason?.hint) lines.push(`  next:    ${clean(report.reason.hint)}`);
+  if (report.output) lines.push(`  saved:   ${forTerminal(report.output)}`);
+  if (report.reason?.hint) lines.push(`  next:    ${forTerminal(report.reason.hint)}`);
   return lines.join('\n') + '\n';
 }
