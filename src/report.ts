@@ -75,8 +75,6 @@ export interface Style {
   bold(s: string): string;
 }
 
-export const PLAIN: Style = { ok: (s) => s, bad: (s) => s, warn: (s) => s, dim: (s) => s, bold: (s) => s };
-
 const HEADLINE: Record<number, string> = {
   [EXIT.OK]: 'VERIFIED',
   [EXIT.NOT_AUTHENTIC]: 'NOT AUTHENTIC',

@@ -16,8 +16,6 @@ const CODE_FOR: Record<SourceVerdict, ReasonCode> = {
 
 const HINT = 'Download Electrum only from https://electrum.org/#download (files are served from https://download.electrum.org/).';
 
-export type Judged = SourceJudgement;
-
 /** Approved mirrors from --allow-host; GitHub and lookalike hosts are a usage error. */
 export function mirrorSet(hosts: readonly string[]): Set<string> {
   const set = new Set<string>();
@@ -30,11 +28,11 @@ export function mirrorSet(hosts: readonly string[]): Set<string> {
 }
 
 /** Judge a URL; throw the matching VerifyError unless it is official (or an approved mirror). */
-export function requireSource(url: string, mirrors: ReadonlySet<string>, hop: number): Judged {
+export function requireSource(url: string, mirrors: ReadonlySet<string>, hop: number): SourceJudgement {
   return assertAllowed(judgeSource(url, mirrors), hop);
 }
 
-export function assertAllowed(judged: Judged, hop: number): Judged {
+export function assertAllowed(judged: SourceJudgement, hop: number): SourceJudgement {
   if (judged.verdict === 'official' || judged.verdict === 'mirror') return judged;
   if (hop > 0) {
     throw new VerifyError('REDIRECT_OFF_ORIGIN', `redirected to ${judged.url}, which is not an allowed source: ${judged.reason}`, { hint: HINT });
