@@ -9,9 +9,10 @@ import { basename, dirname, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
 import { discard, release } from './fs/temp-files.js';
 import type { Fetcher } from './net/index.js';
-import { checkSignature, findIssuer, type FoundSignature } from './pgp/check-signature.js';
+import { checkSignature, findIssuer, usesEcdsa, type FoundSignature } from './pgp/check-signature.js';
 import { DataHasher } from './pgp/data-digest.js';
 import { digestFile } from './pgp/digest-file.js';
+import { PrehashedEcdsa } from './pgp/prehashed-ecdsa.js';
 import { parseSignatureFile } from './pgp/signature-file.js';
 import { artifactFromUrl, defaultMinSigners, parseArtifactName, vulnerableReason, type Artifact } from './release/catalogue.js';
 import { emptyReport, settle, type VerifyReport } from './report.js';
@@ -73,6 +74,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   // 2. Target and source policy: nothing is contacted unless the URL is official or an approved mirror.
   let artifact: Artifact | null;
   let url: URL | null = null;
+  let localSize = 0;
   if (report.target.kind === 'url') {
     const judged = judgeSource(input, mirrors);
     report.source.verdict = judged.verdict;
@@ -82,7 +84,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     artifact = artifactFromUrl(url);
   } else {
     if (o.output !== undefined) throw new VerifyError('USAGE', '--output applies only when downloading a URL; a local file is verified where it is');
-    await requireRegularFile(input);
+    localSize = await requireRegularFile(input);
     artifact = parseArtifactName(basename(input));
   }
   if (artifact) report.artifact = { name: artifact.name, version: artifact.version, kind: artifact.kind };
@@ -109,8 +111,12 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
 
   // 6. The data, read once: every digest every signature needs is computed in this single pass.
   // Hash lanes only for signatures a trusted key could have made: crafted signatures by strangers cost nothing.
-  const hasher = new DataHasher(packets.filter((p) => findIssuer(keyring, p) !== null));
+  const trusted = packets.filter((p) => findIssuer(keyring, p) !== null);
+  const hasher = new DataHasher(trusted);
+  // ECDSA values (P-256 for Electrum) are checked with @noble/curves, whose ~25 ms load is spent while we wait anyway.
+  const ecdsa = usesEcdsa(trusted) ? new PrehashedEcdsa() : null;
   if (url && output) {
+    void ecdsa?.warmUp(); // while the connection is made
     const maxBytes = o.maxSize ?? DEFAULT_MAX_SIZE;
     const got = await (await getFetcher()).download(url.href, {
       ...net,
@@ -131,6 +137,8 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     // An official URL that redirected to an approved mirror was served by the mirror.
     report.source.verdict = judgeSource(got.finalUrl, mirrors).verdict;
   } else {
+    hasher.expectBytes(localSize); // a large file: the hash worker starts now, and boots while ECDSA warms up
+    await ecdsa?.warmUp();
     await digestFile(input, hasher).catch((e: unknown) => {
       throw new VerifyError('IO_ERROR', `cannot read ${input}: ${(e as Error).message}`);
     });
@@ -142,7 +150,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   // 7. Every signature, individually.
   const now = o.now ?? new Date();
   const found: FoundSignature[] = [];
-  for (const packet of packets) found.push(await checkSignature(packet, data.digestFor(packet), keyring, now));
+  for (const packet of packets) found.push(await checkSignature(packet, data.digestFor(packet), keyring, now, ecdsa));
   report.signature.found = found;
 
   // 8. Signer policy.
@@ -205,9 +213,12 @@ function parseSha256(value: string): string {
   return hex;
 }
 
-async function requireRegularFile(path: string): Promise<void> {
+/** The file's size, once it is known to be a regular file. */
+async function requireRegularFile(path: string): Promise<number> {
   try {
-    if (!(await stat(path)).isFile()) throw new Error('not a regular file');
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error('not a regular file');
+    return info.size;
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     throw new VerifyError('USAGE', `cannot read ${path}: ${why}`, {

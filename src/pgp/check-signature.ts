@@ -7,11 +7,15 @@
  * digest, the route openpgp.js uses for one-pass signatures), date and hash policy, critical subpackets,
  * "key newer than signature", and the signing key's validity (binding, back-signature, flags, expiry,
  * revocation) AT THE SIGNATURE'S CREATION TIME (getSigningKey).
+ * One exception, for speed: an ECDSA value on a NIST curve (Electrum's P-256 cosigner) is checked by
+ * PrehashedEcdsa (@noble/curves) instead of openpgp.js's slow-to-start bundled code; openpgp.js still runs every
+ * other check on that packet (verifyAllButValue), and anything PrehashedEcdsa cannot answer goes the usual way.
  */
 import * as openpgp from 'openpgp';
 import type { Keyring, TrustedKey } from '../trust/keyring.js';
 import { PGP_CONFIG } from './config.js';
 import { ALLOWED_DATA_HASHES, SUPPORTED_SIGNATURE_VERSIONS } from './data-digest.js';
+import { NIST_CURVES, type EcdsaRequest, type PrehashedEcdsa } from './prehashed-ecdsa.js';
 
 export type SignatureStatus = 'valid' | 'bad' | 'unknown-key' | 'expired-key' | 'revoked-key' | 'rejected-algorithm' | 'malformed';
 
@@ -71,11 +75,78 @@ function keyProblem(message: string): SignatureStatus {
   return 'bad';
 }
 
+/**
+ * openpgp.js's whole SignaturePacket.verify over a precomputed digest. `hashed` is openpgp.js's own hook for a
+ * precomputed digest (the one-pass-signature route); `data` is null, so if the hook were ever ignored the call
+ * throws instead of passing.
+ */
+async function verifyWithDigest(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array, date: Date): Promise<void> {
+  (packet as unknown as { hashed: Promise<Uint8Array> }).hashed = Promise.resolve(digest);
+  try {
+    await packet.verify(key, packet.signatureType!, null as unknown as object, date, true, PGP_CONFIG);
+  } finally {
+    delete (packet as unknown as { hashed?: unknown }).hashed;
+  }
+}
+
+/** openpgp.js marks a packet whose value it has checked with a private symbol, found here by its description. */
+const verifiedMark = (packet: openpgp.SignaturePacket): symbol | undefined =>
+  Object.getOwnPropertySymbols(packet).find((s) => s.description === 'verified');
+
+/**
+ * The same SignaturePacket.verify, minus the public-key operation, for a value already checked by
+ * PrehashedEcdsa: the packet is marked verified and passed as a non-message signature, which is openpgp.js's
+ * own route for a cached check (it then runs only the issuer, algorithm, date, expiry, hash-policy and
+ * critical-subpacket checks). The mark is removed afterwards.
+ */
+async function verifyAllButValue(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, date: Date): Promise<void> {
+  const mark = verifiedMark(packet)!;
+  const marked = packet as unknown as Record<symbol, boolean | null>;
+  marked[mark] = true;
+  try {
+    await packet.verify(key, openpgp.enums.signature.key, null as unknown as object, date, true, PGP_CONFIG);
+  } finally {
+    marked[mark] = null;
+  }
+}
+
+/**
+ * What PrehashedEcdsa needs for this signature, or null when it does not apply and openpgp.js checks the value
+ * itself: not ECDSA on a NIST curve, a point or scalar not in the plain fixed-size form, or an openpgp.js
+ * without the verified mark.
+ */
+function prehashedEcdsaRequest(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array): EcdsaRequest | null {
+  const ecdsa = openpgp.enums.publicKey.ecdsa;
+  if (packet.publicKeyAlgorithm !== ecdsa || key.algorithm !== ecdsa || verifiedMark(packet) === undefined) return null;
+  const { oid, Q } = key.publicParams as { oid?: { getName(): string }; Q?: Uint8Array };
+  const params = (packet as unknown as { params: { r?: Uint8Array; s?: Uint8Array } | Promise<unknown> }).params;
+  if (!oid || !(Q instanceof Uint8Array) || params instanceof Promise) return null;
+  let curveName: string;
+  try {
+    curveName = oid.getName();
+  } catch {
+    return null;
+  }
+  const curve = NIST_CURVES.get(curveName);
+  const { r, s } = params;
+  if (!curve || !(r instanceof Uint8Array) || !(s instanceof Uint8Array)) return null;
+  if (Q.length !== 1 + 2 * curve.bytes || Q[0] !== 0x04 || r.length > curve.bytes || s.length > curve.bytes) return null;
+  const signature = new Uint8Array(2 * curve.bytes);
+  signature.set(r, curve.bytes - r.length);
+  signature.set(s, 2 * curve.bytes - s.length);
+  return { curve: curve.curve, signature, digest, publicKey: Q };
+}
+
+/**
+ * `ecdsa`, when given, checks ECDSA values on NIST curves (warm worker, see prehashed-ecdsa.ts); anything it
+ * cannot answer goes through openpgp.js as every other signature does.
+ */
 export async function checkSignature(
   packet: openpgp.SignaturePacket,
   digest: Uint8Array | null,
   keyring: Keyring,
   now: Date,
+  ecdsa: PrehashedEcdsa | null = null,
 ): Promise<FoundSignature> {
   const issuer = packet.issuerFingerprint ? hex(packet.issuerFingerprint) : packet.issuerKeyID.toHex().toUpperCase();
   const found: FoundSignature = {
@@ -111,18 +182,21 @@ export async function checkSignature(
   if (!packet.created) return fail('malformed', 'the signature has no creation time');
   if (digest === null) return fail('malformed', 'no digest could be computed for this signature');
 
-  // Public-key check over the one-pass digest. `hashed` is openpgp.js's own hook for a precomputed digest;
-  // `data` is null, so if the hook were ever ignored the call throws instead of passing.
-  (packet as unknown as { hashed: Promise<Uint8Array> }).hashed = Promise.resolve(digest);
+  // The signed-hash prefix (openpgp.js checks it first too), the public-key check over the one-pass digest, then
+  // openpgp.js's date, hash and critical-subpacket checks.
+  if (packet.signedHashValue?.[0] !== digest[0] || packet.signedHashValue?.[1] !== digest[1]) return fail('bad', 'does not match this file');
+  const ecdsaRequest = ecdsa ? prehashedEcdsaRequest(packet, match.signing.keyPacket, digest) : null;
+  const valueOk = ecdsa && ecdsaRequest ? await ecdsa.verify(ecdsaRequest).catch(() => null) : null;
+  if (valueOk === false) return fail('bad', 'does not match this file');
   try {
-    await packet.verify(match.signing.keyPacket, packet.signatureType, null as unknown as object, new Date(now.getTime() + CLOCK_SKEW_MS), true, PGP_CONFIG);
+    const checkDate = new Date(now.getTime() + CLOCK_SKEW_MS);
+    if (valueOk === true) await verifyAllButValue(packet, match.signing.keyPacket, checkDate);
+    else await verifyWithDigest(packet, match.signing.keyPacket, digest, checkDate);
   } catch (e) {
     const message = (e as Error).message;
     if (/in the future/.test(message)) return fail('bad', `dated ${found.created} — in the future (check this computer's clock)`);
     if (/Insecure|hash algorithm/i.test(message)) return fail('rejected-algorithm', message);
     return fail('bad', /digest did not match|verification failed/i.test(message) ? 'does not match this file' : message);
-  } finally {
-    delete (packet as unknown as { hashed?: unknown }).hashed;
   }
 
   if (match.signing.getCreationTime() > packet.created) return fail('bad', 'the signing key is newer than the signature');
@@ -140,3 +214,7 @@ export async function checkSignature(
   }
   return found;
 }
+
+/** Whether any of these signatures is ECDSA (then a PrehashedEcdsa worker is worth starting). */
+export const usesEcdsa = (packets: readonly openpgp.SignaturePacket[]): boolean =>
+  packets.some((p) => p.publicKeyAlgorithm === openpgp.enums.publicKey.ecdsa);

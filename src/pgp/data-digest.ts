@@ -209,6 +209,14 @@ export class DataHasher {
     this.sha256.update(chunk);
   }
 
+  /**
+   * The caller knows how much data will come: when it is enough for the worker, start the worker now, before the
+   * first byte, so that its ~20 ms start-up overlaps whatever the caller does next.
+   */
+  expectBytes(total: number): void {
+    if (this.pending !== null && this.pending.length === 0 && total > INLINE_LIMIT) this.startWorker();
+  }
+
   private startWorker(): void {
     const worker = new LaneWorker(this.extraLanes, this.tails);
     abandoned.register(this, worker, this.token);

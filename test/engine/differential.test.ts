@@ -1,35 +1,52 @@
 /**
  * The one-pass engine (DataHasher + checkSignature) must give the same per-signature verdict as
  * openpgp.js's own streaming verification (reference-verify.ts) on every fixture, and must never call
- * valid what the reference rejects.
+ * valid what the reference rejects. It runs twice: with ECDSA values checked by openpgp.js, and by
+ * PrehashedEcdsa (@noble/curves); those two must agree on every status and reason, not just the verdict.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import * as openpgp from 'openpgp';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSignature } from '../../src/pgp/check-signature.js';
 import { DataHasher } from '../../src/pgp/data-digest.js';
+import { PrehashedEcdsa, type EcdsaRequest } from '../../src/pgp/prehashed-ecdsa.js';
 import { referenceVerify } from '../../src/pgp/reference-verify.js';
 import { parseSignatureFile, type SignatureFile } from '../../src/pgp/signature-file.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../../src/trust/keyring.js';
 import { cleanupPgpFixtures, sharedPgpFixtures, type PgpFixtures } from '../support/gpg.js';
 
-async function onePass(path: string, file: SignatureFile, keyring: Keyring): Promise<boolean[]> {
+/** Counts the ECDSA checks it answers, so a test can tell that the prehashed path really ran. */
+class CountingEcdsa extends PrehashedEcdsa {
+  calls = 0;
+  override async verify(request: EcdsaRequest): Promise<boolean> {
+    this.calls++;
+    return super.verify(request);
+  }
+}
+const ecdsa = new CountingEcdsa();
+
+async function onePass(path: string, ascPath: string, keyring: Keyring, withEcdsa: PrehashedEcdsa | null): Promise<string[]> {
+  const file = await parseSignatureFile(await readFile(ascPath)); // fresh packets: no state shared between runs
   const hasher = new DataHasher(file.packets);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) hasher.update(chunk as Buffer);
   const digests = await hasher.finish();
-  const out: boolean[] = [];
-  for (const p of file.packets) out.push((await checkSignature(p, digests.digestFor(p), keyring, new Date())).status === 'valid');
+  const out: string[] = [];
+  for (const p of file.packets) {
+    const f = await checkSignature(p, digests.digestFor(p), keyring, new Date(), withEcdsa);
+    out.push(`${f.status}: ${f.detail ?? ''}`);
+  }
   return out;
 }
 
 async function compare(dataPath: string, ascPath: string, keyring: Keyring): Promise<{ fast: boolean[]; reference: boolean[] }> {
-  const file = await parseSignatureFile(await readFile(ascPath));
-  const fast = await onePass(dataPath, file, keyring);
-  // Fresh packets for the reference run, so neither path can see state left by the other.
-  const again = await parseSignatureFile(await readFile(ascPath));
-  const reference = (await referenceVerify(dataPath, again, keyring)).map((r) => r.valid);
+  const plain = await onePass(dataPath, ascPath, keyring, null);
+  const prehashed = await onePass(dataPath, ascPath, keyring, ecdsa);
+  expect(prehashed, `prehashed ECDSA vs openpgp.js ECDSA, ${ascPath} over ${dataPath}`).toEqual(plain);
+  const fast = plain.map((s) => s.startsWith('valid:'));
+  const reference = (await referenceVerify(dataPath, await parseSignatureFile(await readFile(ascPath)), keyring)).map((r) => r.valid);
   return { fast, reference };
 }
 
@@ -46,7 +63,10 @@ afterAll(cleanupPgpFixtures);
 
 describe('one-pass engine agrees with openpgp.js streaming verification', () => {
   // Every parseable .asc fixture, over the signed data, a tampered copy and another file, with two keyrings.
-  const parseable = ['sha1', 'textMode', 'sameTwice', 'threeBlocks', 'unknownPlusGood', 'unknownAlone', 'future', 'overOther', 'goodPlusBad'] as const;
+  const parseable = [
+    'sha1', 'textMode', 'sameTwice', 'threeBlocks', 'unknownPlusGood', 'unknownAlone', 'future', 'overOther', 'goodPlusBad',
+    'p256Sha512', 'p256Future', 'p256CriticalNotation',
+  ] as const;
 
   it('for every single-signer fixture and every data file', async () => {
     let compared = 0;
@@ -71,6 +91,26 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
       const { fast, reference } = await compare(data, fx.sigs[name], known);
       expect(fast).toEqual(reference);
     }
+  });
+
+  it('checked the P-256 values through PrehashedEcdsa (the path under test ran)', () => {
+    // p256 over data, inside threeBlocks, p256Sha512, p256Future, p256CriticalNotation: values that are right, so
+    // the date and critical-notation rejections above came from openpgp.js's checks after PrehashedEcdsa.
+    expect(ecdsa.calls).toBeGreaterThanOrEqual(5);
+  });
+
+  it('for a P-256 signature whose s was altered after signing (signed-hash prefix intact)', async () => {
+    const sig = await openpgp.readSignature({ armoredSignature: await readFile(fx.sigs.bySigner.p256, 'utf8') });
+    const params = (sig.packets[0] as unknown as { params: { s: Uint8Array } }).params;
+    params.s = Uint8Array.from(params.s);
+    params.s[params.s.length - 1]! ^= 1;
+    const altered = join(fx.dir, 'data.bin.p256-altered.asc');
+    await writeFile(altered, sig.armor());
+    const before = ecdsa.calls;
+    const { fast, reference } = await compare(fx.data, altered, known);
+    expect(ecdsa.calls).toBe(before + 1); // PrehashedEcdsa was asked, and said no
+    expect(fast).toEqual([false]);
+    expect(reference).toEqual([false]);
   });
 
   it('never calls a signature valid over tampered data', async () => {

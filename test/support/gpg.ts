@@ -84,6 +84,11 @@ export interface SignatureFiles {
   overOther: string;
   /** `cat ed25519.asc p256-over-other.asc`: one good and one bad pinned signature */
   goodPlusBad: string;
+  /** P-256 signer variants (the prehashed-ECDSA path): SHA-512 (digest longer than the curve, truncated), a
+   *  signature dated one day ahead, and one with a critical notation (`!name=value`) nobody knows */
+  p256Sha512: string;
+  p256Future: string;
+  p256CriticalNotation: string;
 }
 
 export interface PgpFixtures {
@@ -325,6 +330,9 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
     const future = now + DAY;
     await g.detachSign(desc.ed25519.primary, D, p('data.bin.future.asc'), sha512, future);
     await g.detachSign(desc.rsa4096.primary, p('other.bin'), p('other.bin.rsa4096.asc'), sha512);
+    await g.detachSign(desc.p256.primary, D, p('data.bin.p256-sha512.asc'), sha512);
+    await g.detachSign(desc.p256.primary, D, p('data.bin.p256-future.asc'), sha256, future);
+    await g.detachSign(desc.p256.primary, D, p('data.bin.p256-critical.asc'), [...sha256, '--sig-notation', '!unknown@fixtures.invalid=1']);
     await g.detachSign(desc.p256.primary, p('other.bin'), p('other.bin.p256.asc'), sha256);
     await g.gpg(['--local-user', desc.rsa4096.primary, '--clearsign', '--output', p('text.txt.clearsigned.asc'), p('text.txt')]);
     await g.gpg(['--local-user', desc.rsa4096.primary, '--armor', '--sign', '--output', p('data.bin.inline.asc'), D]);
@@ -456,6 +464,9 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
         future: p('data.bin.future.asc'),
         overOther: p('other.bin.rsa4096.asc'),
         goodPlusBad: p('data.bin.good-plus-bad.asc'),
+        p256Sha512: p('data.bin.p256-sha512.asc'),
+        p256Future: p('data.bin.p256-future.asc'),
+        p256CriticalNotation: p('data.bin.p256-critical.asc'),
       },
       keyrings: {
         known: p('keyring-known.asc'),

@@ -1,0 +1,117 @@
+/**
+ * PrehashedEcdsa (@noble/curves over a digest we computed) against OpenSSL: node:crypto signs, with keys made in
+ * the run, on each NIST curve and hash; PrehashedEcdsa must accept exactly those signatures over exactly those
+ * digests. And when it is unusable, checkSignature must fall back to openpgp.js with the same verdict.
+ */
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkSignature } from '../../src/pgp/check-signature.js';
+import { DataHasher } from '../../src/pgp/data-digest.js';
+import { NIST_CURVES, PrehashedEcdsa, type EcdsaRequest, type NistCurve } from '../../src/pgp/prehashed-ecdsa.js';
+import { parseSignatureFile } from '../../src/pgp/signature-file.js';
+import { loadCustomKeyring } from '../../src/trust/keyring.js';
+import { cleanupPgpFixtures, sharedPgpFixtures, type PgpFixtures } from '../support/gpg.js';
+
+const CASES: { curve: NistCurve; openssl: string; bytes: number }[] = [
+  { curve: 'p256', openssl: 'prime256v1', bytes: 32 },
+  { curve: 'p384', openssl: 'secp384r1', bytes: 48 },
+  { curve: 'p521', openssl: 'secp521r1', bytes: 66 },
+];
+const HASHES = ['sha256', 'sha384', 'sha512'] as const;
+
+function rawPublicKey(key: KeyObject, bytes: number): Uint8Array {
+  const { x, y } = key.export({ format: 'jwk' }) as { x: string; y: string };
+  const pad = (b64: string) => {
+    const b = Buffer.from(b64, 'base64url');
+    return Buffer.concat([Buffer.alloc(bytes - b.length), b]);
+  };
+  return new Uint8Array(Buffer.concat([Buffer.from([0x04]), pad(x), pad(y)]));
+}
+
+const ecdsa = new PrehashedEcdsa();
+
+describe('PrehashedEcdsa agrees with OpenSSL', () => {
+  it.each(CASES)('$curve: signatures by node:crypto over SHA-256/384/512 digests (longer digests truncated)', async ({ curve, openssl, bytes }) => {
+    expect(NIST_CURVES.get(`nistP${curve.slice(1)}`)).toEqual({ curve, bytes });
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: openssl });
+    const other = generateKeyPairSync('ec', { namedCurve: openssl }).publicKey;
+    for (const hash of HASHES) {
+      for (let i = 0; i < 4; i++) {
+        const message = randomBytes(100);
+        const signature = new Uint8Array(sign(hash, message, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+        const digest = new Uint8Array(createHash(hash).update(message).digest());
+        const good: EcdsaRequest = { curve, signature, digest, publicKey: rawPublicKey(publicKey, bytes) };
+        expect(await ecdsa.verify(good), `${curve}/${hash}`).toBe(true);
+
+        const flippedDigest = Uint8Array.from(digest);
+        flippedDigest[i]! ^= 0x80;
+        const flippedSig = Uint8Array.from(signature);
+        flippedSig[signature.length - 1 - i]! ^= 1;
+        expect(await ecdsa.verify({ ...good, digest: flippedDigest })).toBe(false);
+        expect(await ecdsa.verify({ ...good, signature: flippedSig })).toBe(false);
+        expect(await ecdsa.verify({ ...good, publicKey: rawPublicKey(other, bytes) })).toBe(false);
+      }
+    }
+  });
+
+  it('rejects out-of-range and malformed values instead of throwing', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const message = randomBytes(10);
+    const signature = new Uint8Array(sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+    const good: EcdsaRequest = {
+      curve: 'p256',
+      signature,
+      digest: new Uint8Array(createHash('sha256').update(message).digest()),
+      publicKey: rawPublicKey(publicKey, 32),
+    };
+    const n = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+    const withR = (r: Uint8Array) => new Uint8Array(Buffer.concat([r, signature.subarray(32)]));
+    const withS = (s: Uint8Array) => new Uint8Array(Buffer.concat([signature.subarray(0, 32), s]));
+    expect(await ecdsa.verify(good)).toBe(true);
+    expect(await ecdsa.verify({ ...good, signature: withR(new Uint8Array(32)) })).toBe(false); // r = 0
+    expect(await ecdsa.verify({ ...good, signature: withS(new Uint8Array(32)) })).toBe(false); // s = 0
+    expect(await ecdsa.verify({ ...good, signature: withS(n) })).toBe(false); // s = n
+    expect(await ecdsa.verify({ ...good, signature: signature.subarray(0, 63) })).toBe(false); // short
+    expect(await ecdsa.verify({ ...good, publicKey: good.publicKey.subarray(0, 64) })).toBe(false); // cut point
+    const offCurve = Uint8Array.from(good.publicKey);
+    offCurve[64]! ^= 1;
+    expect(await ecdsa.verify({ ...good, publicKey: offCurve })).toBe(false); // not on the curve
+    expect(await ecdsa.verify({ ...good, curve: 'p384' })).toBe(false); // wrong curve for the key
+    expect(await ecdsa.verify({ ...good, curve: 'toString' as NistCurve })).toBe(false); // not a curve at all
+  });
+});
+
+describe('checkSignature with an unusable PrehashedEcdsa', () => {
+  let fx: PgpFixtures;
+  beforeAll(async () => {
+    fx = await sharedPgpFixtures();
+  });
+  afterAll(cleanupPgpFixtures);
+
+  class Broken extends PrehashedEcdsa {
+    asked = 0;
+    override verify(): Promise<boolean> {
+      this.asked++;
+      return Promise.reject(new Error('@noble/curves failed its P-256 self-test'));
+    }
+  }
+
+  it('falls back to openpgp.js: the same statuses as without it, good and bad', async () => {
+    const keyring = await loadCustomKeyring(fx.keyrings.known);
+    const broken = new Broken();
+    for (const [data, expected] of [[fx.data, 'valid'], [fx.other, 'bad']] as const) {
+      const file = await parseSignatureFile(await readFile(fx.sigs.bySigner.p256));
+      const hasher = new DataHasher(file.packets);
+      hasher.update(await readFile(data));
+      const digests = await hasher.finish();
+      const packet = file.packets[0]!;
+      const withBroken = await checkSignature(packet, digests.digestFor(packet), keyring, new Date(), broken);
+      const without = await checkSignature(packet, digests.digestFor(packet), keyring, new Date(), null);
+      expect(withBroken).toEqual(without);
+      expect(withBroken.status).toBe(expected);
+    }
+    // Over `data` it was asked and failed; over `other` the signed-hash prefix already ruled the signature out.
+    expect(broken.asked).toBe(1);
+  });
+});
