@@ -9,7 +9,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
 import { discard, release } from './fs/temp-files.js';
 import type { Fetcher } from './net/index.js';
-import { checkSignature, findIssuer, usesEcdsa, type FoundSignature } from './pgp/check-signature.js';
+import { checkSignature, findIssuer, usesEcdsa, warmUpKeyChecks, type FoundSignature } from './pgp/check-signature.js';
 import { DataHasher } from './pgp/data-digest.js';
 import { digestFile } from './pgp/digest-file.js';
 import { PrehashedEcdsa } from './pgp/prehashed-ecdsa.js';
@@ -115,6 +115,8 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   const hasher = new DataHasher(trusted);
   // ECDSA values (P-256 for Electrum) are checked with @noble/curves, whose ~25 ms load is spent while we wait anyway.
   const ecdsa = usesEcdsa(trusted) ? new PrehashedEcdsa() : null;
+  const now = o.now ?? new Date();
+  warmUpKeyChecks(trusted, keyring, now); // the signing keys' own checks run between reads
   if (url && output) {
     void ecdsa?.warmUp(); // while the connection is made
     const maxBytes = o.maxSize ?? DEFAULT_MAX_SIZE;
@@ -137,7 +139,8 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     // An official URL that redirected to an approved mirror was served by the mirror.
     report.source.verdict = judgeSource(got.finalUrl, mirrors).verdict;
   } else {
-    hasher.expectBytes(localSize); // a large file: the hash worker starts now, and boots while ECDSA warms up
+    // A large file: the hash worker starts now, and boots (~20 ms) while the ECDSA code warms up here.
+    hasher.expectBytes(localSize);
     await ecdsa?.warmUp();
     await digestFile(input, hasher).catch((e: unknown) => {
       throw new VerifyError('IO_ERROR', `cannot read ${input}: ${(e as Error).message}`);
@@ -148,7 +151,6 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   report.size = data.size;
 
   // 7. Every signature, individually.
-  const now = o.now ?? new Date();
   const found: FoundSignature[] = [];
   for (const packet of packets) found.push(await checkSignature(packet, data.digestFor(packet), keyring, now, ecdsa));
   report.signature.found = found;

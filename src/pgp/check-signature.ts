@@ -215,6 +215,22 @@ export async function checkSignature(
   return found;
 }
 
+/**
+ * The part of checkSignature that does not depend on the data, started early so that it overlaps the hashing:
+ * the signing keys' self-signatures are checked now (openpgp.js keeps each successful check on the key), at
+ * each signature's creation time and at `now`. Nothing is decided here; checkSignature asks openpgp.js again,
+ * in its own order, and gets the same answers sooner.
+ */
+export function warmUpKeyChecks(packets: readonly openpgp.SignaturePacket[], keyring: Keyring, now: Date): void {
+  for (const packet of packets) {
+    const match = findIssuer(keyring, packet);
+    if (!match || !packet.created) continue;
+    for (const date of [packet.created, now]) {
+      match.trusted.key.getSigningKey(match.signing.getKeyID(), date, undefined, PGP_CONFIG).catch(() => undefined);
+    }
+  }
+}
+
 /** Whether any of these signatures is ECDSA (then a PrehashedEcdsa worker is worth starting). */
 export const usesEcdsa = (packets: readonly openpgp.SignaturePacket[]): boolean =>
   packets.some((p) => p.publicKeyAlgorithm === openpgp.enums.publicKey.ecdsa);
