@@ -135,10 +135,15 @@ const ANALYSIS = `### Where the time and memory go (profiling notes, 2026-11-24)
 - **Hashing** is the whole cost of a local verification. The SHA-256 lane (the file's SHA-256, always computed) runs on
   the main thread; every other lane (SHA-512 for the RSA cosigners) runs in one worker thread over a 4 MiB shared ring
   (\`src/pgp/data-digest.ts\`), so on 2 cores the wall time is about one SHA-512 pass plus start-up, whatever the
-  number of signatures: compare "4 RSA sigs" with "1 sig". The Electrum mix costs about 45 ms more than one RSA
-  signature for a one-time reason: openpgp.js checks ECDSA P-256 over a precomputed digest in JavaScript (noble),
-  and its first use builds the curve tables. \`node:crypto\` cannot verify a pre-hashed ECDSA digest, and the
-  main thread has no idle time to hide it in (it is hashing SHA-256 or waiting on the ring), so this stays.
+  number of signatures: compare "4 RSA sigs" with "1 sig".
+- **ECDSA P-256** (Electrum's fifth signer) used to cost about 45 ms on its own: \`node:crypto\` cannot verify a
+  pre-hashed ECDSA digest, so openpgp.js used its bundled JavaScript curve code, whose first use builds large
+  base-point tables in one synchronous block. Now \`src/pgp/prehashed-ecdsa.ts\` checks the value with
+  @noble/curves 2.x (no tables: ~25 ms to load and self-test, ~2 ms per check), loaded while the hash worker boots
+  (~20 ms) so the two overlap; openpgp.js still does every other check on the packet. The signing keys'
+  self-signatures (~3 ms for the P-256 key on first use) are checked between reads. A version that ran the
+  loading during the hashing instead measured 1.11 × (the ~10 ms module evaluation starves the 4 MiB ring); one
+  that pre-started the hash worker at CLI start-up gained under 5 ms and was dropped.
 - **Peak RSS**: about 69 MB is the process before any data (node + openpgp + commander); the hash worker adds about
   9 MB and the ring 4 MiB. Local files are read with two reused 1 MiB buffers (\`src/pgp/digest-file.ts\`), so memory
   stays flat whatever the size.

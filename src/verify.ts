@@ -7,6 +7,7 @@
 import { access, link, lstat, rename, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
+import { startSync, type PendingSync } from './fs/durable.js';
 import { discard, release } from './fs/temp-files.js';
 import type { Fetcher } from './net/index.js';
 import { checkSignature, findIssuer, usesEcdsa, warmUpKeyChecks, type FoundSignature } from './pgp/check-signature.js';
@@ -117,6 +118,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   const ecdsa = usesEcdsa(trusted) ? new PrehashedEcdsa() : null;
   const now = o.now ?? new Date();
   warmUpKeyChecks(trusted, keyring, now); // the signing keys' own checks run between reads
+  let durable: PendingSync | null = null;
   if (url && output) {
     void ecdsa?.warmUp(); // while the connection is made
     const maxBytes = o.maxSize ?? DEFAULT_MAX_SIZE;
@@ -132,8 +134,11 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
       },
       onChunk: (chunk) => hasher.update(chunk),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      // Flushed to disk while the signatures are checked (below), not before: see fs/durable.ts.
+      fsync: false,
     });
     state.tempPath = got.tempPath;
+    durable = startSync(got.tempPath);
     report.source.redirects = got.redirects;
     report.source.url = got.finalUrl;
     // An official URL that redirected to an approved mirror was served by the mirror.
@@ -169,6 +174,9 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
 
   // 11. Only now does the file appear at the output path.
   if (output && state.tempPath) {
+    await durable?.done().catch((e: unknown) => {
+      throw new VerifyError('IO_ERROR', `cannot save to ${output}: ${(e as Error).message}`);
+    });
     await moveIntoPlace(state.tempPath, output, o.force === true);
     release(state.tempPath);
     state.tempPath = null;

@@ -131,7 +131,7 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
           }
           try {
             await writer.flush();
-            await fh.sync();
+            if (opts.fsync !== false) await fh.sync();
             await fh.close();
           } catch (e) {
             throw ioError(path, e);

@@ -31,6 +31,11 @@ export interface DownloadOptions extends FetchOptions {
   onChunk: (chunk: Uint8Array) => void;
   /** After each chunk: bytes so far and the announced total (null without Content-Length). */
   onProgress?: (received: number, total: number | null) => void;
+  /**
+   * Default true: fsync the temp file before resolving. false: the caller makes it durable itself before the
+   * rename (fs/durable.ts), so the flush can overlap other work.
+   */
+  fsync?: boolean;
 }
 
 export interface Fetcher {
@@ -38,8 +43,8 @@ export interface Fetcher {
   fetchBytes(url: string, opts: FetchOptions): Promise<FetchResult & { bytes: Uint8Array }>;
   /**
    * Stream a body into a new temp file in `destDir` (mode 0600, tracked by fs/temp-files.ts so Ctrl-C removes it).
-   * On success the file is complete, fsynced and still tracked: rename it into place and call `release(tempPath)`,
-   * or `discard(tempPath)`. On ANY error it has already been removed before the promise rejects.
+   * On success the file is complete, fsynced (unless `fsync: false`) and still tracked: rename it into place and
+   * call `release(tempPath)`, or `discard(tempPath)`. On ANY error it has already been removed before the promise rejects.
    */
   download(url: string, opts: DownloadOptions): Promise<FetchResult & { tempPath: string; size: number }>;
 }
