@@ -116,8 +116,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   const hasher = new DataHasher(trusted);
   // ECDSA values (P-256 for Electrum) are checked with @noble/curves, whose ~25 ms load is spent while we wait anyway.
   const ecdsa = usesEcdsa(trusted) ? new PrehashedEcdsa() : null;
-  const now = o.now ?? new Date();
-  warmUpKeyChecks(trusted, keyring, now); // the signing keys' own checks run between reads
+  warmUpKeyChecks(trusted, keyring, o.now ?? new Date()); // the signing keys' own checks run between reads
   let durable: PendingSync | null = null;
   if (url && output) {
     void ecdsa?.warmUp(); // while the connection is made
@@ -155,7 +154,8 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   report.sha256 = data.sha256;
   report.size = data.size;
 
-  // 7. Every signature, individually.
+  // 7. Every signature, individually, judged as of now (after a download that may have taken a while).
+  const now = o.now ?? new Date();
   const found: FoundSignature[] = [];
   for (const packet of packets) found.push(await checkSignature(packet, data.digestFor(packet), keyring, now, ecdsa));
   report.signature.found = found;

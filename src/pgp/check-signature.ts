@@ -7,9 +7,9 @@
  * digest, the route openpgp.js uses for one-pass signatures), date and hash policy, critical subpackets,
  * "key newer than signature", and the signing key's validity (binding, back-signature, flags, expiry,
  * revocation) AT THE SIGNATURE'S CREATION TIME (getSigningKey).
- * One exception, for speed: an ECDSA value on a NIST curve (Electrum's P-256 cosigner) is checked by
- * PrehashedEcdsa (@noble/curves) instead of openpgp.js's slow-to-start bundled code; openpgp.js still runs every
- * other check on that packet (verifyAllButValue), and anything PrehashedEcdsa cannot answer goes the usual way.
+ * One exception, for speed: an ECDSA value on a NIST curve (Electrum's P-256 cosigner) that PrehashedEcdsa
+ * (@noble/curves) confirms is not checked again by openpgp.js's slow-to-start bundled code; openpgp.js still runs
+ * every other check on that packet (verifyAllButValue). Anything PrehashedEcdsa does not confirm goes the usual way.
  */
 import * as openpgp from 'openpgp';
 import type { Keyring, TrustedKey } from '../trust/keyring.js';
@@ -138,8 +138,8 @@ function prehashedEcdsaRequest(packet: openpgp.SignaturePacket, key: openpgp.Any
 }
 
 /**
- * `ecdsa`, when given, checks ECDSA values on NIST curves (warm worker, see prehashed-ecdsa.ts); anything it
- * cannot answer goes through openpgp.js as every other signature does.
+ * `ecdsa`, when given, confirms ECDSA values on NIST curves (see prehashed-ecdsa.ts); a value it does not confirm
+ * goes through openpgp.js as every other signature does.
  */
 export async function checkSignature(
   packet: openpgp.SignaturePacket,
@@ -186,11 +186,12 @@ export async function checkSignature(
   // openpgp.js's date, hash and critical-subpacket checks.
   if (packet.signedHashValue?.[0] !== digest[0] || packet.signedHashValue?.[1] !== digest[1]) return fail('bad', 'does not match this file');
   const ecdsaRequest = ecdsa ? prehashedEcdsaRequest(packet, match.signing.keyPacket, digest) : null;
-  const valueOk = ecdsa && ecdsaRequest ? await ecdsa.verify(ecdsaRequest).catch(() => null) : null;
-  if (valueOk === false) return fail('bad', 'does not match this file');
+  // PrehashedEcdsa can only confirm: on "no" (or no answer) openpgp.js decides, with its own compatibility rules
+  // (e.g. it also accepts values made over a digest without its leading zero byte, an old openpgp.js bug).
+  const valueOk = ecdsa && ecdsaRequest ? await ecdsa.verify(ecdsaRequest).catch(() => false) : false;
   try {
     const checkDate = new Date(now.getTime() + CLOCK_SKEW_MS);
-    if (valueOk === true) await verifyAllButValue(packet, match.signing.keyPacket, checkDate);
+    if (valueOk) await verifyAllButValue(packet, match.signing.keyPacket, checkDate);
     else await verifyWithDigest(packet, match.signing.keyPacket, digest, checkDate);
   } catch (e) {
     const message = (e as Error).message;
@@ -217,20 +218,24 @@ export async function checkSignature(
 
 /**
  * The part of checkSignature that does not depend on the data, started early so that it overlaps the hashing:
- * the signing keys' self-signatures are checked now (openpgp.js keeps each successful check on the key), at
- * each signature's creation time and at `now`. Nothing is decided here; checkSignature asks openpgp.js again,
- * in its own order, and gets the same answers sooner.
+ * each signing key's self-signatures are checked now, one key after another (openpgp.js keeps each successful
+ * check on the key, so later calls, at any date, find them done). Nothing is decided here: checkSignature asks
+ * openpgp.js again, in its own order, and gets the same answers sooner.
  */
 export function warmUpKeyChecks(packets: readonly openpgp.SignaturePacket[], keyring: Keyring, now: Date): void {
+  const seen = new Set<openpgp.PublicKey | openpgp.Subkey>();
+  const jobs: Array<() => Promise<unknown>> = [];
   for (const packet of packets) {
     const match = findIssuer(keyring, packet);
-    if (!match || !packet.created) continue;
-    for (const date of [packet.created, now]) {
-      match.trusted.key.getSigningKey(match.signing.getKeyID(), date, undefined, PGP_CONFIG).catch(() => undefined);
-    }
+    if (!match || seen.has(match.signing)) continue;
+    seen.add(match.signing);
+    jobs.push(() => match.trusted.key.getSigningKey(match.signing.getKeyID(), now, undefined, PGP_CONFIG));
   }
+  void (async () => {
+    for (const job of jobs) await job().catch(() => undefined);
+  })();
 }
 
-/** Whether any of these signatures is ECDSA (then a PrehashedEcdsa worker is worth starting). */
+/** Whether any of these signatures is ECDSA (then PrehashedEcdsa is worth loading). */
 export const usesEcdsa = (packets: readonly openpgp.SignaturePacket[]): boolean =>
   packets.some((p) => p.publicKeyAlgorithm === openpgp.enums.publicKey.ecdsa);

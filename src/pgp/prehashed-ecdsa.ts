@@ -10,8 +10,9 @@
  *
  * Only the signature VALUE is checked here: u1·G + u2·Q has x ≡ r (mod n) (SEC 1 §4.1.4; the digest is
  * truncated to the order's bit length, as openpgp.js and GnuPG do). check-signature.ts keeps openpgp.js for
- * everything else. If @noble/curves cannot be loaded or fails its known-answer self-test, verify() rejects and
- * the caller uses openpgp.js's own path: a problem here can cost time, never turn a bad signature into a good one.
+ * everything else, and uses this only to CONFIRM: a value it does not confirm is judged by openpgp.js. If
+ * @noble/curves cannot be loaded or fails its known-answer self-test, verify() rejects, with the same effect.
+ * So a problem here can cost time, never turn a bad signature into a good one.
  */
 
 export type NistCurve = 'p256' | 'p384' | 'p521';
@@ -35,21 +36,39 @@ const SELF_TEST = {
     'ac1d719177cb8ab3762aa170f0132643359f1b5de5549b17f2dd41244519c3cf4cd2d805215baf3783853ffc1632781263076f022b6fb6de93b641ff893ca708',
 };
 
-type Curves = Record<NistCurve, { verify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array, opts: object): boolean }>;
+/** What is used of @noble/curves/nist.js (a test can hand in a broken one). */
+export type NistModule = Record<NistCurve, { verify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array, opts: object): boolean }>;
+
+/** Another valid P-256 point (the base point G), for the self-test's wrong-key case. */
+const OTHER_P256_KEY =
+  '046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5';
 
 const OPTS = { prehash: false, lowS: false, format: 'compact' } as const;
 const fromHex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
-async function loadCurves(): Promise<Curves> {
-  const { p256, p384, p521 } = await import('@noble/curves/nist.js');
-  const curves: Curves = { p256, p384, p521 };
-  const { publicKey, digest, signature } = SELF_TEST;
-  const flipped = fromHex(digest);
+const importNist = (): Promise<NistModule> => import('@noble/curves/nist.js');
+
+/** Load, then require the known answers: the good signature verifies; a changed digest, key or r/s order does not. */
+async function loadCurves(load: () => Promise<NistModule>): Promise<NistModule> {
+  const { p256, p384, p521 } = await load();
+  const verify = (sig: Uint8Array, digest: Uint8Array, key: Uint8Array): boolean => {
+    try {
+      return p256.verify(sig, digest, key, OPTS) === true;
+    } catch {
+      return false;
+    }
+  };
+  const [signature, digest, publicKey] = [fromHex(SELF_TEST.signature), fromHex(SELF_TEST.digest), fromHex(SELF_TEST.publicKey)];
+  const flipped = Uint8Array.from(digest);
   flipped[31]! ^= 1;
-  if (p256.verify(fromHex(signature), fromHex(digest), fromHex(publicKey), OPTS) !== true || p256.verify(fromHex(signature), flipped, fromHex(publicKey), OPTS) !== false) {
-    throw new Error('@noble/curves failed its P-256 self-test');
-  }
-  return curves;
+  const swapped = new Uint8Array([...signature.subarray(32), ...signature.subarray(0, 32)]);
+  const passed =
+    verify(signature, digest, publicKey) &&
+    !verify(signature, flipped, publicKey) &&
+    !verify(signature, digest, fromHex(OTHER_P256_KEY)) &&
+    !verify(swapped, digest, publicKey);
+  if (!passed) throw new Error('@noble/curves failed its P-256 self-test');
+  return { p256, p384, p521 };
 }
 
 export interface EcdsaRequest {
@@ -63,24 +82,26 @@ export interface EcdsaRequest {
 
 /** Loads the curve code once (on warmUp() or the first verify()). */
 export class PrehashedEcdsa {
-  private curves: Promise<Curves> | null = null;
+  private curves: Promise<NistModule> | null = null;
+
+  constructor(private readonly importCurves: () => Promise<NistModule> = importNist) {}
 
   /** Load @noble/curves and run the self-test now; never rejects (a failure shows in verify()). */
   async warmUp(): Promise<void> {
     await this.load().catch(() => undefined);
   }
 
-  /** true/false for the value check; rejects when the curve code is unusable. */
+  /** true when the value is right, false when it is not; rejects when the curve code is unusable. */
   async verify({ curve, signature, digest, publicKey }: EcdsaRequest): Promise<boolean> {
     const curves = await this.load();
     try {
-      return curves[curve].verify(signature, digest, publicKey, OPTS) === true;
+      return Object.hasOwn(curves, curve) && curves[curve].verify(signature, digest, publicKey, OPTS) === true;
     } catch {
       return false;
     }
   }
 
-  private load(): Promise<Curves> {
-    return (this.curves ??= loadCurves());
+  private load(): Promise<NistModule> {
+    return (this.curves ??= loadCurves(this.importCurves));
   }
 }

@@ -5,7 +5,9 @@
  * PrehashedEcdsa (@noble/curves); those two must agree on every status and reason, not just the verdict.
  */
 import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { p256 } from '@noble/curves/nist.js';
 import * as openpgp from 'openpgp';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
@@ -18,12 +20,15 @@ import { parseSignatureFile, type SignatureFile } from '../../src/pgp/signature-
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../../src/trust/keyring.js';
 import { cleanupPgpFixtures, sharedPgpFixtures, type PgpFixtures } from '../support/gpg.js';
 
-/** Counts the ECDSA checks it answers, so a test can tell that the prehashed path really ran. */
+/** Counts the answers it gave (after they came), so a test can tell that the prehashed path really ran. */
 class CountingEcdsa extends PrehashedEcdsa {
-  calls = 0;
+  confirmed = 0;
+  refused = 0;
   override async verify(request: EcdsaRequest): Promise<boolean> {
-    this.calls++;
-    return super.verify(request);
+    const ok = await super.verify(request);
+    if (ok) this.confirmed++;
+    else this.refused++;
+    return ok;
   }
 }
 const ecdsa = new CountingEcdsa();
@@ -96,8 +101,56 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
   it('checked the P-256 values through PrehashedEcdsa (the path under test ran)', () => {
     // p256 over data, inside threeBlocks, p256Sha512, p256Future, p256CriticalNotation: values that are right, so
     // the date and critical-notation rejections above came from openpgp.js's checks after PrehashedEcdsa.
-    expect(ecdsa.calls).toBeGreaterThanOrEqual(5);
+    expect(ecdsa.confirmed).toBeGreaterThanOrEqual(5);
   });
+
+  it('leaves no "verified" mark on a packet it confirmed, also when openpgp.js then rejects it', async () => {
+    const file = await parseSignatureFile(await readFile(fx.sigs.p256Future));
+    const packet = file.packets[0]!;
+    const hasher = new DataHasher([packet]);
+    hasher.update(await readFile(fx.data));
+    const digests = await hasher.finish();
+    const before = ecdsa.confirmed;
+    const found = await checkSignature(packet, digests.digestFor(packet), known, new Date(), ecdsa);
+    expect(ecdsa.confirmed).toBe(before + 1);
+    expect(found.status).toBe('bad');
+    expect(found.detail).toMatch(/in the future/);
+    const mark = Object.getOwnPropertySymbols(packet).find((s) => s.description === 'verified')!;
+    expect(mark).toBeDefined();
+    expect((packet as unknown as Record<symbol, unknown>)[mark]).toBeNull();
+  });
+
+  it('for an openpgp.js-compatible value over the digest without its leading zero byte (openpgp.js accepts it)', async () => {
+    // openpgp.js accepts an ECDSA value made over digest[1..] when digest[0] is 0 (signatures from an old openpgp.js
+    // bug). PrehashedEcdsa refuses it, so openpgp.js decides and both runs must give the same status.
+    const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'nistP256', userIDs: [{ name: 'old bug' }], format: 'object' });
+    const keyFile = join(fx.dir, 'old-bug-key.asc');
+    await writeFile(keyFile, publicKey.armor());
+    const keyring = await loadCustomKeyring(keyFile);
+    const d = (privateKey.keyPacket as unknown as { privateParams: { d: Uint8Array } }).privateParams.d;
+    for (let i = 0; i < 5000; i++) {
+      const data = randomBytes(64);
+      const sig = await openpgp.sign({ message: await openpgp.createMessage({ binary: data }), signingKeys: privateKey, detached: true, format: 'object' });
+      const packet = sig.packets[0] as openpgp.SignaturePacket;
+      const h = new DataHasher([packet]);
+      h.update(data);
+      const digest = (await h.finish()).digestFor(packet)!;
+      if (digest[0] !== 0) continue;
+      const rs = p256.sign(digest.subarray(1), d, { prehash: false, lowS: false, format: 'compact' });
+      (packet as unknown as { params: unknown }).params = { r: rs.subarray(0, 32), s: rs.subarray(32) };
+      const dataPath = join(fx.dir, 'old-bug.bin');
+      const ascPath = join(fx.dir, 'old-bug.bin.asc');
+      await writeFile(dataPath, data);
+      await writeFile(ascPath, sig.armor());
+      const before = ecdsa.refused;
+      const { fast, reference } = await compare(dataPath, ascPath, keyring); // also: both one-pass runs agree
+      expect(ecdsa.refused).toBe(before + 1);
+      expect(fast).toEqual([true]);
+      expect(reference).toEqual([true]);
+      return;
+    }
+    throw new Error('no digest starting with 0x00 in 5000 tries');
+  }, 60_000);
 
   it('for a P-256 signature whose s was altered after signing (signed-hash prefix intact)', async () => {
     const sig = await openpgp.readSignature({ armoredSignature: await readFile(fx.sigs.bySigner.p256, 'utf8') });
@@ -106,9 +159,9 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
     params.s[params.s.length - 1]! ^= 1;
     const altered = join(fx.dir, 'data.bin.p256-altered.asc');
     await writeFile(altered, sig.armor());
-    const before = ecdsa.calls;
+    const before = ecdsa.refused;
     const { fast, reference } = await compare(fx.data, altered, known);
-    expect(ecdsa.calls).toBe(before + 1); // PrehashedEcdsa was asked, and said no
+    expect(ecdsa.refused).toBe(before + 1); // PrehashedEcdsa was asked, said no, and openpgp.js said no too
     expect(fast).toEqual([false]);
     expect(reference).toEqual([false]);
   });

@@ -5,10 +5,12 @@
  */
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSignature } from '../../src/pgp/check-signature.js';
 import { DataHasher } from '../../src/pgp/data-digest.js';
-import { NIST_CURVES, PrehashedEcdsa, type EcdsaRequest, type NistCurve } from '../../src/pgp/prehashed-ecdsa.js';
+import * as openpgp from 'openpgp';
+import { NIST_CURVES, PrehashedEcdsa, type EcdsaRequest, type NistCurve, type NistModule } from '../../src/pgp/prehashed-ecdsa.js';
 import { parseSignatureFile } from '../../src/pgp/signature-file.js';
 import { loadCustomKeyring } from '../../src/trust/keyring.js';
 import { cleanupPgpFixtures, sharedPgpFixtures, type PgpFixtures } from '../support/gpg.js';
@@ -72,6 +74,8 @@ describe('PrehashedEcdsa agrees with OpenSSL', () => {
     expect(await ecdsa.verify({ ...good, signature: withR(new Uint8Array(32)) })).toBe(false); // r = 0
     expect(await ecdsa.verify({ ...good, signature: withS(new Uint8Array(32)) })).toBe(false); // s = 0
     expect(await ecdsa.verify({ ...good, signature: withS(n) })).toBe(false); // s = n
+    expect(await ecdsa.verify({ ...good, signature: withR(n) })).toBe(false); // r = n
+    expect(await ecdsa.verify({ ...good, signature: withR(new Uint8Array(32).fill(0xff)) })).toBe(false); // r > n
     expect(await ecdsa.verify({ ...good, signature: signature.subarray(0, 63) })).toBe(false); // short
     expect(await ecdsa.verify({ ...good, publicKey: good.publicKey.subarray(0, 64) })).toBe(false); // cut point
     const offCurve = Uint8Array.from(good.publicKey);
@@ -79,6 +83,34 @@ describe('PrehashedEcdsa agrees with OpenSSL', () => {
     expect(await ecdsa.verify({ ...good, publicKey: offCurve })).toBe(false); // not on the curve
     expect(await ecdsa.verify({ ...good, curve: 'p384' })).toBe(false); // wrong curve for the key
     expect(await ecdsa.verify({ ...good, curve: 'toString' as NistCurve })).toBe(false); // not a curve at all
+  });
+});
+
+describe('PrehashedEcdsa that cannot be trusted', () => {
+  const request: EcdsaRequest = { curve: 'p256', signature: new Uint8Array(64).fill(1), digest: new Uint8Array(32), publicKey: new Uint8Array(65) };
+  const fake = (verify: () => boolean): NistModule => ({ p256: { verify }, p384: { verify }, p521: { verify } });
+
+  it('rejects every check when @noble/curves cannot be loaded', async () => {
+    const e = new PrehashedEcdsa(() => Promise.reject(new Error('Cannot find module')));
+    await e.warmUp(); // never rejects
+    await expect(e.verify(request)).rejects.toThrow(/Cannot find module/);
+  });
+
+  it.each([
+    ['accepts everything', () => true],
+    ['refuses everything', () => false],
+    ['throws', () => { throw new Error('broken'); }],
+  ])('rejects every check when the curve code %s (the known-answer self-test)', async (_what, verify) => {
+    const e = new PrehashedEcdsa(() => Promise.resolve(fake(verify)));
+    await expect(e.verify(request)).rejects.toThrow(/self-test/);
+  });
+
+  it('rejects every check when the curve code ignores which key signed (the self-test: wrong key)', async () => {
+    const { p256 } = await import('@noble/curves/nist.js');
+    const self = '0474019f20a78eeb6ea3fb5c091b1595b40061bb0612d51fb889aa884f85ad1b569fa8079e7def26aa80735acfe32269458c2f0a734e11a90c7b2ad7a1e2909133';
+    // Right about the digest, but blind to which key signed.
+    const keyBlind = fake(((sig: Uint8Array, digest: Uint8Array) => p256.verify(sig, digest, Buffer.from(self, 'hex'), { prehash: false, lowS: false })) as () => boolean);
+    await expect(new PrehashedEcdsa(() => Promise.resolve(keyBlind)).verify(request)).rejects.toThrow(/self-test/);
   });
 });
 
@@ -100,18 +132,29 @@ describe('checkSignature with an unusable PrehashedEcdsa', () => {
   it('falls back to openpgp.js: the same statuses as without it, good and bad', async () => {
     const keyring = await loadCustomKeyring(fx.keyrings.known);
     const broken = new Broken();
-    for (const [data, expected] of [[fx.data, 'valid'], [fx.other, 'bad']] as const) {
-      const file = await parseSignatureFile(await readFile(fx.sigs.bySigner.p256));
+    const check = async (data: string, ecdsa: PrehashedEcdsa | null) => {
+      const file = await parseSignatureFile(await readFile(fx.sigs.bySigner.p256)); // fresh packet for each run
       const hasher = new DataHasher(file.packets);
       hasher.update(await readFile(data));
-      const digests = await hasher.finish();
       const packet = file.packets[0]!;
-      const withBroken = await checkSignature(packet, digests.digestFor(packet), keyring, new Date(), broken);
-      const without = await checkSignature(packet, digests.digestFor(packet), keyring, new Date(), null);
-      expect(withBroken).toEqual(without);
+      return checkSignature(packet, (await hasher.finish()).digestFor(packet), keyring, new Date(), ecdsa);
+    };
+    for (const [data, expected] of [[fx.data, 'valid'], [fx.other, 'bad']] as const) {
+      const withBroken = await check(data, broken);
+      expect(withBroken).toEqual(await check(data, null));
       expect(withBroken.status).toBe(expected);
     }
     // Over `data` it was asked and failed; over `other` the signed-hash prefix already ruled the signature out.
     expect(broken.asked).toBe(1);
+  });
+});
+
+describe('the versions whose internals check-signature.ts relies on', () => {
+  it('openpgp.js is 6.3.2 and @noble/curves 2.4.0 (re-check verifyAllButValue and the `hashed` hook before changing)', async () => {
+    // check-signature.ts uses openpgp.js's private `verified` mark and `hashed` hook, and SignaturePacket.verify's
+    // rule that a marked non-message signature skips only the public-key operation. An upgrade must re-read those.
+    expect(openpgp.config.versionString).toBe('OpenPGP.js 6.3.2');
+    const installed = JSON.parse(await readFile(join(import.meta.dirname, '../../node_modules/@noble/curves/package.json'), 'utf8')) as { version: string };
+    expect(installed.version).toBe('2.4.0');
   });
 });
