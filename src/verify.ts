@@ -7,7 +7,7 @@
 import { access, link, lstat, rename, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
-import { startSync, type PendingSync } from './fs/durable.js';
+import type { PendingSync } from './fs/durable.js';
 import { discard, release } from './fs/temp-files.js';
 import type { Fetcher } from './net/index.js';
 import { checkSignature, findIssuer, usesEcdsa, warmUpKeyChecks, type FoundSignature } from './pgp/check-signature.js';
@@ -133,11 +133,9 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
       },
       onChunk: (chunk) => hasher.update(chunk),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-      // Flushed to disk while the signatures are checked (below), not before: see fs/durable.ts.
-      fsync: false,
     });
     state.tempPath = got.tempPath;
-    durable = startSync(got.tempPath);
+    durable = got.durable; // flushed to disk while the signatures are checked (below): see fs/durable.ts
     report.source.redirects = got.redirects;
     report.source.url = got.finalUrl;
     // An official URL that redirected to an approved mirror was served by the mirror.

@@ -2,21 +2,21 @@
  * Making a finished temp file durable before it is renamed into place: without the fsync, a crash soon after the
  * rename could leave a zero-length or partly written file at the output path, which the contract forbids.
  *
- * The fsync is started as soon as the last byte is written and awaited only just before the rename, so the disk
- * flush (mostly waiting for the device, in libuv's thread pool) overlaps the signature checks on the main thread
- * instead of adding to the wall time after them.
+ * The fsync is started on the download's own handle as soon as the last byte is written (the same descriptor,
+ * so no write-back error can be missed between a close and a reopen), and awaited only just before the rename:
+ * the disk flush (mostly waiting for the device, in libuv's thread pool) overlaps the signature checks instead
+ * of adding to the wall time after them. The handle is closed when the sync ends, awaited or not.
  */
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 
 /** A sync in flight. `done()` resolves once the data is on disk, or rejects with the error. Never an unhandled rejection. */
 export interface PendingSync {
   done(): Promise<void>;
 }
 
-export function startSync(path: string): PendingSync {
+/** Sync `fh`, then close it (it belongs to the sync from now on). */
+export function syncAndClose(fh: FileHandle): PendingSync {
   const result = (async (): Promise<void> => {
-    // 'r+', not 'r': some platforms (Windows) can only flush a handle opened for writing.
-    const fh = await open(path, 'r+');
     try {
       await fh.sync();
     } finally {

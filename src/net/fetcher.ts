@@ -7,6 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { VerifyError } from '../errors.js';
+import { syncAndClose, type PendingSync } from '../fs/durable.js';
 import { discard, track } from '../fs/temp-files.js';
 import { createDefaultDispatcher } from './dispatcher.js';
 import { tooLargeError, truncatedError } from './errors.js';
@@ -105,7 +106,7 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
       let fh: FileHandle | undefined;
       let tempPath: string | undefined;
       try {
-        return await withDispatcher(opts.timeoutMs, async (d): Promise<FetchResult & { tempPath: string; size: number }> => {
+        return await withDispatcher(opts.timeoutMs, async (d): Promise<FetchResult & { tempPath: string; size: number; durable: PendingSync }> => {
           const r = await openResponse(d, url, opts, t);
           const path = join(opts.destDir, `.electrum-verify-${randomBytes(8).toString('hex')}.part`);
           try {
@@ -129,16 +130,12 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
               callback(() => onProgress(size, r.contentLength));
             }
           }
-          try {
-            await writer.flush();
-            if (opts.fsync !== false) await fh.sync();
-            await fh.close();
-          } catch (e) {
+          await writer.flush().catch((e: unknown) => {
             throw ioError(path, e);
-          } finally {
-            fh = undefined;
-          }
-          return { finalUrl: r.finalUrl, redirects: r.redirects, tempPath: path, size };
+          });
+          const durable = syncAndClose(fh); // the handle is the sync's now
+          fh = undefined;
+          return { finalUrl: r.finalUrl, redirects: r.redirects, tempPath: path, size, durable };
         });
       } catch (e) {
         if (fh !== undefined) await fh.close().catch(() => undefined);

@@ -1,4 +1,5 @@
 /** The transport's public shapes (no runtime code). */
+import type { PendingSync } from '../fs/durable.js';
 
 export interface FetchOptions {
   /** Hard cap on the body size: checked against Content-Length up front and counted as bytes arrive. */
@@ -31,11 +32,6 @@ export interface DownloadOptions extends FetchOptions {
   onChunk: (chunk: Uint8Array) => void;
   /** After each chunk: bytes so far and the announced total (null without Content-Length). */
   onProgress?: (received: number, total: number | null) => void;
-  /**
-   * Default true: fsync the temp file before resolving. false: the caller makes it durable itself before the
-   * rename (fs/durable.ts), so the flush can overlap other work.
-   */
-  fsync?: boolean;
 }
 
 export interface Fetcher {
@@ -43,8 +39,9 @@ export interface Fetcher {
   fetchBytes(url: string, opts: FetchOptions): Promise<FetchResult & { bytes: Uint8Array }>;
   /**
    * Stream a body into a new temp file in `destDir` (mode 0600, tracked by fs/temp-files.ts so Ctrl-C removes it).
-   * On success the file is complete, fsynced (unless `fsync: false`) and still tracked: rename it into place and
-   * call `release(tempPath)`, or `discard(tempPath)`. On ANY error it has already been removed before the promise rejects.
+   * On success the file is complete and still tracked, and its fsync has started (`durable`, fs/durable.ts): await
+   * `durable.done()`, rename it into place and call `release(tempPath)`; or `discard(tempPath)`. On ANY error it
+   * has already been removed before the promise rejects.
    */
-  download(url: string, opts: DownloadOptions): Promise<FetchResult & { tempPath: string; size: number }>;
+  download(url: string, opts: DownloadOptions): Promise<FetchResult & { tempPath: string; size: number; durable: PendingSync }>;
 }
