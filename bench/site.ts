@@ -2,9 +2,13 @@
  * The download case's loopback site: a fake download.electrum.org over real TLS (test/support/servers.ts, with a
  * certificate from the throw-away CA of test/support/tls.ts), reached through a loopback CONNECT proxy, so that the
  * URL is the real https://download.electrum.org/… one for both electrum-verify and curl.
+ *
+ * Two kinds of site: unlimited (the file is sent as fast as the loopback and the 2 cores allow, so the clients'
+ * CPU decides), and link-limited (`bytesPerSecond`: the server paces the body like a network link would, so the
+ * transfer decides and the question is whether the client keeps up while it hashes and saves).
  */
 import { readFile } from 'node:fs/promises';
-import { startConnectProxy, startFakeElectrumServer, proxiedEnv } from '../test/support/servers.js';
+import { route, startConnectProxy, startFakeElectrumServer, proxiedEnv, type RouteSpec } from '../test/support/servers.js';
 import { getTestPki } from '../test/support/tls.js';
 import type { DataFile } from './data.js';
 
@@ -22,13 +26,42 @@ export interface LoopbackSite {
 
 export const DOWNLOAD_VERSION = '4.5.8';
 
-export async function startLoopbackSite(file: DataFile, log: (s: string) => void): Promise<LoopbackSite> {
+/** Sends `body` at `bytesPerSecond` on average (256 KiB writes on a schedule), respecting back-pressure. */
+function paced(body: Buffer, bytesPerSecond: number): RouteSpec {
+  return route.custom((_req, res) => {
+    res.writeHead(200, { 'content-length': String(body.length) });
+    const CHUNK = 256 * 1024;
+    const start = performance.now();
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < body.length) {
+        const wait = start + (sent / bytesPerSecond) * 1000 - performance.now();
+        if (wait > 1) {
+          setTimeout(pump, wait);
+          return;
+        }
+        const n = Math.min(CHUNK, body.length - sent);
+        const more = res.write(body.subarray(sent, sent + n));
+        sent += n;
+        if (!more) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      res.end();
+    };
+    pump();
+  });
+}
+
+export async function startLoopbackSite(file: DataFile, log: (s: string) => void, opts: { bytesPerSecond?: number } = {}): Promise<LoopbackSite> {
   const pki = await getTestPki();
   const fileName = `Electrum-${DOWNLOAD_VERSION}.tar.gz`;
   const path = `/${DOWNLOAD_VERSION}/${fileName}`;
   const body = await readFile(file.path);
   const asc = await readFile(file.sig5);
-  const site = await startFakeElectrumServer({ routes: { [path]: body, [`${path}.asc`]: asc } }, pki);
+  const served = opts.bytesPerSecond === undefined ? body : paced(body, opts.bytesPerSecond);
+  const site = await startFakeElectrumServer({ routes: { [path]: served, [`${path}.asc`]: asc } }, pki);
   const proxy = await startConnectProxy({ map: { 'download.electrum.org': site.port, 'electrum.org': site.port, 'www.electrum.org': site.port } });
   log(`  https://download.electrum.org${path} → 127.0.0.1:${site.port} via proxy ${proxy.url}`);
   const env = proxiedEnv(proxy.url, pki.caCertPath);

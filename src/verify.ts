@@ -13,6 +13,7 @@ import type { Fetcher } from './net/index.js';
 import { checkSignature, findIssuer, usesEcdsa, warmUpKeyChecks, type FoundSignature } from './pgp/check-signature.js';
 import { DataHasher } from './pgp/data-digest.js';
 import { digestFile } from './pgp/digest-file.js';
+import { FastValues } from './pgp/fast-values.js';
 import { PrehashedEcdsa } from './pgp/prehashed-ecdsa.js';
 import { parseSignatureFile } from './pgp/signature-file.js';
 import { artifactFromUrl, defaultMinSigners, parseArtifactName, vulnerableReason, type Artifact } from './release/catalogue.js';
@@ -116,6 +117,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   const hasher = new DataHasher(trusted);
   // ECDSA values (P-256 for Electrum) are checked with @noble/curves, whose ~25 ms load is spent while we wait anyway.
   const ecdsa = usesEcdsa(trusted) ? new PrehashedEcdsa() : null;
+  const fast = new FastValues(ecdsa); // signature values: RSA through OpenSSL, ECDSA through @noble/curves
   warmUpKeyChecks(trusted, keyring, o.now ?? new Date()); // the signing keys' own checks run between reads
   let durable: PendingSync | null = null;
   if (url && output) {
@@ -155,7 +157,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   // 7. Every signature, individually, judged as of now (after a download that may have taken a while).
   const now = o.now ?? new Date();
   const found: FoundSignature[] = [];
-  for (const packet of packets) found.push(await checkSignature(packet, data.digestFor(packet), keyring, now, ecdsa));
+  for (const packet of packets) found.push(await checkSignature(packet, data.digestFor(packet), keyring, now, fast));
   report.signature.found = found;
 
   // 8. Signer policy.

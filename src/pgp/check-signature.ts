@@ -7,15 +7,15 @@
  * digest, the route openpgp.js uses for one-pass signatures), date and hash policy, critical subpackets,
  * "key newer than signature", and the signing key's validity (binding, back-signature, flags, expiry,
  * revocation) AT THE SIGNATURE'S CREATION TIME (getSigningKey).
- * One exception, for speed: an ECDSA value on a NIST curve (Electrum's P-256 cosigner) that PrehashedEcdsa
- * (@noble/curves) confirms is not checked again by openpgp.js's slow-to-start bundled code; openpgp.js still runs
- * every other check on that packet (verifyAllButValue). Anything PrehashedEcdsa does not confirm goes the usual way.
+ * One exception, for speed: a value that FastValues confirms (RSA through OpenSSL, NIST-curve ECDSA through
+ * @noble/curves) is not checked again by openpgp.js's JavaScript code; openpgp.js still runs every other check on
+ * that packet (verifyAllButValue). Anything FastValues does not confirm goes the usual way.
  */
 import * as openpgp from 'openpgp';
 import type { Keyring, TrustedKey } from '../trust/keyring.js';
 import { PGP_CONFIG } from './config.js';
 import { ALLOWED_DATA_HASHES, SUPPORTED_SIGNATURE_VERSIONS } from './data-digest.js';
-import { NIST_CURVES, type EcdsaRequest, type PrehashedEcdsa } from './prehashed-ecdsa.js';
+import type { FastValues } from './fast-values.js';
 
 export type SignatureStatus = 'valid' | 'bad' | 'unknown-key' | 'expired-key' | 'revoked-key' | 'rejected-algorithm' | 'malformed';
 
@@ -94,8 +94,8 @@ const verifiedMark = (packet: openpgp.SignaturePacket): symbol | undefined =>
   Object.getOwnPropertySymbols(packet).find((s) => s.description === 'verified');
 
 /**
- * The same SignaturePacket.verify, minus the public-key operation, for a value already checked by
- * PrehashedEcdsa: the packet is marked verified and passed as a non-message signature, which is openpgp.js's
+ * The same SignaturePacket.verify, minus the public-key operation, for a value already confirmed by
+ * FastValues: the packet is marked verified and passed as a non-message signature, which is openpgp.js's
  * own route for a cached check (it then runs only the issuer, algorithm, date, expiry, hash-policy and
  * critical-subpacket checks). The mark is removed afterwards.
  */
@@ -111,42 +111,15 @@ async function verifyAllButValue(packet: openpgp.SignaturePacket, key: openpgp.A
 }
 
 /**
- * What PrehashedEcdsa needs for this signature, or null when it does not apply and openpgp.js checks the value
- * itself: not ECDSA on a NIST curve, a point or scalar not in the plain fixed-size form, or an openpgp.js
- * without the verified mark.
- */
-function prehashedEcdsaRequest(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array): EcdsaRequest | null {
-  const ecdsa = openpgp.enums.publicKey.ecdsa;
-  if (packet.publicKeyAlgorithm !== ecdsa || key.algorithm !== ecdsa || verifiedMark(packet) === undefined) return null;
-  const { oid, Q } = key.publicParams as { oid?: { getName(): string }; Q?: Uint8Array };
-  const params = (packet as unknown as { params: { r?: Uint8Array; s?: Uint8Array } | Promise<unknown> }).params;
-  if (!oid || !(Q instanceof Uint8Array) || params instanceof Promise) return null;
-  let curveName: string;
-  try {
-    curveName = oid.getName();
-  } catch {
-    return null;
-  }
-  const curve = NIST_CURVES.get(curveName);
-  const { r, s } = params;
-  if (!curve || !(r instanceof Uint8Array) || !(s instanceof Uint8Array)) return null;
-  if (Q.length !== 1 + 2 * curve.bytes || Q[0] !== 0x04 || r.length > curve.bytes || s.length > curve.bytes) return null;
-  const signature = new Uint8Array(2 * curve.bytes);
-  signature.set(r, curve.bytes - r.length);
-  signature.set(s, 2 * curve.bytes - s.length);
-  return { curve: curve.curve, signature, digest, publicKey: Q };
-}
-
-/**
- * `ecdsa`, when given, confirms ECDSA values on NIST curves (see prehashed-ecdsa.ts); a value it does not confirm
- * goes through openpgp.js as every other signature does.
+ * `fast`, when given, may confirm the signature value (RSA and NIST-curve ECDSA, see fast-values.ts); a value it
+ * does not confirm goes through openpgp.js's own check, as without it.
  */
 export async function checkSignature(
   packet: openpgp.SignaturePacket,
   digest: Uint8Array | null,
   keyring: Keyring,
   now: Date,
-  ecdsa: PrehashedEcdsa | null = null,
+  fast: FastValues | null = null,
 ): Promise<FoundSignature> {
   const issuer = packet.issuerFingerprint ? hex(packet.issuerFingerprint) : packet.issuerKeyID.toHex().toUpperCase();
   const found: FoundSignature = {
@@ -185,10 +158,9 @@ export async function checkSignature(
   // The signed-hash prefix (openpgp.js checks it first too), the public-key check over the one-pass digest, then
   // openpgp.js's date, hash and critical-subpacket checks.
   if (packet.signedHashValue?.[0] !== digest[0] || packet.signedHashValue?.[1] !== digest[1]) return fail('bad', 'does not match this file');
-  const ecdsaRequest = ecdsa ? prehashedEcdsaRequest(packet, match.signing.keyPacket, digest) : null;
-  // PrehashedEcdsa can only confirm: on "no" (or no answer) openpgp.js decides, with its own compatibility rules
-  // (e.g. it also accepts values made over a digest without its leading zero byte, an old openpgp.js bug).
-  const valueOk = ecdsa && ecdsaRequest ? await ecdsa.verify(ecdsaRequest).catch(() => false) : false;
+  // `fast` can only confirm: on "no" openpgp.js decides, with its own compatibility rules (e.g. it also accepts
+  // ECDSA values made over a digest without its leading zero byte, from an old openpgp.js bug).
+  const valueOk = fast !== null && verifiedMark(packet) !== undefined && (await fast.confirm(packet, match.signing.keyPacket, digest));
   try {
     const checkDate = new Date(now.getTime() + CLOCK_SKEW_MS);
     if (valueOk) await verifyAllButValue(packet, match.signing.keyPacket, checkDate);

@@ -1,8 +1,8 @@
 /**
  * The one-pass engine (DataHasher + checkSignature) must give the same per-signature verdict as
  * openpgp.js's own streaming verification (reference-verify.ts) on every fixture, and must never call
- * valid what the reference rejects. It runs twice: with ECDSA values checked by openpgp.js, and by
- * PrehashedEcdsa (@noble/curves); those two must agree on every status and reason, not just the verdict.
+ * valid what the reference rejects. It runs twice: with signature values checked by openpgp.js, and confirmed by
+ * FastValues (OpenSSL for RSA, @noble/curves for ECDSA); those two must agree on every status and reason.
  */
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -14,33 +14,34 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSignature } from '../../src/pgp/check-signature.js';
 import { DataHasher } from '../../src/pgp/data-digest.js';
-import { PrehashedEcdsa, type EcdsaRequest } from '../../src/pgp/prehashed-ecdsa.js';
+import { FastValues } from '../../src/pgp/fast-values.js';
+import { PrehashedEcdsa } from '../../src/pgp/prehashed-ecdsa.js';
 import { referenceVerify } from '../../src/pgp/reference-verify.js';
 import { parseSignatureFile, type SignatureFile } from '../../src/pgp/signature-file.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../../src/trust/keyring.js';
 import { cleanupPgpFixtures, sharedPgpFixtures, type PgpFixtures } from '../support/gpg.js';
 
-/** Counts the answers it gave (after they came), so a test can tell that the prehashed path really ran. */
-class CountingEcdsa extends PrehashedEcdsa {
-  confirmed = 0;
-  refused = 0;
-  override async verify(request: EcdsaRequest): Promise<boolean> {
-    const ok = await super.verify(request);
-    if (ok) this.confirmed++;
-    else this.refused++;
+/** Counts the answers it gave, per algorithm (after they came), so a test can tell that the fast path really ran. */
+class CountingFast extends FastValues {
+  confirmed = { rsa: 0, ecdsa: 0 };
+  refused = { rsa: 0, ecdsa: 0 };
+  override async confirm(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array): Promise<boolean> {
+    const ok = await super.confirm(packet, key, digest);
+    const algo = key.algorithm === openpgp.enums.publicKey.ecdsa ? 'ecdsa' : 'rsa';
+    (ok ? this.confirmed : this.refused)[algo]++;
     return ok;
   }
 }
-const ecdsa = new CountingEcdsa();
+const fastValues = new CountingFast(new PrehashedEcdsa());
 
-async function onePass(path: string, ascPath: string, keyring: Keyring, withEcdsa: PrehashedEcdsa | null): Promise<string[]> {
+async function onePass(path: string, ascPath: string, keyring: Keyring, withFast: FastValues | null): Promise<string[]> {
   const file = await parseSignatureFile(await readFile(ascPath)); // fresh packets: no state shared between runs
   const hasher = new DataHasher(file.packets);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) hasher.update(chunk as Buffer);
   const digests = await hasher.finish();
   const out: string[] = [];
   for (const p of file.packets) {
-    const f = await checkSignature(p, digests.digestFor(p), keyring, new Date(), withEcdsa);
+    const f = await checkSignature(p, digests.digestFor(p), keyring, new Date(), withFast);
     out.push(`${f.status}: ${f.detail ?? ''}`);
   }
   return out;
@@ -48,8 +49,8 @@ async function onePass(path: string, ascPath: string, keyring: Keyring, withEcds
 
 async function compare(dataPath: string, ascPath: string, keyring: Keyring): Promise<{ fast: boolean[]; reference: boolean[] }> {
   const plain = await onePass(dataPath, ascPath, keyring, null);
-  const prehashed = await onePass(dataPath, ascPath, keyring, ecdsa);
-  expect(prehashed, `prehashed ECDSA vs openpgp.js ECDSA, ${ascPath} over ${dataPath}`).toEqual(plain);
+  const withFast = await onePass(dataPath, ascPath, keyring, fastValues);
+  expect(withFast, `FastValues vs openpgp.js values, ${ascPath} over ${dataPath}`).toEqual(plain);
   const fast = plain.map((s) => s.startsWith('valid:'));
   const reference = (await referenceVerify(dataPath, await parseSignatureFile(await readFile(ascPath)), keyring)).map((r) => r.valid);
   return { fast, reference };
@@ -70,7 +71,7 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
   // Every parseable .asc fixture, over the signed data, a tampered copy and another file, with two keyrings.
   const parseable = [
     'sha1', 'textMode', 'sameTwice', 'threeBlocks', 'unknownPlusGood', 'unknownAlone', 'future', 'overOther', 'goodPlusBad',
-    'p256Sha512', 'p256Future', 'p256CriticalNotation',
+    'p256Sha512', 'p256Future', 'p256CriticalNotation', 'rsaSha256', 'rsaSha384',
   ] as const;
 
   it('for every single-signer fixture and every data file', async () => {
@@ -98,10 +99,47 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
     }
   });
 
-  it('checked the P-256 values through PrehashedEcdsa (the path under test ran)', () => {
-    // p256 over data, inside threeBlocks, p256Sha512, p256Future, p256CriticalNotation: values that are right, so
-    // the date and critical-notation rejections above came from openpgp.js's checks after PrehashedEcdsa.
-    expect(ecdsa.confirmed).toBeGreaterThanOrEqual(5);
+  it('confirmed RSA and P-256 values through FastValues (the path under test ran)', () => {
+    // P-256: p256 over data, inside threeBlocks, p256Sha512, p256Future, p256CriticalNotation: values that are
+    // right, so the date and critical-notation rejections above came from openpgp.js's checks after FastValues.
+    expect(fastValues.confirmed.ecdsa).toBeGreaterThanOrEqual(5);
+    // RSA: rsa4096 alone and inside threeBlocks, rsaSha256 and rsaSha384 (each DigestInfo prefix), and more.
+    expect(fastValues.confirmed.rsa).toBeGreaterThanOrEqual(5);
+  });
+
+  it('for a real signature over ANOTHER file, its (unsigned) 2-byte hash prefix patched to match this file', async () => {
+    // The prefix is outside the signed data, so anyone can set it: only the value check can then reject. The RSA
+    // value has valid PKCS #1 padding (it is a real signature) but encodes the other file's digest.
+    for (const [asc, index, algo] of [[fx.sigs.overOther, 0, 'rsa'], [fx.sigs.goodPlusBad, 1, 'ecdsa']] as const) {
+      const file = await parseSignatureFile(await readFile(asc));
+      const packet = file.packets[index]!;
+      const hasher = new DataHasher([packet]);
+      hasher.update(await readFile(fx.data));
+      packet.signedHashValue = (await hasher.finish()).digestFor(packet)!.subarray(0, 2);
+      const list = new openpgp.PacketList<openpgp.SignaturePacket>();
+      list.push(packet);
+      const patched = join(fx.dir, `data.bin.patched-${algo}.asc`);
+      await writeFile(patched, new openpgp.Signature(list).armor());
+      const before = fastValues.refused[algo];
+      const { fast: onePassResult, reference } = await compare(fx.data, patched, known);
+      expect(fastValues.refused[algo], algo).toBe(before + 1); // the value check was reached, and said no
+      expect(onePassResult).toEqual([false]);
+      expect(reference).toEqual([false]);
+    }
+  });
+
+  it('for an RSA signature whose s was altered after signing (signed-hash prefix intact)', async () => {
+    const sig = await openpgp.readSignature({ armoredSignature: await readFile(fx.sigs.bySigner.rsa4096, 'utf8') });
+    const params = (sig.packets[0] as unknown as { params: { s: Uint8Array } }).params;
+    params.s = Uint8Array.from(params.s);
+    params.s[params.s.length - 1]! ^= 1;
+    const altered = join(fx.dir, 'data.bin.rsa-altered.asc');
+    await writeFile(altered, sig.armor());
+    const before = fastValues.refused.rsa;
+    const { fast: onePassResult, reference } = await compare(fx.data, altered, known);
+    expect(fastValues.refused.rsa).toBe(before + 1); // FastValues was asked, said no, and openpgp.js said no too
+    expect(onePassResult).toEqual([false]);
+    expect(reference).toEqual([false]);
   });
 
   it('leaves no "verified" mark on a packet it confirmed, also when openpgp.js then rejects it', async () => {
@@ -110,9 +148,9 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
     const hasher = new DataHasher([packet]);
     hasher.update(await readFile(fx.data));
     const digests = await hasher.finish();
-    const before = ecdsa.confirmed;
-    const found = await checkSignature(packet, digests.digestFor(packet), known, new Date(), ecdsa);
-    expect(ecdsa.confirmed).toBe(before + 1);
+    const before = fastValues.confirmed.ecdsa;
+    const found = await checkSignature(packet, digests.digestFor(packet), known, new Date(), fastValues);
+    expect(fastValues.confirmed.ecdsa).toBe(before + 1);
     expect(found.status).toBe('bad');
     expect(found.detail).toMatch(/in the future/);
     const mark = Object.getOwnPropertySymbols(packet).find((s) => s.description === 'verified')!;
@@ -142,10 +180,10 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
       const ascPath = join(fx.dir, 'old-bug.bin.asc');
       await writeFile(dataPath, data);
       await writeFile(ascPath, sig.armor());
-      const before = ecdsa.refused;
-      const { fast, reference } = await compare(dataPath, ascPath, keyring); // also: both one-pass runs agree
-      expect(ecdsa.refused).toBe(before + 1);
-      expect(fast).toEqual([true]);
+      const before = fastValues.refused.ecdsa;
+      const { fast: onePassResult, reference } = await compare(dataPath, ascPath, keyring); // also: both one-pass runs agree
+      expect(fastValues.refused.ecdsa).toBe(before + 1);
+      expect(onePassResult).toEqual([true]);
       expect(reference).toEqual([true]);
       return;
     }
@@ -159,10 +197,10 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
     params.s[params.s.length - 1]! ^= 1;
     const altered = join(fx.dir, 'data.bin.p256-altered.asc');
     await writeFile(altered, sig.armor());
-    const before = ecdsa.refused;
-    const { fast, reference } = await compare(fx.data, altered, known);
-    expect(ecdsa.refused).toBe(before + 1); // PrehashedEcdsa was asked, said no, and openpgp.js said no too
-    expect(fast).toEqual([false]);
+    const before = fastValues.refused.ecdsa;
+    const { fast: onePassResult, reference } = await compare(fx.data, altered, known);
+    expect(fastValues.refused.ecdsa).toBe(before + 1); // FastValues was asked, said no, and openpgp.js said no too
+    expect(onePassResult).toEqual([false]);
     expect(reference).toEqual([false]);
   });
 

@@ -89,6 +89,9 @@ export interface SignatureFiles {
   p256Sha512: string;
   p256Future: string;
   p256CriticalNotation: string;
+  /** RSA-4096 signer with SHA-256 and with SHA-384 (each PKCS #1 DigestInfo prefix; the signer's default is SHA-512) */
+  rsaSha256: string;
+  rsaSha384: string;
 }
 
 export interface PgpFixtures {
@@ -331,6 +334,8 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
     await g.detachSign(desc.ed25519.primary, D, p('data.bin.future.asc'), sha512, future);
     await g.detachSign(desc.rsa4096.primary, p('other.bin'), p('other.bin.rsa4096.asc'), sha512);
     await g.detachSign(desc.p256.primary, D, p('data.bin.p256-sha512.asc'), sha512);
+    await g.detachSign(desc.rsa4096.primary, D, p('data.bin.rsa-sha256.asc'), sha256);
+    await g.detachSign(desc.rsa4096.primary, D, p('data.bin.rsa-sha384.asc'), ['--digest-algo', 'SHA384']);
     await g.detachSign(desc.p256.primary, D, p('data.bin.p256-future.asc'), sha256, future);
     await g.detachSign(desc.p256.primary, D, p('data.bin.p256-critical.asc'), [...sha256, '--sig-notation', '!unknown@fixtures.invalid=1']);
     await g.detachSign(desc.p256.primary, p('other.bin'), p('other.bin.p256.asc'), sha256);
@@ -467,6 +472,8 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
         p256Sha512: p('data.bin.p256-sha512.asc'),
         p256Future: p('data.bin.p256-future.asc'),
         p256CriticalNotation: p('data.bin.p256-critical.asc'),
+        rsaSha256: p('data.bin.rsa-sha256.asc'),
+        rsaSha384: p('data.bin.rsa-sha384.asc'),
       },
       keyrings: {
         known: p('keyring-known.asc'),
