@@ -138,14 +138,17 @@ const ANALYSIS = `### Where the time and memory go (profiling notes, 2026-11-24)
   the main thread; every other lane (SHA-512 for the RSA cosigners) runs in one worker thread over a 4 MiB shared ring
   (\`src/pgp/data-digest.ts\`), so on 2 cores the wall time is about one SHA-512 pass plus start-up, whatever the
   number of signatures: compare "4 RSA sigs" with "1 sig".
-- **ECDSA P-256** (Electrum's fifth signer) used to cost about 45 ms on its own: \`node:crypto\` cannot verify a
-  pre-hashed ECDSA digest, so openpgp.js used its bundled JavaScript curve code, whose first use builds large
-  base-point tables in one synchronous block. Now \`src/pgp/prehashed-ecdsa.ts\` checks the value with
-  @noble/curves 2.x (no tables: ~25 ms to load and self-test, ~2 ms per check), loaded while the hash worker boots
-  (~20 ms) so the two overlap; openpgp.js still does every other check on the packet. The signing keys'
-  self-signatures (~3 ms for the P-256 key on first use) are checked between reads. A version that ran the
-  loading during the hashing instead measured 1.11 × (the ~10 ms module evaluation starves the 4 MiB ring); one
-  that pre-started the hash worker at CLI start-up gained under 5 ms and was dropped.
+- **Signature values** (\`src/pgp/fast-values.ts\`). ECDSA P-256 (Electrum's fifth signer) used to cost about 45 ms
+  on its own: \`node:crypto\` cannot verify a pre-hashed ECDSA digest, so openpgp.js used its bundled JavaScript
+  curve code, whose first use builds large base-point tables in one synchronous block. Now @noble/curves 2.x checks
+  P-256 values (no tables; only its generic Weierstrass module is loaded, ~9 ms, while the hash worker boots, and
+  the known-answer self-test runs one check per event-loop turn during the hashing). RSA values are checked by
+  OpenSSL (\`publicDecrypt\` and a byte comparison with the expected DigestInfo, ~0.1 ms) instead of openpgp.js's
+  BigInt arithmetic (~1.5–2 ms each). openpgp.js still does every other check, and decides every value these do not
+  confirm. The signing keys' self-signatures are checked between reads. On 2 cores the hashing keeps both cores
+  busy, so main-thread work during it is not free: loading @noble/curves' ready-made \`nist.js\` (~16 ms) or
+  running the self-test before the hashing cost 1.08–1.13 × one signature; a separate thread for ECDSA cost 14 MB
+  of RSS, over the budget on the 1 GiB file.
 - **Peak RSS**: about 69 MB is the process before any data (node + openpgp + commander); the hash worker adds about
   9 MB and the ring 4 MiB. Local files are read with two reused 1 MiB buffers (\`src/pgp/digest-file.ts\`), so memory
   stays flat whatever the size.
