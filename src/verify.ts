@@ -4,7 +4,7 @@
  *   every signature judged → signer policy → expected hash → version policy → save.
  * It never throws a VerifyError: every outcome, good or bad, is a report.
  */
-import { access, link, lstat, rename, stat } from 'node:fs/promises';
+import { access, chmod, link, lstat, rename, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
 import type { PendingSync } from './fs/durable.js';
@@ -289,6 +289,8 @@ function noHardLinks(e: NodeJS.ErrnoException): false {
 /** Without --force, link() fails if the output appeared meanwhile (no check-then-overwrite race). */
 async function moveIntoPlace(temp: string, output: string, force: boolean): Promise<void> {
   try {
+    // The temp file was private (0600) while unverified; the saved file gets the usual mode, as curl's would.
+    await chmod(temp, 0o666 & ~process.umask());
     if (force) {
       await checkOutput(output, true);
       await rename(temp, output);

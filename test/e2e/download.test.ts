@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +159,8 @@ describe('download and verify through the proxy', () => {
     const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '-o', join(dir, 'x.tgz')], dir);
     expect(r.code, describeRun(r)).toBe(0);
     expect(await readdir(dir)).toEqual(['x.tgz']);
+    // Private while unverified (0600 temp file); once saved, the usual mode under the umask, as curl would leave it.
+    expect((await stat(join(dir, 'x.tgz'))).mode & 0o777).toBe(0o666 & ~process.umask());
   });
 
   it('follows a redirect between official hosts and reports it', async () => {
