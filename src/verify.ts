@@ -48,7 +48,7 @@ export interface VerifyOptions {
 
 export async function verify(input: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const report = emptyReport(input, looksLikeUrl(input) ? 'url' : 'file');
-  const state: { tempPath: string | null } = { tempPath: null };
+  const state: ChecklistState = { tempPath: null, ownFetcher: null };
   try {
     await runChecklist(input, options, report, state);
     return settle(report, null);
@@ -57,17 +57,24 @@ export async function verify(input: string, options: VerifyOptions = {}): Promis
     return settle(report, { code: e.code, message: e.message, hint: e.hint });
   } finally {
     if (state.tempPath !== null) await discard(state.tempPath);
+    await state.ownFetcher?.close?.();
   }
 }
 
-async function runChecklist(input: string, o: VerifyOptions, report: VerifyReport, state: { tempPath: string | null }): Promise<void> {
+/** What verify() cleans up, whatever happened: the download's temp file, and the connections of a fetcher it made. */
+interface ChecklistState {
+  tempPath: string | null;
+  ownFetcher: Fetcher | null;
+}
+
+async function runChecklist(input: string, o: VerifyOptions, report: VerifyReport, state: ChecklistState): Promise<void> {
   const warn = (message: string): void => {
     report.warnings.push(message);
     o.onWarning?.(message);
   };
   const net = { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(o.signal ? { signal: o.signal } : {}) };
   let fetcher = o.fetcher;
-  const getFetcher = async (): Promise<Fetcher> => (fetcher ??= (await import('./net/index.js')).createFetcher());
+  const getFetcher = async (): Promise<Fetcher> => (fetcher ??= state.ownFetcher = (await import('./net/index.js')).createFetcher());
 
   // 1. Options that are wrong whatever the target.
   const mirrors = mirrorSet(o.allowHosts ?? []);

@@ -18,7 +18,7 @@ import type { DownloadOptions, FetchOptions, FetchResult, Fetcher } from './type
 
 export interface CreateFetcherOptions {
   /**
-   * Use this dispatcher instead of a fresh EnvHttpProxyAgent per call (tests, or a caller that manages its own).
+   * Use this dispatcher instead of the fetcher's own EnvHttpProxyAgent (tests, or a caller that manages its own).
    * It is not closed by the fetcher.
    */
   dispatcher?: Dispatcher;
@@ -70,18 +70,30 @@ function ioError(path: string, e: unknown): VerifyError {
   return new VerifyError('IO_ERROR', `Could not write the temporary file ${path}: ${msg}. Check free space and permissions.`, { cause: e });
 }
 
+/**
+ * One EnvHttpProxyAgent per fetcher (per timeout), kept for all its calls: the file request reuses the connection
+ * the .asc came over (keep-alive), instead of a second proxy CONNECT and TLS handshake, each a network round trip
+ * or two. close() ends them; a fetcher that is not closed keeps idle sockets (and so the process) alive for a few
+ * seconds.
+ */
 export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
+  const own = new Map<number, Promise<Dispatcher>>();
   async function withDispatcher<T>(timeoutMs: number, fn: (d: Dispatcher) => Promise<T>): Promise<T> {
     if (options.dispatcher !== undefined) return fn(options.dispatcher);
-    const d = await createDefaultDispatcher(timeoutMs);
-    try {
-      return await fn(d);
-    } finally {
-      await d.destroy().catch(() => undefined);
-    }
+    let d = own.get(timeoutMs);
+    if (d === undefined) own.set(timeoutMs, (d = createDefaultDispatcher(timeoutMs)));
+    // One event-loop turn first: undici marks the previous call's connection idle only after the body's end has
+    // been delivered, and a request dispatched before that would open a second connection.
+    await new Promise((resolve) => setImmediate(resolve));
+    return fn(await d);
   }
 
   return {
+    async close() {
+      const all = [...own.values()];
+      own.clear();
+      await Promise.all(all.map(async (d) => (await d).destroy().catch(() => undefined)));
+    },
     async fetchBytes(url, opts) {
       validate(opts);
       const t = new Transfer(url, opts);

@@ -44,4 +44,6 @@ export interface Fetcher {
    * has already been removed before the promise rejects.
    */
   download(url: string, opts: DownloadOptions): Promise<FetchResult & { tempPath: string; size: number; durable: PendingSync }>;
+  /** Close the connections it keeps for reuse (createFetcher's own; a dispatcher passed in is left alone). */
+  close?(): Promise<void>;
 }

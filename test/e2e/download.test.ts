@@ -154,6 +154,15 @@ describe('download and verify through the proxy', () => {
     expect(site.requests.length).toBe(before);
   });
 
+  it('fetches the .asc and the file over one connection (one proxy CONNECT, not two)', async () => {
+    const dir = await outDir();
+    const [connects, requests] = [proxy.log.length, site.requests.length];
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], dir);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(site.requests.slice(requests).map((q) => q.path)).toEqual(['/4.5.8/Electrum-4.5.8.tar.gz.asc', '/4.5.8/Electrum-4.5.8.tar.gz']);
+    expect(proxy.log.slice(connects)).toEqual(['download.electrum.org']);
+  });
+
   it('--output puts the verified file at that path', async () => {
     const dir = await outDir();
     const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '-o', join(dir, 'x.tgz')], dir);

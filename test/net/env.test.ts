@@ -38,11 +38,14 @@ function transpileTree(): void {
     join(work, 'child.js'),
     `import { createFetcher } from './src/net/index.js';
 const [url, timeoutMs] = process.argv.slice(2);
+const fetcher = createFetcher();
 try {
-  const r = await createFetcher().fetchBytes(url, { maxBytes: 1e6, timeoutMs: Number(timeoutMs), checkUrl: () => {} });
+  const r = await fetcher.fetchBytes(url, { maxBytes: 1e6, timeoutMs: Number(timeoutMs), checkUrl: () => {} });
   console.log(JSON.stringify({ ok: true, body: Buffer.from(r.bytes).toString(), finalUrl: r.finalUrl }));
 } catch (e) {
   console.log(JSON.stringify({ ok: false, code: e.code, message: e.message }));
+} finally {
+  await fetcher.close();
 }
 `,
   );
