@@ -268,8 +268,9 @@ export interface ConnectProxy {
   /**
    * Every host anything asked the proxy for (lower case, no port), in order, allowed or refused. One entry per
    * CONNECT, i.e. per new connection: a client that keeps a tunnel alive and sends several requests through it
-   * appears once. (The CLI's fetcher opens fresh connections for each fetch; in-process tests should use a fresh
-   * dispatcher per test.) A host never in the log was never contacted through this proxy.
+   * appears once. (The CLI keeps one connection per host for a whole verification: the .asc and the file share
+   * it; in-process tests should use a fresh dispatcher per test.) A host never in the log was never contacted
+   * through this proxy.
    */
   log: string[];
   /** The same, with details. */
