@@ -57,7 +57,7 @@ export async function verify(input: string, options: VerifyOptions = {}): Promis
     return settle(report, { code: e.code, message: e.message, hint: e.hint });
   } finally {
     if (state.tempPath !== null) await discard(state.tempPath);
-    await state.ownFetcher?.close?.();
+    await state.ownFetcher?.close?.().catch(() => undefined); // cleanup never replaces the report
   }
 }
 

@@ -73,15 +73,19 @@ function ioError(path: string, e: unknown): VerifyError {
 /**
  * One EnvHttpProxyAgent per fetcher (per timeout), kept for all its calls: the file request reuses the connection
  * the .asc came over (keep-alive), instead of a second proxy CONNECT and TLS handshake, each a network round trip
- * or two. close() ends them; a fetcher that is not closed keeps idle sockets (and so the process) alive for a few
- * seconds.
+ * or two. close() ends them (undici's idle sockets do not hold the process open, but a library caller's would
+ * linger until the server's keep-alive timeout).
  */
 export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
   const own = new Map<number, Promise<Dispatcher>>();
   async function withDispatcher<T>(timeoutMs: number, fn: (d: Dispatcher) => Promise<T>): Promise<T> {
     if (options.dispatcher !== undefined) return fn(options.dispatcher);
     let d = own.get(timeoutMs);
-    if (d === undefined) own.set(timeoutMs, (d = createDefaultDispatcher(timeoutMs)));
+    if (d === undefined) {
+      d = createDefaultDispatcher(timeoutMs);
+      own.set(timeoutMs, d);
+      d.catch(() => own.delete(timeoutMs)); // a failed creation (e.g. a malformed HTTPS_PROXY) is not kept
+    }
     // One event-loop turn first: undici marks the previous call's connection idle only after the body's end has
     // been delivered, and a request dispatched before that would open a second connection.
     await new Promise((resolve) => setImmediate(resolve));
@@ -92,7 +96,7 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
     async close() {
       const all = [...own.values()];
       own.clear();
-      await Promise.all(all.map(async (d) => (await d).destroy().catch(() => undefined)));
+      await Promise.all(all.map((d) => d.then((x) => x.destroy()).catch(() => undefined)));
     },
     async fetchBytes(url, opts) {
       validate(opts);

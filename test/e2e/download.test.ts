@@ -163,6 +163,14 @@ describe('download and verify through the proxy', () => {
     expect(proxy.log.slice(connects)).toEqual(['download.electrum.org']);
   });
 
+  it('a malformed HTTPS_PROXY is a network error (exit 4), and the clean-up does not turn it into an internal one', async () => {
+    const dir = await outDir();
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], dir, { HTTPS_PROXY: 'http://[bad', https_proxy: 'http://[bad' });
+    expect(r.code, describeRun(r)).toBe(4);
+    expect(r.json.reason.code).toBe('NETWORK');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('--output puts the verified file at that path', async () => {
     const dir = await outDir();
     const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '-o', join(dir, 'x.tgz')], dir);
