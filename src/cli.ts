@@ -84,9 +84,6 @@ Examples:
     .option('-q, --quiet', 'no progress; only the verdict line')
     .addHelpText('after', VERIFY_EXAMPLES)
     .action(async (target: string, o: Record<string, unknown>) => {
-      // ECDSA checks get a thread of their own right away: it boots and loads @noble/curves on the idle second core
-      // while openpgp.js and the keys load here (src/pgp/ecdsa-worker.ts).
-      const ecdsa = new (await import('./pgp/ecdsa-worker.js')).EcdsaWorker();
       const [{ verifyCommand }, { styleFor }] = await Promise.all([import('./commands/verify.js'), import('./style.js')]);
       setExit(
         await verifyCommand(
@@ -103,10 +100,9 @@ Examples:
             timeoutMs: o.timeout as number,
             json: o.json === true,
             quiet: o.quiet === true,
-            ecdsa,
           },
           { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout), errStyle: styleFor(process.stderr) },
-        ).finally(() => ecdsa.close()),
+        ),
       );
     });
 

@@ -14,7 +14,7 @@ import { checkSignature, findIssuer, usesEcdsa, warmUpKeyChecks, type FoundSigna
 import { DataHasher } from './pgp/data-digest.js';
 import { digestFile } from './pgp/digest-file.js';
 import { FastValues } from './pgp/fast-values.js';
-import { PrehashedEcdsa, type EcdsaChecker } from './pgp/prehashed-ecdsa.js';
+import { PrehashedEcdsa } from './pgp/prehashed-ecdsa.js';
 import { parseSignatureFile } from './pgp/signature-file.js';
 import { artifactFromUrl, defaultMinSigners, parseArtifactName, vulnerableReason, type Artifact } from './release/catalogue.js';
 import { emptyReport, settle, type VerifyReport } from './report.js';
@@ -41,11 +41,6 @@ export interface VerifyOptions {
   keysDir?: string;
   /** Transport; created lazily (undici is loaded only when something is fetched). */
   fetcher?: Fetcher;
-  /**
-   * Checks ECDSA values when a signature needs it (e.g. an EcdsaWorker started ahead of need, as the CLI does);
-   * by default @noble/curves is loaded here when needed.
-   */
-  ecdsa?: EcdsaChecker;
   onProgress?: (received: number, total: number | null) => void;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
@@ -127,15 +122,13 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   // Hash lanes only for signatures a trusted key could have made: crafted signatures by strangers cost nothing.
   const trusted = packets.filter((p) => findIssuer(keyring, p) !== null);
   const hasher = new DataHasher(trusted);
-  // ECDSA values (P-256 for Electrum) are checked with @noble/curves: by the caller's checker (the CLI's runs in a
-  // thread started at launch), else loaded here (~9 ms, while the hash worker starts).
-  const ownEcdsa = usesEcdsa(trusted) && o.ecdsa === undefined ? new PrehashedEcdsa() : null;
-  const ecdsa: EcdsaChecker | null = usesEcdsa(trusted) ? (o.ecdsa ?? ownEcdsa) : null;
+  // ECDSA values (P-256 for Electrum) are checked with @noble/curves, whose ~25 ms load is spent while we wait anyway.
+  const ecdsa = usesEcdsa(trusted) ? new PrehashedEcdsa() : null;
   const fast = new FastValues(ecdsa); // signature values: RSA through OpenSSL, ECDSA through @noble/curves
   warmUpKeyChecks(trusted, keyring, o.now ?? new Date()); // the signing keys' own checks run between reads
   let durable: PendingSync | null = null;
   if (url && output) {
-    void ownEcdsa?.warmUp(); // while the connection is made
+    void ecdsa?.warmUp(); // while the connection is made
     const maxBytes = o.maxSize ?? DEFAULT_MAX_SIZE;
     const got = await (await getFetcher()).download(url.href, {
       ...net,
@@ -159,7 +152,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   } else {
     // A large file: the hash worker starts now, and boots (~20 ms) while the ECDSA code warms up here.
     hasher.expectBytes(localSize);
-    await ownEcdsa?.warmUp();
+    await ecdsa?.warmUp();
     await digestFile(input, hasher).catch((e: unknown) => {
       throw new VerifyError('IO_ERROR', `cannot read ${input}: ${(e as Error).message}`);
     });

@@ -9,7 +9,7 @@
  */
 import { constants, createPublicKey, publicDecrypt, type KeyObject } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import { NIST_CURVES, type EcdsaChecker, type EcdsaRequest } from './prehashed-ecdsa.js';
+import { NIST_CURVES, type EcdsaRequest, type PrehashedEcdsa } from './prehashed-ecdsa.js';
 
 /** DER DigestInfo prefixes (RFC 8017 §9.2, note 1): what PKCS #1 v1.5 puts before the digest. */
 const DIGEST_INFO: ReadonlyMap<number, Buffer> = new Map([
@@ -30,8 +30,8 @@ const bytes = (v: unknown): Uint8Array | null => (v instanceof Uint8Array ? v : 
 export class FastValues {
   private readonly rsaKeys = new WeakMap<object, KeyObject | null>();
 
-  /** `ecdsa`: the @noble/curves checker (this thread's or a worker's), or null to leave ECDSA to openpgp.js. */
-  constructor(readonly ecdsa: EcdsaChecker | null) {}
+  /** `ecdsa`: the loaded (or loading) @noble/curves checker, or null to leave ECDSA to openpgp.js. */
+  constructor(readonly ecdsa: PrehashedEcdsa | null) {}
 
   /** true only when this signature's value over `digest` is right for `key`. */
   async confirm(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array): Promise<boolean> {

@@ -98,14 +98,8 @@ export interface EcdsaRequest {
   publicKey: Uint8Array;
 }
 
-/** Answers whether an ECDSA value is right (PrehashedEcdsa here, or in its own thread: EcdsaWorker). */
-export interface EcdsaChecker {
-  /** true when the value is right, false when it is not; rejects when the checker is unusable. */
-  verify(request: EcdsaRequest): Promise<boolean>;
-}
-
 /** Loads the curve code once (on warmUp() or the first verify()), then self-tests it before answering. */
-export class PrehashedEcdsa implements EcdsaChecker {
+export class PrehashedEcdsa {
   private loaded: Promise<NistModule> | null = null;
   private tested: Promise<NistModule> | null = null;
 
