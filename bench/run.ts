@@ -147,8 +147,10 @@ const ANALYSIS = `### Where the time and memory go (profiling notes, 2026-11-24)
   BigInt arithmetic (~1.5–2 ms each). openpgp.js still does every other check, and decides every value these do not
   confirm. The signing keys' self-signatures are checked between reads. On 2 cores the hashing keeps both cores
   busy, so main-thread work during it is not free: loading @noble/curves' ready-made \`nist.js\` (~16 ms) or
-  running the self-test before the hashing cost 1.08–1.13 × one signature; a separate thread for ECDSA cost 14 MB
-  of RSS, over the budget on the 1 GiB file.
+  running the self-test before the hashing cost 1.08–1.13 × one signature. Tried and dropped: a thread for ECDSA
+  started when the CLI launches (its loading then overlaps openpgp.js's on the other core: 5 signatures 1.01 × one,
+  but every run paid for the thread, ECDSA or not: 1 GiB peak RSS 98.6 MB, one RSA signature +20 ms and +0.06 s CPU),
+  and starting the hash worker before the keys load (no gain).
 - **Peak RSS**: about 69 MB is the process before any data (node + openpgp + commander); the hash worker adds about
   9 MB and the ring 4 MiB. Local files are read with two reused 1 MiB buffers (\`src/pgp/digest-file.ts\`), so memory
   stays flat whatever the size.
