@@ -307,6 +307,26 @@ describe('every fault ends with the contract exit code, nothing in the output di
     }
   });
 
+  it.each([
+    ['expired', /certificate has expired/],
+    ['untrusted', /not issued by a trusted certificate authority/],
+  ] as const)('a certificate that is %s is a network error that says so, not a success', async (certificate, says) => {
+    const server = await startFakeElectrumServer({ routes: { '/4.5.8/Electrum-4.5.8.tar.gz.asc': 'x' }, certificate }, pki);
+    const p = await startConnectProxy({ map: { 'download.electrum.org': server.port } });
+    try {
+      const dir = await outDir();
+      const r = await runCli(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--keyring', rel.keyringPath, '--json'], { cwd: dir, env: proxiedEnv(p.url, pki.caCertPath) });
+      expect(r.code, describeRun(r)).toBe(4);
+      expect(r.json.reason.code).toBe('NETWORK');
+      expect(r.json.reason.message).toMatch(says);
+      expect(server.requests).toEqual([]); // the TLS check failed before any request was sent
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await p.close();
+      await server.close();
+    }
+  });
+
   it('Ctrl-C during a download exits 130 and leaves no temporary file', async () => {
     const dir = await outDir();
     const child = spawn(process.execPath, [BIN, 'verify', `${D}/4.4.1/Electrum-4.4.1.tar.gz`, '--keyring', rel.keyringPath, '--timeout', '60'], {

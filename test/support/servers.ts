@@ -220,7 +220,7 @@ export interface FakeServerOptions {
    */
   routes?: Record<string, Route>;
   /** Which certificate to present. Default 'official'. */
-  certificate?: 'official' | 'wrong-name' | 'untrusted';
+  certificate?: 'official' | 'wrong-name' | 'untrusted' | 'expired';
 }
 
 /** An HTTPS server on 127.0.0.1 (random port) playing download.electrum.org and the other official hosts. */

@@ -8,12 +8,14 @@
  *   wrongName         leaf signed by that CA for wrong.example.test only — serve it where download.electrum.org
  *                     is asked for, to test the name check
  *   untrusted         leaf for download.electrum.org signed by a second CA that nobody trusts
+ *   expired           leaf for download.electrum.org signed by the trusted CA, valid only on 2020-01-01
+ *                     (made with `openssl ca -startdate/-enddate`: `x509 -req` cannot backdate in OpenSSL 3.0)
  *
  * EC P-256 keys, valid for two days. Everything lives in one temp directory that is removed when the process
  * exits. `getTestPki()` generates once per process and returns the same object afterwards.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,6 +44,7 @@ export interface TestPki {
   official: KeyPair;
   wrongName: KeyPair;
   untrusted: KeyPair;
+  expired: KeyPair;
 }
 
 async function openssl(args: string[]): Promise<void> {
@@ -95,18 +98,63 @@ async function makeLeaf(
   return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), keyPath, certPath };
 }
 
+/** A leaf for `dnsNames` signed by `ca`, valid only between two fixed dates in the past. */
+async function makeExpiredLeaf(dir: string, name: string, dnsNames: string[], ca: { keyPath: string; certPath: string }): Promise<KeyPair> {
+  const keyPath = join(dir, `${name}.key`);
+  const csrPath = join(dir, `${name}.csr`);
+  const certPath = join(dir, `${name}.pem`);
+  const extPath = join(dir, `${name}.ext`);
+  const caDir = join(dir, `${name}-ca-db`);
+  mkdirSync(caDir);
+  writeFileSync(join(caDir, 'index.txt'), '');
+  writeFileSync(join(caDir, 'serial'), `${randomBytes(8).toString('hex')}\n`);
+  const cnf = join(caDir, 'ca.cnf');
+  writeFileSync(
+    cnf,
+    [
+      '[ca]',
+      'default_ca = test',
+      '[test]',
+      `dir = ${caDir}`,
+      `database = ${join(caDir, 'index.txt')}`,
+      `new_certs_dir = ${caDir}`,
+      `serial = ${join(caDir, 'serial')}`,
+      'default_md = sha256',
+      'policy = any',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    extPath,
+    ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', `subjectAltName=${dnsNames.map((n) => `DNS:${n}`).join(',')}`, ''].join('\n'),
+  );
+  await openssl([
+    'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', keyPath, '-out', csrPath, '-subj', `/CN=${dnsNames[0]}`,
+  ]);
+  await openssl([
+    'ca', '-batch', '-config', cnf, '-cert', ca.certPath, '-keyfile', ca.keyPath, '-in', csrPath, '-out', certPath,
+    '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-extfile', extPath, '-notext',
+  ]);
+  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), keyPath, certPath };
+}
+
 /** Generate a fresh PKI in a new temp directory (removed at process exit). */
 export async function createTestPki(): Promise<TestPki> {
   const dir = mkdtempSync(join(tmpdir(), 'ev-pki-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const ca = await makeCa(dir, 'test-ca');
   const rogueCa = await makeCa(dir, 'rogue-ca');
-  const [official, wrongName, untrusted] = await Promise.all([
+  const [official, wrongName, untrusted, expired] = await Promise.all([
     makeLeaf(dir, 'official', OFFICIAL_TEST_NAMES, ca),
     makeLeaf(dir, 'wrong-name', [WRONG_TEST_NAME], ca),
     makeLeaf(dir, 'untrusted', ['download.electrum.org'], rogueCa),
+    makeExpiredLeaf(dir, 'expired', ['download.electrum.org'], ca),
   ]);
-  return { dir, caCertPath: ca.certPath, caPem: readFileSync(ca.certPath, 'utf8'), official, wrongName, untrusted };
+  return { dir, caCertPath: ca.certPath, caPem: readFileSync(ca.certPath, 'utf8'), official, wrongName, untrusted, expired };
 }
 
 let shared: Promise<TestPki> | undefined;
