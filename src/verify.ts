@@ -4,7 +4,7 @@
  *   every signature judged → signer policy → expected hash → version policy → save.
  * It never throws a VerifyError: every outcome, good or bad, is a report.
  */
-import { access, chmod, link, lstat, rename, stat } from 'node:fs/promises';
+import { access, link, lstat, rename, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
 import type { PendingSync } from './fs/durable.js';
@@ -25,6 +25,8 @@ import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from './trust/keyr
 
 export const DEFAULT_MAX_SIZE = 512 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** A saved download's mode: 0666 under the umask, as curl or a browser would leave it (read once, at load). */
+const SAVED_MODE = 0o666 & ~process.umask();
 
 export interface VerifyOptions {
   signature?: string;
@@ -48,7 +50,7 @@ export interface VerifyOptions {
 
 export async function verify(input: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const report = emptyReport(input, looksLikeUrl(input) ? 'url' : 'file');
-  const state: ChecklistState = { tempPath: null, ownFetcher: null };
+  const state: ChecklistState = { tempPath: null, durable: null, ownFetcher: null };
   try {
     await runChecklist(input, options, report, state);
     return settle(report, null);
@@ -56,14 +58,16 @@ export async function verify(input: string, options: VerifyOptions = {}): Promis
     if (!isVerifyError(e)) throw e;
     return settle(report, { code: e.code, message: e.message, hint: e.hint });
   } finally {
+    await state.durable?.abandon();
     if (state.tempPath !== null) await discard(state.tempPath);
     await state.ownFetcher?.close?.().catch(() => undefined); // cleanup never replaces the report
   }
 }
 
-/** What verify() cleans up, whatever happened: the download's temp file, and the connections of a fetcher it made. */
+/** What verify() cleans up, whatever happened: the download's temp file and its handle, and the connections of a fetcher it made. */
 interface ChecklistState {
   tempPath: string | null;
+  durable: PendingSync | null;
   ownFetcher: Fetcher | null;
 }
 
@@ -126,7 +130,6 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   const ecdsa = usesEcdsa(trusted) ? new PrehashedEcdsa() : null;
   const fast = new FastValues(ecdsa); // signature values: RSA through OpenSSL, ECDSA through @noble/curves
   warmUpKeyChecks(trusted, keyring, o.now ?? new Date()); // the signing keys' own checks run between reads
-  let durable: PendingSync | null = null;
   if (url && output) {
     void ecdsa?.warmUp(); // while the connection is made
     const maxBytes = o.maxSize ?? DEFAULT_MAX_SIZE;
@@ -144,7 +147,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     });
     state.tempPath = got.tempPath;
-    durable = got.durable; // flushed to disk while the signatures are checked (below): see fs/durable.ts
+    state.durable = got.durable; // flushed to disk while the signatures are checked (below): see fs/durable.ts
     report.source.redirects = got.redirects;
     report.source.url = got.finalUrl;
     // An official URL that redirected to an approved mirror was served by the mirror.
@@ -181,7 +184,10 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
 
   // 11. Only now does the file appear at the output path.
   if (output && state.tempPath) {
-    await durable?.done().catch((e: unknown) => {
+    const durable = state.durable;
+    state.durable = null;
+    // The private (0600) temp file gets the usual mode, as curl's file would, through its own handle.
+    await durable?.finish(SAVED_MODE).catch((e: unknown) => {
       throw new VerifyError('IO_ERROR', `cannot save to ${output}: ${(e as Error).message}`);
     });
     await moveIntoPlace(state.tempPath, output, o.force === true);
@@ -296,8 +302,6 @@ function noHardLinks(e: NodeJS.ErrnoException): false {
 /** Without --force, link() fails if the output appeared meanwhile (no check-then-overwrite race). */
 async function moveIntoPlace(temp: string, output: string, force: boolean): Promise<void> {
   try {
-    // The temp file was private (0600) while unverified; the saved file gets the usual mode, as curl's would.
-    await chmod(temp, 0o666 & ~process.umask());
     if (force) {
       await checkOutput(output, true);
       await rename(temp, output);

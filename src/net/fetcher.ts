@@ -7,7 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { VerifyError } from '../errors.js';
-import { syncAndClose, type PendingSync } from '../fs/durable.js';
+import { startSync, type PendingSync } from '../fs/durable.js';
 import { discard, track } from '../fs/temp-files.js';
 import { createDefaultDispatcher } from './dispatcher.js';
 import { tooLargeError, truncatedError } from './errors.js';
@@ -149,7 +149,7 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
           await writer.flush().catch((e: unknown) => {
             throw ioError(path, e);
           });
-          const durable = syncAndClose(fh); // the handle is the sync's now
+          const durable = startSync(fh); // the handle is the sync's now
           fh = undefined;
           return { finalUrl: r.finalUrl, redirects: r.redirects, tempPath: path, size, durable };
         });

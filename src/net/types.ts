@@ -39,9 +39,9 @@ export interface Fetcher {
   fetchBytes(url: string, opts: FetchOptions): Promise<FetchResult & { bytes: Uint8Array }>;
   /**
    * Stream a body into a new temp file in `destDir` (mode 0600, tracked by fs/temp-files.ts so Ctrl-C removes it).
-   * On success the file is complete and still tracked, and its fsync has started (`durable`, fs/durable.ts): await
-   * `durable.done()`, rename it into place and call `release(tempPath)`; or `discard(tempPath)`. On ANY error it
-   * has already been removed before the promise rejects.
+   * On success the file is complete and still tracked, and its fsync has started (`durable`, fs/durable.ts):
+   * `await durable.finish(mode)`, rename it into place and call `release(tempPath)`; or `durable.abandon()` and
+   * `discard(tempPath)`. On ANY error it has already been removed (and its handle closed) before the promise rejects.
    */
   download(url: string, opts: DownloadOptions): Promise<FetchResult & { tempPath: string; size: number; durable: PendingSync }>;
   /** Close the connections it keeps for reuse (createFetcher's own; a dispatcher passed in is left alone). */

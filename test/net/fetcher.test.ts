@@ -112,8 +112,11 @@ function opts(extra: Partial<FetchOptions> = {}): FetchOptions {
   return { maxBytes: 10 * 1024 * 1024, timeoutMs: 2000, checkUrl: officialOnly(), ...extra };
 }
 
-function dl(url: string, extra: Partial<FetchOptions> & { onChunk?: (c: Uint8Array) => void } = {}) {
-  return fetcher.download(url, { ...opts(extra), destDir: dest, onChunk: extra.onChunk ?? (() => undefined) });
+async function dl(url: string, extra: Partial<FetchOptions> & { onChunk?: (c: Uint8Array) => void } = {}) {
+  // The temp file's handle is left open for the caller's sync (fs/durable.ts): close it, the tests only read the file.
+  const r = await fetcher.download(url, { ...opts(extra), destDir: dest, onChunk: extra.onChunk ?? (() => undefined) });
+  await r.durable.abandon();
+  return r;
 }
 
 async function rejection(p: Promise<unknown>): Promise<VerifyError> {
@@ -139,6 +142,7 @@ describe('download: the good path', () => {
       onChunk: (c) => chunks.push(new Uint8Array(c)),
       onProgress: (n, total) => progress.push([n, total]),
     });
+    await r.durable.abandon();
     const seen = Buffer.concat(chunks);
     expect(sha256(seen)).toBe(sha256(FILE));
     expect(r.size).toBe(FILE.length);
