@@ -130,16 +130,17 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
     }
   });
 
-  it('for an RSA signature whose s was altered after signing (signed-hash prefix intact)', async () => {
-    const sig = await openpgp.readSignature({ armoredSignature: await readFile(fx.sigs.bySigner.rsa4096, 'utf8') });
+  it.each(['rsa', 'ecdsa'] as const)('for a %s signature whose s was altered after signing (signed-hash prefix intact)', async (algo) => {
+    const asc = algo === 'rsa' ? fx.sigs.bySigner.rsa4096 : fx.sigs.bySigner.p256;
+    const sig = await openpgp.readSignature({ armoredSignature: await readFile(asc, 'utf8') });
     const params = (sig.packets[0] as unknown as { params: { s: Uint8Array } }).params;
     params.s = Uint8Array.from(params.s);
     params.s[params.s.length - 1]! ^= 1;
-    const altered = join(fx.dir, 'data.bin.rsa-altered.asc');
+    const altered = join(fx.dir, `data.bin.${algo}-altered.asc`);
     await writeFile(altered, sig.armor());
-    const before = fastValues.refused.rsa;
+    const before = fastValues.refused[algo];
     const { fast: onePassResult, reference } = await compare(fx.data, altered, known);
-    expect(fastValues.refused.rsa).toBe(before + 1); // FastValues was asked, said no, and openpgp.js said no too
+    expect(fastValues.refused[algo]).toBe(before + 1); // FastValues was asked, said no, and openpgp.js said no too
     expect(onePassResult).toEqual([false]);
     expect(reference).toEqual([false]);
   });
@@ -193,20 +194,6 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
     expect(fastValues.refused.ecdsa).toBe(before + 1);
     expect(onePassResult).toEqual([true]);
     expect(reference).toEqual([true]);
-  });
-
-  it('for a P-256 signature whose s was altered after signing (signed-hash prefix intact)', async () => {
-    const sig = await openpgp.readSignature({ armoredSignature: await readFile(fx.sigs.bySigner.p256, 'utf8') });
-    const params = (sig.packets[0] as unknown as { params: { s: Uint8Array } }).params;
-    params.s = Uint8Array.from(params.s);
-    params.s[params.s.length - 1]! ^= 1;
-    const altered = join(fx.dir, 'data.bin.p256-altered.asc');
-    await writeFile(altered, sig.armor());
-    const before = fastValues.refused.ecdsa;
-    const { fast: onePassResult, reference } = await compare(fx.data, altered, known);
-    expect(fastValues.refused.ecdsa).toBe(before + 1); // FastValues was asked, said no, and openpgp.js said no too
-    expect(onePassResult).toEqual([false]);
-    expect(reference).toEqual([false]);
   });
 
   it('never calls a signature valid over tampered data', async () => {
