@@ -67,11 +67,16 @@ async function makeCa(dir: string, name: string): Promise<{ keyPath: string; cer
   return { keyPath, certPath };
 }
 
+/**
+ * A leaf for `dnsNames` signed by `ca`: valid for two days from now, or, with `validity` (UTC, YYYYMMDDHHMMSSZ),
+ * exactly then. Fixed dates need `openssl ca` and its small database: `x509 -req` cannot backdate in OpenSSL 3.0.
+ */
 async function makeLeaf(
   dir: string,
   name: string,
   dnsNames: string[],
   ca: { keyPath: string; certPath: string },
+  validity?: { start: string; end: string },
 ): Promise<KeyPair> {
   const keyPath = join(dir, `${name}.key`);
   const csrPath = join(dir, `${name}.csr`);
@@ -91,54 +96,32 @@ async function makeLeaf(
     'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-keyout', keyPath, '-out', csrPath, '-subj', `/CN=${dnsNames[0]}`,
   ]);
-  await openssl([
-    'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath,
-    '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '2', '-extfile', extPath, '-out', certPath,
-  ]);
-  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), keyPath, certPath };
-}
-
-/** A leaf for `dnsNames` signed by `ca`, valid only between two fixed dates in the past. */
-async function makeExpiredLeaf(dir: string, name: string, dnsNames: string[], ca: { keyPath: string; certPath: string }): Promise<KeyPair> {
-  const keyPath = join(dir, `${name}.key`);
-  const csrPath = join(dir, `${name}.csr`);
-  const certPath = join(dir, `${name}.pem`);
-  const extPath = join(dir, `${name}.ext`);
-  const caDir = join(dir, `${name}-ca-db`);
-  mkdirSync(caDir);
-  writeFileSync(join(caDir, 'index.txt'), '');
-  writeFileSync(join(caDir, 'serial'), `${randomBytes(8).toString('hex')}\n`);
-  const cnf = join(caDir, 'ca.cnf');
-  writeFileSync(
-    cnf,
-    [
-      '[ca]',
-      'default_ca = test',
-      '[test]',
-      `dir = ${caDir}`,
-      `database = ${join(caDir, 'index.txt')}`,
-      `new_certs_dir = ${caDir}`,
-      `serial = ${join(caDir, 'serial')}`,
-      'default_md = sha256',
-      'policy = any',
-      'unique_subject = no',
-      '[any]',
-      'commonName = supplied',
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(
-    extPath,
-    ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', `subjectAltName=${dnsNames.map((n) => `DNS:${n}`).join(',')}`, ''].join('\n'),
-  );
-  await openssl([
-    'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyPath, '-out', csrPath, '-subj', `/CN=${dnsNames[0]}`,
-  ]);
-  await openssl([
-    'ca', '-batch', '-config', cnf, '-cert', ca.certPath, '-keyfile', ca.keyPath, '-in', csrPath, '-out', certPath,
-    '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-extfile', extPath, '-notext',
-  ]);
+  const serial = randomBytes(8).toString('hex');
+  if (validity === undefined) {
+    await openssl([
+      'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath,
+      '-set_serial', `0x${serial}`, '-days', '2', '-extfile', extPath, '-out', certPath,
+    ]);
+  } else {
+    const db = join(dir, `${name}-ca-db`);
+    mkdirSync(db);
+    writeFileSync(join(db, 'index.txt'), '');
+    writeFileSync(join(db, 'serial'), `${serial}\n`);
+    const cnf = join(db, 'ca.cnf');
+    writeFileSync(
+      cnf,
+      [
+        '[ca]', 'default_ca = test',
+        '[test]', `dir = ${db}`, `database = ${join(db, 'index.txt')}`, `new_certs_dir = ${db}`, `serial = ${join(db, 'serial')}`,
+        'default_md = sha256', 'policy = any', 'unique_subject = no',
+        '[any]', 'commonName = supplied', '',
+      ].join('\n'),
+    );
+    await openssl([
+      'ca', '-batch', '-config', cnf, '-cert', ca.certPath, '-keyfile', ca.keyPath, '-in', csrPath, '-out', certPath,
+      '-startdate', validity.start, '-enddate', validity.end, '-extfile', extPath, '-notext',
+    ]);
+  }
   return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), keyPath, certPath };
 }
 
@@ -152,7 +135,7 @@ export async function createTestPki(): Promise<TestPki> {
     makeLeaf(dir, 'official', OFFICIAL_TEST_NAMES, ca),
     makeLeaf(dir, 'wrong-name', [WRONG_TEST_NAME], ca),
     makeLeaf(dir, 'untrusted', ['download.electrum.org'], rogueCa),
-    makeExpiredLeaf(dir, 'expired', ['download.electrum.org'], ca),
+    makeLeaf(dir, 'expired', ['download.electrum.org'], ca, { start: '20200101000000Z', end: '20200102000000Z' }),
   ]);
   return { dir, caCertPath: ca.certPath, caPem: readFileSync(ca.certPath, 'utf8'), official, wrongName, untrusted, expired };
 }
