@@ -89,6 +89,8 @@ export interface Case {
   group: string;
   command: Command | (() => Promise<Command>);
   runs: number;
+  /** Untimed, before each run (e.g. flushDirtyPages). */
+  before?: () => Promise<void>;
 }
 
 export interface CaseResult {
@@ -117,6 +119,7 @@ export async function runInterleaved(cases: readonly Case[], log: (s: string) =>
       const res = results.get(c.id)!;
       if (res.failures.length >= 2) continue; // broken: do not waste time
       const command = typeof c.command === 'function' ? await c.command() : c.command;
+      await c.before?.();
       const s = await runOnce(command);
       const ok = command.ok ? command.ok(s) : s.code === 0;
       if (ok) res.samples.push(s);
@@ -133,6 +136,15 @@ export async function runInterleaved(cases: readonly Case[], log: (s: string) =>
     res.rssBytes = rss.length ? Math.max(...rss) : null;
   }
   return results;
+}
+
+/**
+ * `sync`: write every dirty page to disk. A client that does not fsync (curl, tee) leaves its 150 MiB for the kernel
+ * to write back later, during whichever run comes next; a run that flushes its own file (electrum-verify) would then
+ * also wait for that. Flushing before each download run gives every run the same quiet disk.
+ */
+export async function flushDirtyPages(): Promise<void> {
+  await new Promise<void>((res) => spawn('sync', [], { stdio: 'ignore' }).on('close', () => res()).on('error', () => res()));
 }
 
 /** How busy the CPUs were (0..1, all processes) over `ms`, from /proc/stat; null where unavailable. */

@@ -26,23 +26,31 @@ export interface LoopbackSite {
 
 export const DOWNLOAD_VERSION = '4.5.8';
 
-/** Sends `body` at `bytesPerSecond` on average (256 KiB writes on a schedule), respecting back-pressure. */
+/**
+ * Sends `body` at `bytesPerSecond` (256 KiB writes on a schedule, respecting back-pressure), like a network link
+ * of that speed: a client that stops reading loses the time, as on a real link, and afterwards gets at most
+ * BURST bytes faster than the rate (what the link's buffers would hold), not the whole lag made up at once.
+ */
 function paced(body: Buffer, bytesPerSecond: number): RouteSpec {
+  const CHUNK = 256 * 1024;
+  const BURST = 1024 * 1024;
+  const burstMs = (BURST / bytesPerSecond) * 1000;
   return route.custom((_req, res) => {
     res.writeHead(200, { 'content-length': String(body.length) });
-    const CHUNK = 256 * 1024;
-    const start = performance.now();
     let sent = 0;
+    let due = performance.now(); // when the next write may leave
     const pump = (): void => {
       while (sent < body.length) {
-        const wait = start + (sent / bytesPerSecond) * 1000 - performance.now();
-        if (wait > 1) {
-          setTimeout(pump, wait);
+        const now = performance.now();
+        due = Math.max(due, now - burstMs);
+        if (due - now > 1) {
+          setTimeout(pump, due - now);
           return;
         }
         const n = Math.min(CHUNK, body.length - sent);
         const more = res.write(body.subarray(sent, sent + n));
         sent += n;
+        due += (n / bytesPerSecond) * 1000;
         if (!more) {
           res.once('drain', pump);
           return;
