@@ -5,8 +5,9 @@
  *
  * The disk flush runs while the download goes on: after every SYNC_EVERY bytes written, an fdatasync (not waited
  * for by the writes; one at a time) sends them to the device, so the fsync that makes the finished file durable
- * (fs/durable.ts) has at most ~SYNC_EVERY bytes left to write instead of the whole file (−50 ms for 150 MiB here,
- * BENCHMARKS.md). A failed flush fails the download, like a failed write.
+ * (fs/durable.ts) has roughly SYNC_EVERY bytes left to write (what came in since the last fdatasync started) instead
+ * of the whole file (−50 ms for 150 MiB here, BENCHMARKS.md). flush() waits for a running fdatasync, so the final
+ * fsync never overlaps one. A failed fdatasync fails the download, like a failed write.
  */
 import type { FileHandle } from 'node:fs/promises';
 
@@ -44,7 +45,7 @@ export class FileWriter {
     this.throwIfFailed();
   }
 
-  /** Bytes written since the last flush started. */
+  /** `n` more bytes were written: past SYNC_EVERY unsynced bytes, start an fdatasync unless one is running. */
   private wrote(n: number): void {
     this.unsynced += n;
     if (this.unsynced < SYNC_EVERY || this.syncing !== null) return;

@@ -23,6 +23,29 @@ describe('src/net imports', () => {
     expect(readFileSync(join(NET, 'dispatcher.ts'), 'utf8')).toMatch(/await import\(specifier\)/);
   });
 
+  it('undici is the pinned version whose internal module paths src/net/dispatcher.ts names', async () => {
+    const pkg = JSON.parse(readFileSync(resolve(NET, '../../package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const installed = JSON.parse(readFileSync(resolve(NET, '../../node_modules/undici/package.json'), 'utf8')) as { version: string; exports?: unknown };
+    expect(pkg.dependencies['undici']).toBe('7.30.2'); // exact, not a range
+    expect(installed.version).toBe('7.30.2');
+    expect(installed.exports).toBeUndefined(); // no exports map: the lib/ paths may be imported
+  });
+
+  it('the request API is put on the prototype once, and a later wrapper of it is left alone', async () => {
+    await loadEnvHttpProxyAgent();
+    const { Dispatcher } = await import('undici');
+    const proto = Dispatcher.prototype as unknown as { request: unknown };
+    const original = proto.request;
+    const wrapper = function wrapped(): void {};
+    proto.request = wrapper;
+    try {
+      await loadEnvHttpProxyAgent();
+      expect(proto.request).toBe(wrapper);
+    } finally {
+      proto.request = original;
+    }
+  });
+
   it("the undici modules loaded are the ones undici's index uses, and leave Dispatcher as the index does", async () => {
     const EnvAgent = await loadEnvHttpProxyAgent();
     const undici = await import('undici');
@@ -46,7 +69,7 @@ describe('src/net imports', () => {
       const index = Object.keys(require.cache).some((k) => k.endsWith('/undici/index.js'));
       console.log(JSON.stringify({ index, before, request: typeof agent.request, connect: typeof agent.connect }));
       await agent.close();`;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: resolve(NET, '../..') });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: resolve(NET, '../..'), timeout: 30_000 });
     expect(JSON.parse(out)).toEqual({ index: false, before: 'undefined', request: 'function', connect: 'function' });
   });
 });

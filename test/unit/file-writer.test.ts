@@ -16,26 +16,27 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const MiB = 1024 * 1024;
 
 /** A real file handle whose datasync is observed (and can be made to fail or to be slow). */
-async function observed(name: string, datasync?: (real: () => Promise<void>) => Promise<void>): Promise<{ fh: FileHandle; path: string; syncs: number[]; overlaps: number }> {
+async function observed(
+  name: string,
+  datasync?: (real: () => Promise<void>) => Promise<void>,
+): Promise<{ fh: FileHandle; path: string; syncs: number[]; overlaps: number; running: number; written: number }> {
   const path = join(dir, name);
   const fh = await open(path, 'wx', 0o600);
-  const state = { fh, path, syncs: [] as number[], overlaps: 0 };
+  const state = { fh, path, syncs: [] as number[], overlaps: 0, running: 0, written: 0 };
   const real = fh.datasync.bind(fh);
-  let running = 0;
-  let written = 0;
   const writev = fh.writev.bind(fh);
   fh.writev = (async (buffers: Uint8Array[]) => {
     const r = await writev(buffers);
-    written += r.bytesWritten;
+    state.written += r.bytesWritten;
     return r;
   }) as FileHandle['writev'];
   fh.datasync = async () => {
-    state.syncs.push(written);
-    if (++running > 1) state.overlaps++;
+    state.syncs.push(state.written);
+    if (++state.running > 1) state.overlaps++;
     try {
       await (datasync ? datasync(real) : real());
     } finally {
-      running--;
+      state.running--;
     }
   };
   return state;
@@ -113,6 +114,46 @@ describe('FileWriter', () => {
     expect(done).toBe(true);
     await o.fh.close();
     expect(readFileSync(o.path).length).toBe(total);
+  });
+
+  it('when flush() resolves no datasync is running, not even one started by its own last write', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const o = await observed('e.part', async (real) => {
+      await gate;
+      await real();
+    });
+    const w = new FileWriter(o.fh);
+    for (const c of chunks(3 * SYNC_EVERY)) await w.push(c); // the first flush is held; the later thresholds wait for it
+    while (o.written < 3 * SYNC_EVERY) await new Promise((r) => setTimeout(r, 5)); // every write done
+    await w.push(new Uint8Array(16384)); // less than a batch: flush() writes it, and that write is past SYNC_EVERY
+    expect(o.syncs.length).toBe(1);
+    const flushed = w.flush();
+    let settled = false;
+    void flushed.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    release();
+    await flushed;
+    expect(o.running).toBe(0); // the caller's fsync (fs/durable.ts) never overlaps one of these
+    expect(o.overlaps).toBe(0);
+    await o.fh.close();
+  });
+
+  it('a datasync that fails while flush() waits for it makes flush() reject (never swallowed)', async () => {
+    let fail!: () => void;
+    const gate = new Promise<void>((r) => (fail = r));
+    const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    const o = await observed('f.part', async () => {
+      await gate;
+      throw eio;
+    });
+    const w = new FileWriter(o.fh);
+    for (const c of chunks(SYNC_EVERY + 4 * MiB)) await w.push(c); // nothing reported yet: the flush is still held
+    const flushed = w.flush();
+    fail();
+    await expect(flushed).rejects.toBe(eio);
+    await o.fh.close();
   });
 
   it('a failed datasync fails the download (push or flush rejects with it)', async () => {
