@@ -169,16 +169,18 @@ const ANALYSIS = `### Where the time and memory go (profiling notes, 2026-11-24)
   \`curl | tee FILE | gpgv … -\` (one pass, as electrum-verify does it), is as far from curl alone in the same run
   (row above): on this machine, hashing each byte with SHA-512 and SHA-256 costs more than curl's whole download,
   so the 1.15 × target cannot be met here by any tool that checks the signatures while it downloads.
-- **Download over a link** (the paced rows; timeline from undici's diagnostics channels, 300 MiB/s): electrum-verify
-  keeps up with the link while it hashes and saves; what it adds to curl is fixed. The \`.asc\` is requested ≈ 130 ms
-  after start (Node ≈ 50 ms, openpgp.js ≈ 30 ms, the keys ≈ 8 ms, undici ≈ 26 ms), the file ≈ 20 ms later; after the
-  last byte ≈ 40 ms (the final fsync of at most 32 MiB ≈ 10 ms, the rename that replaces the old 150 MiB output
-  ≈ 28 ms, which curl pays as its truncation). So it is within 1.15 × of curl up to about 200 MiB/s
-  (≈ 1.7 Gbit/s), and further away only above that, where the fixed ≈ 0.12–0.15 s weighs more; at 300 MiB/s it is
-  still faster than \`curl | tee | gpgv\`.
+- **Download over a link** (the paced rows; timeline from undici's diagnostics channels): electrum-verify keeps up
+  with the link while it hashes and saves, within 3–7 % of the link's time (at 200 MiB/s the 150 MiB take
+  ≈ 0.77–0.80 s instead of 0.75 s: the start of the hashing, the key checks and the P-256 self-test run on the main
+  thread during the first reads); what it adds to curl is mostly fixed. The \`.asc\` is requested ≈ 135 ms after
+  start (Node ≈ 50 ms, openpgp.js ≈ 30 ms, the keys ≈ 8 ms, undici ≈ 26 ms), the file ≈ 20 ms later; after the last
+  byte ≈ 40 ms (the final fsync of what came since the last fdatasync ≈ 10 ms, the rename that replaces the old
+  150 MiB output ≈ 28 ms, which curl pays as its truncation). So it is within 1.15 × of curl up to a bit under
+  200 MiB/s (≈ 1.7 Gbit/s; 1.15–1.21 × at 200 MiB/s across runs), and further away above that, where the fixed
+  ≈ 0.12–0.17 s weighs more; at 300 MiB/s it is still faster than \`curl | tee | gpgv\`.
 - **Download, what was done**: the file is read once, hashed while it arrives; writes are batched
   (\`src/net/file-writer.ts\`), and the disk flush runs during the download (an fdatasync every 32 MiB, so the final
-  fsync has ≤ 32 MiB left: −50 ms after the last byte, 90 → 40 ms) and while the signatures are checked
+  fsync has about 32 MiB left: −50 ms after the last byte, 90 → 40 ms) and while the signatures are checked
   (\`src/fs/durable.ts\`); only undici's EnvHttpProxyAgent and request API are loaded, not its index with fetch,
   WebSocket and mocks (26 ms instead of 60 ms, \`src/net/dispatcher.ts\`); one connection serves the \`.asc\` and the
   file. Tried and dropped: the SHA-256 lane in the worker too (within noise; slower for local files), a 16 MiB ring
