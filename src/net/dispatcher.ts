@@ -35,16 +35,18 @@ let loaded: Promise<typeof EnvHttpProxyAgent> | null = null;
  * Loaded and assigned once per process, as the index does (a caller's later wrapper of `request` is left alone).
  */
 export function loadEnvHttpProxyAgent(): Promise<typeof EnvHttpProxyAgent> {
-  loaded ??= (async () => {
-    const [agent, dispatcher, api] = await Promise.all([
-      importDefault<typeof EnvHttpProxyAgent>(UNDICI_MODULES.envHttpProxyAgent),
-      importDefault<{ prototype: object }>(UNDICI_MODULES.dispatcher),
-      importDefault<Record<string, unknown>>(UNDICI_MODULES.api),
-    ]);
-    Object.assign(dispatcher.prototype, api); // what undici's index.js does (line 30), with the same functions
-    return agent;
-  })();
-  loaded.catch(() => (loaded = null)); // a failed load is tried again next time
+  if (loaded === null) {
+    loaded = (async () => {
+      const [agent, dispatcher, api] = await Promise.all([
+        importDefault<typeof EnvHttpProxyAgent>(UNDICI_MODULES.envHttpProxyAgent),
+        importDefault<{ prototype: object }>(UNDICI_MODULES.dispatcher),
+        importDefault<Record<string, unknown>>(UNDICI_MODULES.api),
+      ]);
+      Object.assign(dispatcher.prototype, api); // what undici's index.js does (line 30), with the same functions
+      return agent;
+    })();
+    loaded.catch(() => (loaded = null)); // a failed load is tried again next time
+  }
   return loaded;
 }
 
