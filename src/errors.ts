@@ -27,6 +27,8 @@ const CODE_EXIT = {
   SIGNER_UNKNOWN: EXIT.NOT_AUTHENTIC,
   NOT_ENOUGH_SIGNERS: EXIT.NOT_AUTHENTIC,
   HASH_MISMATCH: EXIT.NOT_AUTHENTIC,
+  /** A counted signature predates the release its file name claims (issue 11, item 12). */
+  VERSION_MISMATCH: EXIT.NOT_AUTHENTIC,
   ARTIFACT_UNRECOGNISED: EXIT.USAGE,
   OUTPUT_EXISTS: EXIT.USAGE,
   USAGE: EXIT.USAGE,
@@ -36,6 +38,12 @@ const CODE_EXIT = {
   /** Reading the local file or saving the download failed (disk full, permissions, I/O error). */
   IO_ERROR: EXIT.NETWORK,
   VERSION_VULNERABLE: EXIT.VULNERABLE,
+  /** latest/get: the body is not a version announcement at all (HTML, not JSON, wrong shape). */
+  ANNOUNCEMENT_INVALID: EXIT.NETWORK,
+  /** latest/get: no valid signature by a pinned announcement address (or a bad one by a pinned address). */
+  ANNOUNCEMENT_UNSIGNED: EXIT.NOT_AUTHENTIC,
+  /** get: the chosen platform has no file in that release. */
+  PLATFORM_UNAVAILABLE: EXIT.USAGE,
   INTERRUPTED: EXIT.INTERRUPTED,
   INSTALL_TAMPERED: EXIT.USAGE,
   /** A bug: nothing was verified. */
