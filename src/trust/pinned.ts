@@ -25,3 +25,18 @@ export function pinnedByFingerprint(fingerprint: string): PinnedSigner | undefin
   const fpr = fingerprint.toUpperCase();
   return PINNED_SIGNERS.find((s) => s.fingerprint === fpr);
 }
+
+/**
+ * The addresses whose Bitcoin signed-message signature makes https://electrum.org/version authentic (`latest`,
+ * `get`). Source: spesmilo/electrum `electrum/gui/qt/update_checker.py`, VERSION_ANNOUNCEMENT_SIGNING_KEYS.
+ */
+export interface AnnouncementSigner {
+  readonly name: string;
+  /** Base58Check P2PKH address, compared exactly. */
+  readonly address: string;
+}
+
+export const ANNOUNCEMENT_SIGNERS: readonly AnnouncementSigner[] = Object.freeze([
+  { name: 'ThomasV', address: '13xjmVAB1EATPP8RshTE8S8sNwwSUM9p1P' },
+  { name: 'SomberNight', address: '1Nxgk6NTooV4qZsX5fdqQwrLjYcsQZAfTg' },
+]);
