@@ -48,6 +48,12 @@ const CODE_EXIT = {
   INSTALL_TAMPERED: EXIT.USAGE,
   /** A bug: nothing was verified. */
   INTERNAL_ERROR: EXIT.USAGE,
+  /** verify-release --require-all: a file of the release is missing from the folder (a mirror must be complete). */
+  RELEASE_INCOMPLETE: EXIT.NOT_AUTHENTIC,
+  /** verify-release: the folder holds no file of that version (never a vacuous pass). */
+  RELEASE_EMPTY: EXIT.USAGE,
+  /** check-receipt: the files or the embedded signatures no longer match the receipt. */
+  RECEIPT_MISMATCH: EXIT.NOT_AUTHENTIC,
 } as const satisfies Record<string, ExitCode>;
 
 export type ReasonCode = keyof typeof CODE_EXIT;
@@ -63,6 +69,27 @@ export function verdictFor(exit: ExitCode): Verdict {
   if (exit === EXIT.OK) return 'verified';
   if (exit === EXIT.NOT_AUTHENTIC || exit === EXIT.SOURCE_REJECTED || exit === EXIT.VULNERABLE) return 'rejected';
   return 'error';
+}
+
+/**
+ * Several targets in one run: the run's exit code is the most severe of theirs. Order (CONTRACT): interrupted
+ * (130 SIGINT, 143 SIGTERM, 129 SIGHUP), then 1 not authentic, 3 rejected source, 5 vulnerable, 2 usage/bad input,
+ * 4 network/I-O, 0 verified. Any other code ranks just above 0.
+ */
+const SEVERITY: readonly number[] = [130, 143, 129, 1, 3, 5, 2, 4];
+
+/** Rank of an exit code: lower is more severe (0 is the least severe of all). */
+export function exitSeverity(code: number): number {
+  if (code === EXIT.OK) return SEVERITY.length + 1;
+  const i = SEVERITY.indexOf(code);
+  return i === -1 ? SEVERITY.length : i;
+}
+
+/** The most severe of several exit codes (0 for none). */
+export function mostSevereExit(codes: Iterable<number>): number {
+  let worst = 0;
+  for (const c of codes) if (exitSeverity(c) < exitSeverity(worst)) worst = c;
+  return worst;
 }
 
 export class VerifyError extends Error {
