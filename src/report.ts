@@ -25,7 +25,16 @@ export interface VerifyReport {
   target: { input: string; kind: 'url' | 'file' };
   artifact: { name: string; version: string | null; kind: string | null } | null;
   source: { url: string | null; verdict: string; reason?: string; redirects: string[] };
-  signature: { url: string | null; required: number; signers: SignerEntry[]; found: FoundSignature[] };
+  signature: {
+    url: string | null;
+    required: number;
+    /** The signers that must each have a counted signature (Electrum's release gate); empty when any n will do. */
+    requiredSigners?: string[];
+    /** Which rule set `required`: 'release-gate', 'any-release-signer' (version unknown) or 'any-n'. */
+    policy?: 'release-gate' | 'any-release-signer' | 'any-n';
+    signers: SignerEntry[];
+    found: FoundSignature[];
+  };
   sha256: string | null;
   size: number | null;
   output: string | null;

@@ -33,6 +33,10 @@ export interface FoundSignature {
   hash: string | null;
   /** Why, in words, when status is not 'valid'; or a note on a valid one (e.g. key expired since). */
   detail: string | null;
+  /** Set by the signer policy (trust/signer-policy.ts): whether this signature counts toward the requirement. */
+  counted?: boolean;
+  /** Set by the signer policy: why a trusted key's signature does not count (or a note on one that does), in words. */
+  note?: string;
 }
 
 /** Signatures dated this far ahead of our clock are still accepted (clock skew). */
