@@ -3,8 +3,8 @@
  * official site, or the official `<file>.asc` beside the release (with the 4.1.3–4.1.5 per-signer fallback).
  * Signatures are never taken from a mirror.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { VerifyError } from './errors.js';
+import { readSmallRegularFile } from './fs/local-file.js';
 import type { Fetcher, FetchOptions } from './net/index.js';
 import { HttpStatusError } from './net/index.js';
 import { MAX_SIGNATURE_FILE_BYTES } from './pgp/signature-file.js';
@@ -24,18 +24,9 @@ export function looksLikeUrl(s: string): boolean {
 }
 
 async function readLocal(path: string): Promise<SignatureBytes> {
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new Error('not a regular file');
-    size = info.size;
-  } catch (e) {
-    throw new VerifyError('USAGE', `cannot read the signature file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (size > MAX_SIGNATURE_FILE_BYTES) {
-    throw new VerifyError('SIGNATURE_MALFORMED', `the signature file ${path} is ${size} bytes; a real one is a few KiB (limit ${MAX_SIGNATURE_FILE_BYTES})`);
-  }
-  return { origin: path, bytes: await readFile(path) };
+  const tooLarge = (size: number): VerifyError =>
+    new VerifyError('SIGNATURE_MALFORMED', `the signature file ${path} is ${size} bytes; a real one is a few KiB (limit ${MAX_SIGNATURE_FILE_BYTES})`);
+  return { origin: path, bytes: await readSmallRegularFile(path, 'the signature file', MAX_SIGNATURE_FILE_BYTES, tooLarge) };
 }
 
 function fetchOptions(base: Omit<FetchOptions, 'checkUrl' | 'maxBytes'>): FetchOptions {

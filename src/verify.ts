@@ -4,10 +4,11 @@
  *   every signature judged → signer policy → expected hash → version policy → save.
  * It never throws a VerifyError: every outcome, good or bad, is a report.
  */
-import { access, link, lstat, rename, stat } from 'node:fs/promises';
+import { access, link, lstat, rename, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
 import type { PendingSync } from './fs/durable.js';
+import { describeFsError, openRegularFile } from './fs/local-file.js';
 import { discard, release } from './fs/temp-files.js';
 import type { Fetcher } from './net/index.js';
 import { checkSignature, findIssuer, usesEcdsa, warmUpKeyChecks, type FoundSignature } from './pgp/check-signature.js';
@@ -16,7 +17,8 @@ import { digestFile } from './pgp/digest-file.js';
 import { FastValues } from './pgp/fast-values.js';
 import { PrehashedEcdsa } from './pgp/prehashed-ecdsa.js';
 import { parseSignatureFile } from './pgp/signature-file.js';
-import { artifactFromUrl, defaultMinSigners, parseArtifactName, vulnerableReason, type Artifact } from './release/catalogue.js';
+import { artifactFromUrl, defaultMinSigners, parseArtifactName, SUPPORTED_NAMES_HINT, vulnerableReason, type Artifact } from './release/catalogue.js';
+import { suggestOfficialName } from './release/suggest.js';
 import { emptyReport, settle, type VerifyReport } from './report.js';
 import { getSignature, looksLikeUrl } from './signature-source.js';
 import { judgeSource } from './policy/origin.js';
@@ -43,21 +45,33 @@ export interface VerifyOptions {
   keysDir?: string;
   /** Transport; created lazily (undici is loaded only when something is fetched). */
   fetcher?: Fetcher;
+  /** Judge a local file as if it had this official Electrum file name (version, policy, official .asc). */
+  as?: string;
+  /** Bytes of the file read or downloaded so far (total: its size, or the server's Content-Length). */
   onProgress?: (received: number, total: number | null) => void;
+  /** The step that starts now, for a progress display. */
+  onStage?: (stage: VerifyStage) => void;
   onWarning?: (message: string) => void;
+  /** Aborting ends the run promptly with INTERRUPTED; temporary files are removed. */
   signal?: AbortSignal;
 }
 
+/** Steps a person may wait on: fetching the signature, downloading or reading the file, checking signatures. */
+export type VerifyStage = 'signature' | 'download' | 'read' | 'check';
+
 export async function verify(input: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const report = emptyReport(input, looksLikeUrl(input) ? 'url' : 'file');
-  const state: ChecklistState = { tempPath: null, durable: null, ownFetcher: null };
+  const state: ChecklistState = { tempPath: null, durable: null, ownFetcher: null, input: null };
   try {
     await runChecklist(input, options, report, state);
     return settle(report, null);
   } catch (e) {
+    // An interrupted run is INTERRUPTED, whatever the abort broke on its way out.
+    if (options.signal?.aborted) return settle(report, { code: 'INTERRUPTED', message: 'interrupted before the verification finished; nothing was saved' });
     if (!isVerifyError(e)) throw e;
     return settle(report, { code: e.code, message: e.message, hint: e.hint });
   } finally {
+    await state.input?.close().catch(() => undefined);
     await state.durable?.abandon();
     if (state.tempPath !== null) await discard(state.tempPath);
     await state.ownFetcher?.close?.().catch(() => undefined); // cleanup never replaces the report
@@ -69,6 +83,8 @@ interface ChecklistState {
   tempPath: string | null;
   durable: PendingSync | null;
   ownFetcher: Fetcher | null;
+  /** The local target, opened once (see fs/local-file.ts). */
+  input: FileHandle | null;
 }
 
 async function runChecklist(input: string, o: VerifyOptions, report: VerifyReport, state: ChecklistState): Promise<void> {
@@ -89,6 +105,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   let url: URL | null = null;
   let localSize = 0;
   if (report.target.kind === 'url') {
+    if (o.as !== undefined) throw new VerifyError('USAGE', '--as applies to a local file; a URL is judged by its own file name');
     const judged = judgeSource(input, mirrors);
     report.source.verdict = judged.verdict;
     assertAllowed(judged, 0);
@@ -97,14 +114,25 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     artifact = artifactFromUrl(url);
   } else {
     if (o.output !== undefined) throw new VerifyError('USAGE', '--output applies only when downloading a URL; a local file is verified where it is');
-    localSize = await requireRegularFile(input);
-    artifact = parseArtifactName(basename(input));
+    const opened = await openRegularFile(input, 'the file', looksLikeDomain(input) ? `If you meant a URL, write it in full: https://${input}` : undefined);
+    state.input = opened.handle;
+    localSize = opened.size;
+    if (localSize === 0) throw new VerifyError('USAGE', `the file ${input} is empty (0 bytes); the download probably failed`, { hint: 'Download it again from https://electrum.org/#download, then verify it.' });
+    artifact = o.as === undefined ? parseArtifactName(basename(input)) : asOfficialName(o.as);
   }
+  const name = url ? lastSegment(url) : basename(input);
   if (artifact) report.artifact = { name: artifact.name, version: artifact.version, kind: artifact.kind };
-  if (!artifact && o.signature === undefined) {
-    throw new VerifyError('ARTIFACT_UNRECOGNISED', `"${url ? lastSegment(url) : basename(input)}" is not the name of an Electrum release file`, {
-      hint: 'Use the exact file name Electrum publishes (e.g. electrum-4.5.8-x86_64.AppImage), or give the signature with --signature FILE.asc.',
-    });
+  if (!artifact) {
+    const like = suggestOfficialName(name);
+    const renamed = like === null ? '' : `; it looks like ${like} renamed (browsers add " (1)" or change the case)`;
+    if (o.signature === undefined) {
+      throw new VerifyError('ARTIFACT_UNRECOGNISED', `"${name}" is not the name of an Electrum release file${renamed}`, {
+        hint: like !== null && !url
+          ? `Rename it to ${like}, or pass --as ${like}; then its official signature is found and Electrum's rules apply.`
+          : 'Use the exact file name Electrum publishes (e.g. electrum-4.5.8-x86_64.AppImage), or give the signature with --signature FILE.asc.',
+      });
+    }
+    warn(`"${name}" is not an official Electrum file name, so the rules for its version (signers required, vulnerable versions) could not be applied from the name${like === null ? '' : `; it looks like ${like}`}. Pass --as ${like ?? '<official file name>'} to apply them.`);
   }
 
   // 3. Where a download will land: refuse to overwrite before spending any bandwidth.
@@ -118,7 +146,10 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   report.signature.required = o.minSigners ?? (keyring.trust === 'custom' ? 1 : defaultMinSigners(artifact?.version ?? null));
 
   // 5. The detached signature (official site or --signature), parsed strictly before any data is read.
-  const sig = await getSignature({ signature: o.signature, artifact }, getFetcher, net);
+  o.onStage?.('signature');
+  const sig = await getSignature({ signature: o.signature, artifact }, getFetcher, net).catch((e: unknown) => {
+    throw url === null && o.signature === undefined ? withOfflineHint(e, input) : e;
+  });
   report.signature.url = sig.origin;
   const { packets } = await parseSignatureFile(sig.bytes);
 
@@ -131,6 +162,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   const fast = new FastValues(ecdsa); // signature values: RSA through OpenSSL, ECDSA through @noble/curves
   warmUpKeyChecks(trusted, keyring, o.now ?? new Date()); // the signing keys' own checks run between reads
   if (url && output) {
+    o.onStage?.('download');
     void ecdsa?.warmUp(); // while the connection is made
     const maxBytes = o.maxSize ?? DEFAULT_MAX_SIZE;
     const got = await (await getFetcher()).download(url.href, {
@@ -154,12 +186,19 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     report.source.verdict = judgeSource(got.finalUrl, mirrors).verdict;
   } else {
     // A large file: the hash worker starts now, and boots (~20 ms) while the ECDSA code warms up here.
+    o.onStage?.('read');
     hasher.expectBytes(localSize);
     await ecdsa?.warmUp();
-    await digestFile(input, hasher).catch((e: unknown) => {
-      throw new VerifyError('IO_ERROR', `cannot read ${input}: ${(e as Error).message}`);
+    const onProgress = o.onProgress;
+    await digestFile(state.input as FileHandle, hasher, {
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(onProgress ? { onProgress: (n: number) => onProgress(n, localSize) } : {}),
+    }).catch((e: unknown) => {
+      if (o.signal?.aborted) throw e;
+      throw new VerifyError('IO_ERROR', `cannot read ${input}: ${describeFsError(e)}`);
     });
   }
+  o.onStage?.('check');
   const data = await hasher.finish();
   report.sha256 = data.sha256;
   report.size = data.size;
@@ -167,7 +206,10 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   // 7. Every signature, individually, judged as of now (after a download that may have taken a while).
   const now = o.now ?? new Date();
   const found: FoundSignature[] = [];
-  for (const packet of packets) found.push(await checkSignature(packet, data.digestFor(packet), keyring, now, fast));
+  for (const packet of packets) {
+    o.signal?.throwIfAborted();
+    found.push(await checkSignature(packet, data.digestFor(packet), keyring, now, fast));
+  }
   report.signature.found = found;
 
   // 8. Signer policy.
@@ -230,24 +272,28 @@ function applySignerPolicy(report: VerifyReport, found: readonly FoundSignature[
   }
 }
 
+/** The official .asc could not be fetched for a local file: say how to verify offline. */
+function withOfflineHint(e: unknown, input: string): unknown {
+  if (!isVerifyError(e) || !['NETWORK', 'TIMEOUT', 'SIGNATURE_NOT_FOUND', 'TOO_LARGE'].includes(e.code)) return e;
+  const beside = `${input}.asc`;
+  const offline = `If you have the signature file (e.g. ${beside} from the download page), --signature ${beside} verifies offline.`;
+  return new VerifyError(e.code, e.message, { hint: e.hint ? `${e.hint} ${offline}` : offline, cause: e });
+}
+
+/** `--as NAME`: the name must be one Electrum publishes. */
+function asOfficialName(name: string): Artifact {
+  const artifact = parseArtifactName(name);
+  if (artifact !== null) return artifact;
+  const like = suggestOfficialName(name);
+  throw new VerifyError('USAGE', `--as "${name}" is not an official Electrum file name${like === null ? '' : `; did you mean ${like}?`}`, {
+    hint: like === null ? SUPPORTED_NAMES_HINT : `Pass --as ${like}.`,
+  });
+}
+
 function parseSha256(value: string): string {
   const hex = value.trim().toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new VerifyError('USAGE', '--expect-sha256 needs 64 hexadecimal characters');
   return hex;
-}
-
-/** The file's size, once it is known to be a regular file. */
-async function requireRegularFile(path: string): Promise<number> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new Error('not a regular file');
-    return info.size;
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new VerifyError('USAGE', `cannot read ${path}: ${why}`, {
-      hint: looksLikeDomain(path) ? `If you meant a URL, write it in full: https://${path}` : undefined,
-    });
-  }
 }
 
 function looksLikeDomain(s: string): boolean {
