@@ -2,12 +2,12 @@
  * The Fetcher (in the style of tuf-js's Fetcher): bounded GETs over https through undici, redirects checked
  * hop by hop, bodies either collected in memory (signatures) or streamed once into a tracked temp file.
  */
-import { randomBytes } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { VerifyError } from '../errors.js';
 import { startSync, type PendingSync } from '../fs/durable.js';
+import { partFileName, sweepStaleParts } from '../fs/stale-parts.js';
 import { discard, track } from '../fs/temp-files.js';
 import { createDefaultDispatcher } from './dispatcher.js';
 import { tooLargeError, truncatedError } from './errors.js';
@@ -121,10 +121,13 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
       const t = new Transfer(url, opts);
       let fh: FileHandle | undefined;
       let tempPath: string | undefined;
+      // Partial downloads a killed run left in this folder (fs/stale-parts.ts): swept while the connection is made.
+      const sweep = sweepStaleParts(opts.destDir);
       try {
         return await withDispatcher(opts.timeoutMs, async (d): Promise<FetchResult & { tempPath: string; size: number; durable: PendingSync }> => {
           const r = await openResponse(d, url, opts, t);
-          const path = join(opts.destDir, `.electrum-verify-${randomBytes(8).toString('hex')}.part`);
+          await sweep;
+          const path = join(opts.destDir, partFileName());
           try {
             fh = await open(path, 'wx', 0o600);
           } catch (e) {
@@ -154,6 +157,7 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
           return { finalUrl: r.finalUrl, redirects: r.redirects, tempPath: path, size, durable };
         });
       } catch (e) {
+        await sweep; // never rejects
         if (fh !== undefined) await fh.close().catch(() => undefined);
         if (tempPath !== undefined) await discard(tempPath);
         if (e instanceof CallbackFailure) throw e.error;
