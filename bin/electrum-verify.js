@@ -1,6 +1,17 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (npm run build / npm test compile src/ to dist/).
-import { main } from '../dist/cli.js';
-
-const code = await main(process.argv);
-process.exitCode = code;
+// Runs the compiled CLI (npm run build / npm test compile src/ to dist/; the npm package ships dist/).
+let main;
+try {
+  ({ main } = await import('../dist/cli.js'));
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+  // "Cannot find module '…/dist/cli.js' imported from …/bin/electrum-verify.js": not built; any other: a dependency
+  const missingDist = / imported from .*[\\/]bin[\\/]electrum-verify\.js\s*$/.test(String(e.message).split('\n')[0]);
+  process.stderr.write(
+    missingDist
+      ? 'electrum-verify: the CLI is not built yet (dist/ is missing).\n  next: run `npm ci && npm run build` first, in the folder electrum-verify was cloned to.\n'
+      : `electrum-verify: a dependency is missing (${String(e.message).split('\n')[0]}).\n  next: run \`npm ci\` first (then \`npm run build\`), in the folder electrum-verify was cloned to.\n`,
+  );
+  process.exit(2);
+}
+process.exitCode = await main(process.argv);

