@@ -1,0 +1,141 @@
+/**
+ * Wiring of `latest` and `get` into the commander program (src/cli.ts calls registerLatestAndGet once).
+ * Options belong to their command (`get --release`, never the global --version). Command modules are imported
+ * inside the actions so that start-up loads nothing else.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+
+const PLATFORM_CHOICES = [
+  'appimage',
+  'windows-setup',
+  'windows-portable',
+  'windows',
+  'macos',
+  'source',
+  'sourceonly',
+  'android-arm64',
+  'android-armv7',
+  'android-x86_64',
+];
+
+function once<T>(parse: (value: string) => T = (v) => v as unknown as T) {
+  return (value: string, previous: T | undefined): T => {
+    if (previous !== undefined) throw new InvalidArgumentError('given more than once');
+    return parse(value);
+  };
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600) throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
+  return Math.round(n * 1000);
+}
+
+function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
+  return Number(value);
+}
+
+function byteSize(value: string): number {
+  const m = /^(\d+)([KMG]i?B?)?$/i.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a size in bytes, e.g. 300000000 or 300M');
+  const unit = (m[2] ?? '').charAt(0).toUpperCase();
+  const bytes = unit ? Number(m[1]) * ({ K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[unit]! : Number(m[1]);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('size out of range');
+  return bytes;
+}
+
+const LATEST_HELP = `
+Examples:
+  $ electrum-verify latest                                   # fetch and verify https://electrum.org/version
+  $ electrum-verify latest --installed 4.5.8                 # up to date / outdated / known-vulnerable (exit 5)
+  $ electrum-verify latest --announcement ./version --json   # offline, a saved copy
+
+The announcement is authentic only with a Bitcoin message signature by a pinned address (ThomasV
+13xjmVAB1EATPP8RshTE8S8sNwwSUM9p1P, SomberNight 1Nxgk6NTooV4qZsX5fdqQwrLjYcsQZAfTg). It carries no date:
+the highest version verified so far is kept in the state folder, and a lower announcement is reported
+as a possible replay.
+Exit codes: 0 verified (also when outdated; see "status"), 1 not signed by a pinned address,
+            2 usage / unreadable file, 3 source refused, 4 fetch failed or not an announcement,
+            5 --installed is a known-vulnerable version (< 3.3.4).`;
+
+const GET_HELP = `
+Examples:
+  $ electrum-verify get                                 # the latest signed release, for this computer
+  $ electrum-verify get --platform windows-setup -o ~/Downloads
+  $ electrum-verify get --release 4.7.2 --platform source --json
+
+Platforms: ${PLATFORM_CHOICES.join(', ')}.
+Detected: Linux x86_64 → appimage, Windows → windows-setup, macOS → macos.
+After choosing the file, get runs exactly "verify" on its official URL: same checks, report and exit codes.`;
+
+export function registerLatestAndGet(program: Command, setExit: (code: number) => void): void {
+  const io = async () => {
+    const { styleFor } = await import('../style.js');
+    return { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout), errStyle: styleFor(process.stderr) };
+  };
+
+  program
+    .command('latest')
+    .description("Electrum's signed latest-version announcement, verified (and whether an installed version is current)")
+    .option('--installed <version>', 'compare this installed version: up to date, outdated, or known-vulnerable', once())
+    .option('--announcement <file>', 'read a saved announcement instead of fetching https://electrum.org/version', once())
+    .option('--state-dir <dir>', 'where the high-water mark is kept (default: $XDG_STATE_HOME/electrum-verify)', once())
+    .addOption(new Option('--timeout <seconds>', 'connect/idle timeout').argParser(seconds).default(30_000, '30'))
+    .option('--json', 'print one JSON object on stdout and nothing else')
+    .addHelpText('after', LATEST_HELP)
+    .action(async (o: Record<string, unknown>) => {
+      const [{ latestCommand }, streams] = await Promise.all([import('./latest.js'), io()]);
+      setExit(
+        await latestCommand(
+          {
+            ...(o.installed !== undefined ? { installed: o.installed as string } : {}),
+            ...(o.announcement !== undefined ? { announcement: o.announcement as string } : {}),
+            ...(o.stateDir !== undefined ? { stateDir: o.stateDir as string } : {}),
+            timeoutMs: o.timeout as number,
+            json: o.json === true,
+          },
+          streams,
+        ),
+      );
+    });
+
+  program
+    .command('get')
+    .description('download the authentic Electrum file for this computer (latest signed release), verified')
+    .option('--release <version>', 'this release instead of the latest announced one', once())
+    .addOption(new Option('--platform <platform>', 'which file (default: detected from this computer)').choices(PLATFORM_CHOICES))
+    .option('-o, --output <path|dir>', 'where to save it (a directory keeps the official name; default: current directory)', once())
+    .option('--announcement <file>', 'take the latest version from a saved announcement instead of https://electrum.org/version', once())
+    .option('--state-dir <dir>', 'where the announcement high-water mark is kept', once())
+    .option('--force', 'allow replacing an existing output file (only after it verified)')
+    .option('--min-signers <n>', 'distinct pinned signers required (default: per release, see verify --help)', once(positiveInt))
+    .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys', once())
+    .addOption(new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)').argParser(byteSize).default(512 * 1024 * 1024, '512M'))
+    .addOption(new Option('--timeout <seconds>', 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off').argParser(seconds).default(30_000, '30'))
+    .option('--json', 'print one JSON report on stdout and nothing else')
+    .option('-q, --quiet', 'no progress; only the verdict line')
+    .addHelpText('after', GET_HELP)
+    .action(async (o: Record<string, unknown>) => {
+      const [{ getCommand }, streams] = await Promise.all([import('./get.js'), io()]);
+      setExit(
+        await getCommand(
+          {
+            ...(o.release !== undefined ? { release: o.release as string } : {}),
+            ...(o.platform !== undefined ? { platform: o.platform as string } : {}),
+            ...(o.output !== undefined ? { output: o.output as string } : {}),
+            ...(o.announcement !== undefined ? { announcement: o.announcement as string } : {}),
+            ...(o.stateDir !== undefined ? { stateDir: o.stateDir as string } : {}),
+            ...(o.keyring !== undefined ? { keyring: o.keyring as string } : {}),
+            ...(o.minSigners !== undefined ? { minSigners: o.minSigners as number } : {}),
+            force: o.force === true,
+            maxSize: o.maxSize as number,
+            timeoutMs: o.timeout as number,
+            json: o.json === true,
+            quiet: o.quiet === true,
+          },
+          streams,
+        ),
+      );
+    });
+}
