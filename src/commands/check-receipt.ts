@@ -1,0 +1,65 @@
+/**
+ * `electrum-verify check-receipt FILE [--dir DIR] [--keyring K] [--json]`: re-check a receipt's evidence offline
+ * (src/receipt/check.ts). Exit 0 when every file matches the receipt and verifies now; 1 on any mismatch; 2 when
+ * FILE is not a receipt.
+ */
+import { EXIT, isVerifyError, verdictFor } from '../errors.js';
+import { forTerminal } from '../policy/report.js';
+import { checkReceipt } from '../receipt/check.js';
+import { SCHEMA, toJson, type Style } from '../report.js';
+
+export interface CheckReceiptCommandOptions {
+  dir?: string;
+  keyring?: string;
+  keysDir?: string;
+  json?: boolean;
+  now?: Date;
+}
+
+export interface CheckReceiptIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  style: Style;
+  signal?: AbortSignal;
+}
+
+export async function checkReceiptCommand(file: string, o: CheckReceiptCommandOptions, io: CheckReceiptIO): Promise<number> {
+  try {
+    const report = await checkReceipt(file, {
+      ...(o.dir !== undefined ? { dir: o.dir } : {}),
+      ...(o.keyring !== undefined ? { keyring: o.keyring } : {}),
+      ...(o.keysDir !== undefined ? { keysDir: o.keysDir } : {}),
+      ...(o.now ? { now: o.now } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    if (o.json) {
+      io.stdout.write(toJson(report));
+      return report.exitCode;
+    }
+    const s = io.style;
+    const lines: string[] = [];
+    for (const r of report.results) {
+      if (r.status === 'match') {
+        const signers = r.report?.signature.signers.map((x) => x.name).join(', ') ?? '';
+        lines.push(`${s.ok('✔ MATCHES')}  ${forTerminal(r.name)}: signed by ${signers}; SHA-256 ${r.report?.sha256 ?? ''}`);
+      } else {
+        lines.push(`${s.bad('✘ MISMATCH')}  ${forTerminal(r.name)}`);
+        for (const p of r.problems) lines.push(`  ${forTerminal(p)}`);
+      }
+    }
+    const head = report.exitCode === EXIT.OK ? s.ok(s.bold('✔ RECEIPT CONFIRMED')) : s.bad(s.bold('✘ RECEIPT NOT CONFIRMED'));
+    lines.push(
+      `${head}  ${forTerminal(file)}: ${report.summary.matched} of ${report.summary.files} file(s) match (verified ${report.receipt.timeVerified ?? '?'}, ${report.receipt.verificationResult ?? '?'})` +
+        (report.reason ? ` — ${forTerminal(report.reason.message)}` : ''),
+    );
+    if (report.reason?.hint) lines.push(`  next:    ${forTerminal(report.reason.hint)}`);
+    lines.push(s.dim('  A receipt is unsigned evidence, not a signature: this re-checked the signatures it holds against the files and the trusted keys.'));
+    io.stdout.write(lines.join('\n') + '\n');
+    return report.exitCode;
+  } catch (e) {
+    if (!isVerifyError(e)) throw e;
+    if (o.json) io.stdout.write(toJson({ schema: SCHEMA, verdict: verdictFor(e.exitCode), exitCode: e.exitCode, reason: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }, results: [] }));
+    else io.stderr.write(`electrum-verify: ${e.message}\n${e.hint ? `  next: ${e.hint}\n` : ''}`);
+    return e.exitCode;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Commander wiring for `verify-release` and `check-receipt` (issue 15). src/cli.ts calls
+ * `registerReleaseCommands(program, setExit)` once; the commands are imported lazily, as the others are.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+
+function positiveInt(max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
+    return Number(value);
+  };
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600) throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
+  return Math.round(n * 1000);
+}
+
+function once<T>(parse: (value: string) => T = (v) => v as unknown as T) {
+  return (value: string, previous: T | undefined): T => {
+    if (previous !== undefined) throw new InvalidArgumentError('given more than once');
+    return parse(value);
+  };
+}
+
+/**
+ * Ctrl-C / SIGTERM for a command that runs many targets: the first signal aborts the run (each target ends
+ * INTERRUPTED, the report is still printed, no receipt is written) and the exit code is 130 / 143; a second one
+ * exits at once. The handlers are removed when the command ends. (CLI layer only: the library installs none.)
+ */
+export function interruptible(): { signal: AbortSignal; exitCode: () => number; dispose: () => void } {
+  const controller = new AbortController();
+  let code = 130;
+  const handlers: Array<[NodeJS.Signals, () => void]> = (['SIGINT', 'SIGTERM'] as const).map((sig) => [
+    sig,
+    () => {
+      if (controller.signal.aborted) process.exit(sig === 'SIGTERM' ? 143 : 130);
+      code = sig === 'SIGTERM' ? 143 : 130;
+      controller.abort();
+    },
+  ]);
+  for (const [sig, h] of handlers) process.on(sig, h);
+  return { signal: controller.signal, exitCode: () => code, dispose: () => handlers.forEach(([sig, h]) => process.off(sig, h)) };
+}
+
+/** Colour off in CI (CI set) unless FORCE_COLOR says otherwise; NO_COLOR always wins (color.ts). */
+export function ciAwareEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  return ci && env.FORCE_COLOR === undefined ? { ...env, NO_COLOR: '1' } : env;
+}
+
+export function registerReleaseCommands(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('verify-release')
+    .description('verify every file of one Electrum release: in a folder (--dir) or downloaded (--download)')
+    .argument('<version>', 'the release version, e.g. 4.5.8')
+    .option('--dir <dir>', 'verify the files of this release that are in DIR', once())
+    .option('--download', 'download every file of the release and verify it')
+    .option('-o, --output <dir>', 'with --download: the folder to save into (default: the current folder)', once())
+    .option('--require-all', 'a file of the release that is missing (or not published) is a failure (exit 1)')
+    .option('--offline', "fetch nothing: each file's signatures are <file>.asc and <file>.<signer>.asc beside it")
+    .option('--receipt <file>', 'write an in-toto/SLSA verification receipt (unsigned evidence) after the verdicts', once())
+    .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys', once())
+    .option('--min-signers <n>', 'distinct trusted signers required (replaces the default policy)', once(positiveInt(64)))
+    .option('--concurrency <n>', 'files verified at once (default: the number of cores)', once(positiveInt(64)))
+    .addOption(new Option('--timeout <seconds>', 'connect/idle timeout for each request').argParser(seconds).default(30_000, '30'))
+    .option('--force', 'with --download: replace files that already exist (only after they verified)')
+    .option('--json', 'print one JSON object on stdout and nothing else')
+    .addOption(new Option('--format <format>', 'github (annotations + step summary), json or text; default github when GITHUB_ACTIONS=true').choices(['github', 'json', 'text']))
+    .option('-q, --quiet', 'one verdict line per file and the summary')
+    .addHelpText('after', `
+Examples:
+  $ electrum-verify verify-release 4.5.8 --dir ./mirror/4.5.8 --require-all
+  $ electrum-verify verify-release 4.5.8 --dir . --offline --receipt receipt.json
+  $ electrum-verify verify-release 4.5.8 --download -o ./electrum-4.5.8 --json
+
+Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 also for a missing file with
+--require-all; 2 for a folder with no file of that version.`)
+    .action(async (version: string, o: Record<string, unknown>) => {
+      const [{ verifyReleaseCommand }, { styleFor }] = await Promise.all([import('./verify-release.js'), import('../style.js')]);
+      const env = ciAwareEnv();
+      const stop = interruptible();
+      try {
+        setExit(
+          await verifyReleaseCommand(
+            version,
+            {
+              ...(o.dir !== undefined ? { dir: o.dir as string } : {}),
+              ...(o.output !== undefined ? { output: o.output as string } : {}),
+              ...(o.receipt !== undefined ? { receipt: o.receipt as string } : {}),
+              ...(o.keyring !== undefined ? { keyring: o.keyring as string } : {}),
+              ...(o.minSigners !== undefined ? { minSigners: o.minSigners as number } : {}),
+              ...(o.concurrency !== undefined ? { concurrency: o.concurrency as number } : {}),
+              ...(o.format !== undefined ? { format: o.format as string } : {}),
+              download: o.download === true,
+              requireAll: o.requireAll === true,
+              offline: o.offline === true,
+              force: o.force === true,
+              json: o.json === true,
+              quiet: o.quiet === true,
+              timeoutMs: o.timeout as number,
+            },
+            { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout, env), errStyle: styleFor(process.stderr, env), env: process.env, signal: stop.signal, interruptedExit: stop.exitCode },
+          ),
+        );
+      } finally {
+        stop.dispose();
+      }
+    });
+
+  program
+    .command('check-receipt')
+    .description("re-check a receipt's evidence offline: the embedded signatures over the files, with today's keys")
+    .argument('<receipt>', 'the receipt written by --receipt')
+    .option('--dir <dir>', 'look for the files (by name) in DIR instead of the paths the receipt recorded', once())
+    .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys', once())
+    .option('--json', 'print one JSON object on stdout and nothing else')
+    .addHelpText('after', `
+A receipt is unsigned evidence, not a signature: check-receipt verifies the signatures it embeds over the files
+as they are now, and that the receipt matches them. Exit 0 all match, 1 any mismatch, 2 not a receipt.
+
+Examples:
+  $ electrum-verify check-receipt receipt.json --dir ./mirror/4.5.8`)
+    .action(async (file: string, o: Record<string, unknown>) => {
+      const [{ checkReceiptCommand }, { styleFor }] = await Promise.all([import('./check-receipt.js'), import('../style.js')]);
+      const stop = interruptible();
+      try {
+        setExit(
+          await checkReceiptCommand(
+            file,
+            {
+              ...(o.dir !== undefined ? { dir: o.dir as string } : {}),
+              ...(o.keyring !== undefined ? { keyring: o.keyring as string } : {}),
+              json: o.json === true,
+            },
+            { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout, ciAwareEnv()), signal: stop.signal },
+          ),
+        );
+      } finally {
+        stop.dispose();
+      }
+    });
+}

@@ -1,0 +1,90 @@
+/**
+ * Signatures for several targets: the local `.asc` files beside a file (`--offline`), several `--signature` files
+ * merged into one, and the exact bytes of every signature file used (a receipt embeds them).
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { VerifyError } from '../errors.js';
+import { ArmorError, splitArmor } from '../pgp/armor.js';
+import { MAX_SIGNATURE_FILE_BYTES } from '../pgp/signature-file.js';
+
+/** One signature file exactly as read (or fetched): where it came from and its bytes. */
+export interface SignaturePart {
+  source: string;
+  bytes: Uint8Array;
+}
+
+/** The signature evidence of one target: every file used, and the merged `.asc` that was checked. */
+export interface SignatureEvidence {
+  /** Shown as `signature.url`: the path or URL, or several joined with " + ". */
+  origin: string;
+  parts: SignaturePart[];
+  merged: Uint8Array;
+}
+
+/** A signer label in `<file>.<signer>.asc`: Electrum's builder names (ThomasV, sombernight_releasekey, Emzy, …). */
+const SIGNER_LABEL = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * `<file>.asc` and every `<file>.<signer>.asc` in the file's folder, sorted (the aggregate first). Empty when none.
+ */
+export async function signaturesBeside(file: string): Promise<string[]> {
+  const dir = dirname(file);
+  const name = basename(file);
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const perSigner = entries
+    .filter((e) => e.startsWith(`${name}.`) && e.endsWith('.asc') && SIGNER_LABEL.test(e.slice(name.length + 1, -4)))
+    .sort();
+  const aggregate = entries.includes(`${name}.asc`) ? [`${name}.asc`] : [];
+  return [...aggregate, ...perSigner].map((e) => join(dir, e));
+}
+
+export async function readSignaturePart(path: string): Promise<SignaturePart> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error('not a regular file');
+    size = info.size;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new VerifyError('USAGE', `cannot read the signature file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
+  }
+  if (size > MAX_SIGNATURE_FILE_BYTES) {
+    throw new VerifyError('SIGNATURE_MALFORMED', `the signature file ${path} is ${size} bytes; a real one is a few KiB (limit ${MAX_SIGNATURE_FILE_BYTES})`);
+  }
+  return { source: path, bytes: new Uint8Array(await readFile(path)) };
+}
+
+/**
+ * One `.asc` from several: every armored block of every part, in order, each distinct block once (the aggregate
+ * `<file>.asc` already holds the blocks of the per-signer files). A single part is passed through untouched; parts
+ * that are not clean armor are concatenated as they are, so the strict parser reports them.
+ */
+export function mergeSignatureParts(parts: readonly SignaturePart[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!.bytes;
+  const seen = new Set<string>();
+  const blocks: string[] = [];
+  try {
+    for (const p of parts) {
+      for (const block of splitArmor(Buffer.from(p.bytes).toString('latin1'), 'SIGNATURE')) {
+        const key = block.replace(/\r/g, '').trim();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        blocks.push(block);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof ArmorError)) throw e;
+    return Buffer.concat(parts.flatMap((p) => [Buffer.from(p.bytes), Buffer.from('\n')]));
+  }
+  return Buffer.from(blocks.join(''), 'latin1');
+}
+
+export function evidenceFrom(parts: SignaturePart[]): SignatureEvidence {
+  return { origin: parts.map((p) => p.source).join(' + '), parts, merged: mergeSignatureParts(parts) };
+}

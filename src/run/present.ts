@@ -1,0 +1,59 @@
+/**
+ * Printing a several-target run: one verdict line per file and a summary (text), the one JSON object (json), or
+ * the text plus GitHub annotations on stderr and a step summary (github). Shared by `verify <target…>` and
+ * `verify-release`.
+ */
+import { renderHuman, toJson, type Style } from '../report.js';
+import { forTerminal } from '../policy/report.js';
+import { annotationsFor, appendStepSummary, formatAnnotation, stepSummary, type Annotation, type OutputFormat } from '../report/ci.js';
+import type { ManyReport } from './verify-many.js';
+
+export interface ManyIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  style: Style;
+  errStyle: Style;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Presentation {
+  /** The heading of the summary (e.g. "Electrum 4.5.8 in ./mirror"). */
+  title: string;
+  /** Lines after the per-file verdicts (missing files, strangers, …), already worded. */
+  notes: string[];
+  /** Extra annotations for the github format (missing files, strangers, an empty folder). */
+  annotations: Annotation[];
+  quiet?: boolean;
+}
+
+export function summaryLine(many: ManyReport): string {
+  const s = many.summary;
+  const parts = [`${s.verified} of ${s.targets} verified`];
+  if (s.rejected) parts.push(`${s.rejected} rejected`);
+  if (s.errors) parts.push(`${s.errors} error(s)`);
+  return parts.join(', ');
+}
+
+export async function presentMany(many: ManyReport, format: OutputFormat, p: Presentation, io: ManyIO): Promise<void> {
+  const env = io.env ?? process.env;
+  if (format === 'json') {
+    io.stdout.write(toJson(many));
+    return;
+  }
+  const lines: string[] = [];
+  for (const r of many.results) {
+    const text = renderHuman(r, r.exitCode === 0 ? io.style : io.style);
+    lines.push(p.quiet ? (text.split('\n')[0] ?? '') : text.trimEnd());
+  }
+  io.stdout.write(lines.length > 0 ? lines.join('\n') + '\n' : '');
+  const head = many.exitCode === 0 ? io.style.ok(io.style.bold('✔ VERIFIED')) : io.style.bad(io.style.bold(many.verdict === 'error' ? '✘ ERROR' : '✘ NOT VERIFIED'));
+  const out: string[] = [];
+  for (const n of p.notes) out.push(`  ${forTerminal(n)}`);
+  out.push(`${head}  ${forTerminal(p.title)}: ${summaryLine(many)}${many.reason && many.exitCode !== 0 ? ` — ${forTerminal(many.reason.message)}` : ''}`);
+  if (many.reason?.hint && many.exitCode !== 0) out.push(`  next:    ${forTerminal(many.reason.hint)}`);
+  io.stdout.write(out.join('\n') + '\n');
+  if (format === 'github') {
+    for (const a of annotationsFor(many.results, p.annotations)) io.stderr.write(formatAnnotation(a));
+    await appendStepSummary(stepSummary(p.title, many, many.results, p.notes), env, (m) => io.stderr.write(io.errStyle.warn(`warning: ${m}\n`)));
+  }
+}
