@@ -17,13 +17,15 @@ import { digestFile } from './pgp/digest-file.js';
 import { FastValues } from './pgp/fast-values.js';
 import { PrehashedEcdsa } from './pgp/prehashed-ecdsa.js';
 import { parseSignatureFile } from './pgp/signature-file.js';
-import { artifactFromUrl, defaultMinSigners, parseArtifactName, SUPPORTED_NAMES_HINT, vulnerableReason, type Artifact } from './release/catalogue.js';
+import { artifactFromUrl, parseArtifactName, SUPPORTED_NAMES_HINT, vulnerableReason, type Artifact } from './release/catalogue.js';
 import { suggestOfficialName } from './release/suggest.js';
 import { emptyReport, settle, type VerifyReport } from './report.js';
 import { getSignature, looksLikeUrl } from './signature-source.js';
 import { judgeSource } from './policy/origin.js';
 import { assertAllowed, mirrorSet, requireSource } from './source-policy.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from './trust/keyring.js';
+import type { SignerPolicyEntry } from './trust/pinned.js';
+import { applySignerPolicy, signerRequirement } from './trust/signer-policy.js';
 
 export const DEFAULT_MAX_SIZE = 512 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -43,6 +45,10 @@ export interface VerifyOptions {
   /** "Now" for signature dates and key validity (tests). */
   now?: Date;
   keysDir?: string;
+  /** State folder holding refreshed key copies (`--state-dir`); default: state/folder.ts. */
+  stateDir?: string;
+  /** Library API only (tests): the signer-policy table instead of the pinned one, also with a custom keyring. */
+  signerTable?: readonly SignerPolicyEntry[];
   /** Transport; created lazily (undici is loaded only when something is fetched). */
   fetcher?: Fetcher;
   /** Judge a local file as if it had this official Electrum file name (version, policy, official .asc). */
@@ -140,10 +146,15 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   if (output) await checkOutput(output, o.force === true);
 
   // 4. Trust: the pinned release keys, or a custom keyring, and how many distinct signers are required.
-  const keyring: Keyring = o.keyring === undefined ? await loadPinnedKeyring(o.keysDir) : await loadCustomKeyring(o.keyring);
+  const keyring: Keyring =
+    o.keyring === undefined ? await loadPinnedKeyring(o.keysDir, { stateDir: o.stateDir, onWarning: warn }) : await loadCustomKeyring(o.keyring);
   report.trust = keyring.trust;
   if (keyring.trust === 'custom') warn(`using the keys in ${o.keyring} instead of the pinned Electrum release keys`);
-  report.signature.required = o.minSigners ?? (keyring.trust === 'custom' ? 1 : defaultMinSigners(artifact?.version ?? null));
+  // Electrum's own signer policy (trust/signer-policy.ts): who must have signed a file of this version.
+  const requirement = signerRequirement(artifact?.version ?? null, { minSigners: o.minSigners, trust: keyring.trust, signerTable: o.signerTable });
+  report.signature.required = requirement.required;
+  report.signature.requiredSigners = requirement.requiredSigners;
+  report.signature.policy = requirement.mode;
 
   // 5. The detached signature (official site or --signature), parsed strictly before any data is read.
   o.onStage?.('signature');
@@ -213,7 +224,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   report.signature.found = found;
 
   // 8. Signer policy.
-  applySignerPolicy(report, found);
+  await applySignerPolicy(report, found, requirement, { keyring, warn });
 
   // 9. Optional pinned hash.
   if (expected !== null && expected !== data.sha256) {
@@ -236,39 +247,6 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     release(state.tempPath);
     state.tempPath = null;
     report.output = output;
-  }
-}
-
-function applySignerPolicy(report: VerifyReport, found: readonly FoundSignature[]): void {
-  const byTrusted = found.filter((f) => f.signer !== null);
-  const failed = byTrusted.filter((f) => f.status !== 'valid');
-  const describe = (f: FoundSignature): string => `${f.signer}: ${f.status}${f.detail ? ` (${f.detail})` : ''}`;
-  if (failed.length > 0) {
-    throw new VerifyError('SIGNATURE_INVALID', `a signature by a trusted key is not valid — ${failed.map(describe).join('; ')}`, {
-      hint: 'Do not run this file. Delete it and download Electrum again from https://electrum.org/#download.',
-    });
-  }
-  if (byTrusted.length === 0) {
-    throw new VerifyError('SIGNER_UNKNOWN', `none of the ${found.length} signature(s) is by a trusted Electrum release key`, {
-      hint: 'Do not run this file. Only files signed by the Electrum developers (see `electrum-verify keys`) are authentic.',
-    });
-  }
-  const seen = new Set<string>();
-  for (const f of byTrusted) {
-    if (f.fingerprint === null || seen.has(f.fingerprint)) continue;
-    seen.add(f.fingerprint);
-    report.signature.signers.push({
-      name: f.signer ?? f.fingerprint,
-      fingerprint: f.fingerprint,
-      created: f.created,
-      signingKey: f.signingKey,
-      ...(f.detail ? { note: f.detail } : {}),
-    });
-  }
-  if (seen.size < report.signature.required) {
-    throw new VerifyError('NOT_ENOUGH_SIGNERS', `${seen.size} trusted signer(s), ${report.signature.required} required`, {
-      hint: 'Releases from 4.1.3 on are signed by at least ThomasV and SomberNight. Do not run a file that lacks them.',
-    });
   }
 }
 

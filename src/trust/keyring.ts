@@ -10,6 +10,7 @@ import { VerifyError } from '../errors.js';
 import { ArmorError, decodeArmorBlock, splitArmor } from '../pgp/armor.js';
 import { PGP_CONFIG } from '../pgp/config.js';
 import { PINNED_SIGNERS, pinnedByFingerprint } from './pinned.js';
+import { withRefreshedCopies, type RefreshLoadOptions } from './refresh.js';
 
 export interface TrustedKey {
   /** Name shown to users: from the pinned table, or `key <long id>` for an unpinned custom key. */
@@ -60,7 +61,7 @@ function assertNoKeyIdCollision(keys: readonly TrustedKey[], code: 'INSTALL_TAMP
  * The pinned release signers. Every file in `keysDir` must be a pinned key and every pinned key must be
  * present: anything else means the installation was modified, and verification cannot be trusted.
  */
-export async function loadPinnedKeyring(keysDir: string = DEFAULT_KEYS_DIR): Promise<Keyring> {
+export async function loadPinnedKeyring(keysDir: string = DEFAULT_KEYS_DIR, refresh: RefreshLoadOptions = {}): Promise<Keyring> {
   const tampered = (message: string): VerifyError =>
     new VerifyError('INSTALL_TAMPERED', `pinned keys: ${message}`, {
       hint: 'Reinstall electrum-verify from a trusted source; do not edit its keys/ folder.',
@@ -95,7 +96,8 @@ export async function loadPinnedKeyring(keysDir: string = DEFAULT_KEYS_DIR): Pro
   // Present in the table's order, whatever the directory order.
   found.sort((a, b) => PINNED_SIGNERS.findIndex((p) => p.fingerprint === a.fingerprint) - PINNED_SIGNERS.findIndex((p) => p.fingerprint === b.fingerprint));
   assertNoKeyIdCollision(found, 'INSTALL_TAMPERED');
-  return { trust: 'pinned', keys: found };
+  // Newer copies from `keys refresh` (user's state folder): only packets the pinned primary keys signed (trust/refresh.ts).
+  return { trust: 'pinned', keys: await withRefreshedCopies(found, refresh) };
 }
 
 /** `--keyring FILE`: replaces the pinned set with the primary keys in FILE (one or several armored blocks). */
