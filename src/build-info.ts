@@ -28,7 +28,7 @@ export function isSingleExecutable(): boolean {
   return cached;
 }
 
-/** A short description of the build for `--version`: "single-file build (Node SEA)" or "Node script". */
+/** A short description of the build for `--version`: "single-file build, Node SEA" or "Node script". */
 export function buildKind(): string {
-  return isSingleExecutable() ? 'single-file build (Node SEA)' : 'Node script';
+  return isSingleExecutable() ? 'single-file build, Node SEA' : 'Node script';
 }
