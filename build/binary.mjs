@@ -26,7 +26,7 @@
  * The result is never `strip`ped (that removes the injected SEA blob's note and breaks the executable).
  */
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -186,6 +186,12 @@ async function checkBundle(code, nodeBinaryPath) {
   if (problems.length) fail(`the bundle still loads modules at run time: ${[...new Set(problems)].join(', ')}`);
 }
 
+/** Run a build step; show its output only if it fails (postject warns about ELF note names on every run). */
+function quiet(command, args, cwd) {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) fail(`${relative(ROOT, command) || command} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}${r.stderr}`);
+}
+
 function sha256(file) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
@@ -225,9 +231,12 @@ async function main() {
   const config = join(workDir, 'sea-config.json');
   writeFileSync(
     config,
-    JSON.stringify({ main: bundleFile, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false }, null, 2),
+    // Relative paths, run from workDir: the blob records the main script's path as given, and an absolute one
+    // would make the executable depend on where the repository was checked out. No code cache / snapshot (V8
+    // output that is not byte-for-byte reproducible, and tied to the exact V8 flags).
+    JSON.stringify({ main: 'electrum-verify.cjs', output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false }, null, 2),
   );
-  execFileSync(node.generator, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  quiet(node.generator, ['--experimental-sea-config', 'sea-config.json'], workDir);
 
   const out = join(outDir, target.out);
   rmSync(out, { force: true });
@@ -236,7 +245,7 @@ async function main() {
   const postject = join(ROOT, 'node_modules', 'postject', 'dist', 'cli.js');
   const postjectArgs = [postject, out, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE];
   if (targetName === 'darwin') postjectArgs.push('--macho-segment-name', 'NODE_SEA');
-  execFileSync(process.execPath, postjectArgs, { stdio: ['ignore', 'ignore', 'inherit'] });
+  quiet(process.execPath, postjectArgs, ROOT);
 
   const sum = sha256(out);
   writeFileSync(`${out}.sha256`, `${sum}  ${target.out}\n`);
