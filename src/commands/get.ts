@@ -14,6 +14,7 @@ import { securityWarning } from '../release/security.js';
 import { parseVersion } from '../release/version.js';
 import { SCHEMA, toJson } from '../report.js';
 import { renderLatest } from './latest.js';
+import type { Fetcher } from '../net/index.js';
 import type { VerifyCommandOptions, VerifyIO } from './verify.js';
 
 export interface GetCommandOptions {
@@ -29,6 +30,8 @@ export interface GetCommandOptions {
   timeoutMs?: number;
   json?: boolean;
   quiet?: boolean;
+  /** Transport for the announcement and the download (tests); else each step creates its own. */
+  fetcher?: Fetcher;
   /** Tests: the OS and CPU to detect from. */
   os?: string;
   arch?: string;
@@ -89,6 +92,7 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
       ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       ...(opts.env !== undefined ? { env: opts.env } : {}),
+      ...(opts.fetcher !== undefined ? { fetcher: opts.fetcher } : {}),
       onWarning: warn,
     });
     if (latest.exitCode !== EXIT.OK || latest.latest === null) {
@@ -131,6 +135,7 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
     ...(opts.minSigners !== undefined ? { minSigners: opts.minSigners } : {}),
     ...(opts.maxSize !== undefined ? { maxSize: opts.maxSize } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.fetcher !== undefined ? { fetcher: opts.fetcher } : {}),
     force: opts.force === true,
     allowHosts: [],
     json,

@@ -62,7 +62,6 @@ export function renderLatest(r: LatestReport, s: Style): string {
     const m = r.highWaterMark;
     lines.push(s.dim(`  high-water mark: ${m.version}${m.updated ? ' (raised now)' : ` (verified ${m.verifiedAt.slice(0, 10)})`}`));
   }
-  if (r.newerKnown !== null) lines.push(`  ${s.warn('note')}: this tool knows ${r.newerKnown.version} (${r.newerKnown.date}), which was not announced`);
   const i = r.installed;
   if (i !== null) {
     if (i.status === 'vulnerable') {
@@ -74,7 +73,7 @@ export function renderLatest(r: LatestReport, s: Style): string {
       const span = n === 0 ? '' : n === 1 ? ` (1 release behind: ${i.behind[0]})` : ` (${n} releases behind: ${i.behind[0]} … ${i.behind[n - 1]})`;
       lines.push(`  installed ${i.version}: ${s.warn('OUTDATED')}${span}`);
       if (i.securityReleases.length > 0) {
-        lines.push(`  ${s.warn('security fixes since')}: ${i.securityReleases.map((f) => `${f.version} (${f.summary})`).join('; ')}`);
+        lines.push(`  ${s.warn('security fixes since')}: ${i.securityReleases.map((f) => `${f.version} (${f.summary}${f.advisories.length ? `: ${f.advisories.join(', ')}` : ''})`).join('; ')}`);
       }
     }
   }
