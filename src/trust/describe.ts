@@ -57,3 +57,6 @@ export async function describeKey(trusted: TrustedKey, now: Date = new Date()): 
     expiredNow,
   };
 }
+
+/** The signer policy in words for the human report (see describe-policy.ts; re-exported here). */
+export { describePolicy } from './describe-policy.js';

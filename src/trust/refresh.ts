@@ -280,3 +280,73 @@ export async function storeRefreshedCopy(stateDir: string, key: openpgp.PublicKe
   }
   return path;
 }
+
+/** What `keys refresh` did, per file and per key. */
+export interface RefreshResult {
+  /** One entry per key whose stored copy changed. */
+  changed: Array<{ name: string; fingerprint: string; lines: string[]; path: string }>;
+  /** Keys or files that were read but contributed nothing, with the reason ("not pinned", "nothing new"). */
+  notes: string[];
+  /** Files that could not be read as keys at all. */
+  errors: string[];
+  stateDir: string;
+}
+
+/**
+ * Merge the keys in `files` (armored or binary) into the refreshed copies of the pinned keys. Only keys whose
+ * primary fingerprint is pinned are used, and of those only packets their primary key validly signed. `keyring`
+ * replaces the pinned keys (tests: fixture keys playing pinned ones).
+ */
+export async function refreshKeys(
+  files: readonly string[],
+  options: { stateDir?: string | undefined; keysDir?: string | undefined; env?: NodeJS.ProcessEnv; keyring?: { keys: readonly TrustedKey[] }; onWarning?: (m: string) => void; now?: Date } = {},
+): Promise<RefreshResult> {
+  const { keyParts, describeChanges, shortFingerprint } = await import('./key-health.js');
+  const stateDir = stateFolder(options.stateDir, options.env);
+  const load = { stateDir, onWarning: options.onWarning, ...(options.env ? { env: options.env } : {}) };
+  let current: TrustedKey[];
+  if (options.keyring) current = await withRefreshedCopies(options.keyring.keys, load);
+  else current = [...(await (await import('./keyring.js')).loadPinnedKeyring(options.keysDir, load)).keys];
+  const result: RefreshResult = { changed: [], notes: [], errors: [], stateDir };
+  const now = options.now ?? new Date();
+  for (const file of files) {
+    let keys: openpgp.PublicKey[];
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a regular file');
+      if (info.size > MAX_KEY_COPY) throw new Error(`larger than ${MAX_KEY_COPY} bytes`);
+      keys = await readKeyBytes(await readFile(file));
+      if (keys.length === 0) throw new Error('no public key in it');
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+      result.errors.push(`${file}: not a readable key file (${why}); ignored`);
+      continue;
+    }
+    for (const src of keys) {
+      const fpr = src.getFingerprint().toUpperCase();
+      const i = current.findIndex((k) => k.fingerprint === fpr);
+      const trusted = current[i];
+      if (i < 0 || trusted === undefined) {
+        result.notes.push(`${file}: key ${shortFingerprint(fpr)} (${fpr}) is not pinned; ignored (new keys come only with a new release of electrum-verify)`);
+        continue;
+      }
+      const { key, added } = await mergeVerified(trusted.key, src);
+      if (added === 0) {
+        result.notes.push(`${file}: ${trusted.name}: nothing new that the key itself signed`);
+        continue;
+      }
+      const lines = describeChanges(trusted.name, await keyParts(trusted.key, now), await keyParts(key, now));
+      if (lines.length === 0) lines.push(`${trusted.name}: ${added} new self-signature(s), no change in expiry, subkeys or revocation`);
+      const path = await storeRefreshedCopy(stateDir, key);
+      origins.set(key, { source: 'refreshed', path });
+      current[i] = { ...trusted, key };
+      const prior = result.changed.find((c) => c.fingerprint === fpr);
+      if (prior) {
+        prior.lines.push(...lines);
+      } else {
+        result.changed.push({ name: trusted.name, fingerprint: fpr, lines, path });
+      }
+    }
+  }
+  return result;
+}
