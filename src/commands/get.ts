@@ -93,6 +93,7 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       ...(opts.env !== undefined ? { env: opts.env } : {}),
       ...(opts.fetcher !== undefined ? { fetcher: opts.fetcher } : {}),
+      ...((io as { signal?: AbortSignal }).signal ? { signal: (io as { signal?: AbortSignal }).signal as AbortSignal } : {}),
       onWarning: warn,
     });
     if (latest.exitCode !== EXIT.OK || latest.latest === null) {

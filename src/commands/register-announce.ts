@@ -69,7 +69,13 @@ Platforms: ${PLATFORM_CHOICES.join(', ')}.
 Detected: Linux x86_64 → appimage, Windows → windows-setup, macOS → macos.
 After choosing the file, get runs exactly "verify" on its official URL: same checks, report and exit codes.`;
 
-export function registerLatestAndGet(program: Command, setExit: (code: number) => void): void {
+/** The CLI's interrupt hook (src/cli.ts Interrupts), structurally: get passes the signal on to the verify path. */
+export interface AnnounceInterrupts {
+  claim(): AbortSignal;
+  interruptedBy(): NodeJS.Signals | null;
+}
+
+export function registerLatestAndGet(program: Command, setExit: (code: number) => void, interrupts?: AnnounceInterrupts): void {
   const io = async () => {
     const { styleFor } = await import('../style.js');
     return { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout), errStyle: styleFor(process.stderr) };
@@ -117,7 +123,8 @@ export function registerLatestAndGet(program: Command, setExit: (code: number) =
     .option('-q, --quiet', 'no progress; only the verdict line')
     .addHelpText('after', GET_HELP)
     .action(async (o: Record<string, unknown>) => {
-      const [{ getCommand }, streams] = await Promise.all([import('./get.js'), io()]);
+      const [{ getCommand }, base] = await Promise.all([import('./get.js'), io()]);
+      const streams = interrupts ? { ...base, signal: interrupts.claim(), interruptedBy: () => interrupts.interruptedBy() } : base;
       setExit(
         await getCommand(
           {
