@@ -62,23 +62,63 @@ export async function getSignature(
   const { aggregate, perSigner } = signatureUrls(request.artifact);
   const f = await fetcher();
   const whole = await fetchOfficial(f, aggregate, base);
-  if (whole !== null) return { origin: aggregate, bytes: whole };
-  // 4.1.3–4.1.5: the aggregate may be missing; use the per-signer files that exist.
-  const parts: Uint8Array[] = [];
-  const used: string[] = [];
-  for (const { url } of perSigner) {
-    const part = await fetchOfficial(f, url, base);
-    if (part !== null) {
-      parts.push(part, new TextEncoder().encode('\n'));
-      used.push(url);
-    }
-  }
-  if (used.length === 0) {
+  if (perSigner.length === 0) {
+    if (whole !== null) return { origin: aggregate, bytes: whole };
     throw new VerifyError('SIGNATURE_NOT_FOUND', `the official signature ${aggregate} does not exist (HTTP 404)`, {
       hint: 'Check the version and file name on https://electrum.org/#download.',
     });
   }
-  const bytes = Buffer.concat(parts);
-  if (bytes.byteLength > MAX_SIGNATURE_FILE_BYTES) throw new VerifyError('TOO_LARGE', 'the per-signer signature files together exceed 1 MiB');
+  // 4.1.3–4.1.5: the per-signer files are the real evidence (the combined file, when it exists, may hold ThomasV
+  // alone): always merge the combined file with every per-signer file that exists.
+  const parts: Uint8Array[] = [];
+  const used: string[] = [];
+  if (whole !== null) {
+    parts.push(whole);
+    used.push(aggregate);
+  }
+  for (const { url } of perSigner) {
+    const part = await fetchOfficial(f, url, base);
+    if (part !== null) {
+      parts.push(part);
+      used.push(url);
+    }
+  }
+  if (used.length === 0) {
+    throw new VerifyError('SIGNATURE_NOT_FOUND', `the official signature ${aggregate} does not exist (HTTP 404), nor do the per-signer files beside it`, {
+      hint: 'Check the version and file name on https://electrum.org/#download.',
+    });
+  }
+  const bytes = mergeSignatureFiles(parts);
+  if (bytes.byteLength > MAX_SIGNATURE_FILE_BYTES) throw new VerifyError('TOO_LARGE', 'the signature files of this release together exceed 1 MiB');
   return { origin: used.join(' + '), bytes };
+}
+
+/**
+ * Armored signature files joined into one `.asc`, each block once: the combined file and a per-signer file
+ * usually carry the same block, which would otherwise be listed twice. Blocks are compared by their base64 body
+ * (armor headers and line breaks aside). Anything that is not plain armor is kept as it is, for the parser to judge.
+ */
+export function mergeSignatureFiles(parts: readonly Uint8Array[]): Uint8Array {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const part of parts) {
+    const text = Buffer.from(part).toString('latin1');
+    const blocks = text.match(/-----BEGIN PGP SIGNATURE-----[\s\S]*?-----END PGP SIGNATURE-----/g);
+    const rest = blocks === null ? text : blocks.reduce((t, b) => t.replace(b, ''), text);
+    if (blocks === null || rest.trim() !== '') {
+      out.push(text.endsWith('\n') ? text : `${text}\n`);
+      continue;
+    }
+    for (const block of blocks) {
+      const body = block
+        .split(/\r?\n/)
+        .filter((line) => !/^-----/.test(line) && !/^[A-Za-z-]+: /.test(line))
+        .join('')
+        .replace(/\s+/g, '');
+      if (seen.has(body)) continue;
+      seen.add(body);
+      out.push(`${block}\n`);
+    }
+  }
+  return Buffer.from(out.join(''), 'latin1');
 }

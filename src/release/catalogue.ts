@@ -138,22 +138,32 @@ export function officialFileUrl(a: Artifact): string {
 
 /**
  * Where the signatures of `a` live. `aggregate` is `<file>.asc` (one block per signer from 4.2.0 on).
- * For 4.1.3–4.1.5 the aggregate may be missing; `perSigner` lists the split files of the signers of those
- * releases (`<file>.<signer>.asc`), to be used where they exist. Empty for every other version.
+ * For 4.1.3–4.1.5 the per-signer files (`<file>.<signer>.asc`) are the real evidence: the aggregate may be
+ * missing or hold ThomasV alone, so both are read and merged where they exist. `SomberNight` is the name 4.1.3's
+ * page linked first (the signer was renamed sombernight_releasekey the same day, electrum-web 6a0b00b).
+ * Empty for every other version.
  */
+/** The per-signer file suffixes of 4.1.3–4.1.5, in the order they are merged. */
+export const PER_SIGNER_FILE_NAMES: readonly string[] = Object.freeze(['ThomasV', 'sombernight_releasekey', 'SomberNight', 'Emzy']);
+
 export function signatureUrls(a: Artifact): { aggregate: string; perSigner: Array<{ signer: string; url: string }> } {
   const file = officialFileUrl(a);
   const v = parseVersion(a.version);
   const perSigner: Array<{ signer: string; url: string }> = [];
   if (v !== null && atLeast(v, '4.1.3') && !atLeast(v, '4.1.6')) {
-    for (const signer of ['ThomasV', 'sombernight_releasekey', 'Emzy']) {
+    for (const signer of PER_SIGNER_FILE_NAMES) {
       perSigner.push({ signer, url: `${file}.${signer}.asc` });
     }
   }
   return { aggregate: `${file}.asc`, perSigner };
 }
 
-/** CONTRACT: 2 for releases from 4.1.3 on (ThomasV + SomberNight sign every file), else 1 (also unknown versions). */
+/**
+ * How many signers the first release required: 2 from 4.1.3 on, else 1 (also unknown versions).
+ * @deprecated since issue 13: verify() applies Electrum's own signer policy (trust/signer-policy.ts:
+ * signerRequirement — ThomasV and sombernight_releasekey by name from 4.1.3, ThomasV before). Kept for the
+ * library API's semver; it equals `signerRequirement(version, {trust: 'pinned'}).required` for known versions.
+ */
 export function defaultMinSigners(version: string | null): number {
   if (version === null) return 1;
   const v = parseVersion(version);

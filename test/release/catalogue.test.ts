@@ -190,6 +190,8 @@ describe('URLs', () => {
       perSigner: [
         { signer: 'ThomasV', url: `${base}.ThomasV.asc` },
         { signer: 'sombernight_releasekey', url: `${base}.sombernight_releasekey.asc` },
+        // 4.1.3's page linked this name first (renamed sombernight_releasekey the same day, electrum-web 6a0b00b)
+        { signer: 'SomberNight', url: `${base}.SomberNight.asc` },
         { signer: 'Emzy', url: `${base}.Emzy.asc` },
       ],
     });
