@@ -50,7 +50,20 @@ export function ciAwareEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Process
   return ci && env.FORCE_COLOR === undefined ? { ...env, NO_COLOR: '1' } : env;
 }
 
-export function registerReleaseCommands(program: Command, setExit: (code: number) => void): void {
+/** The CLI's interrupt handling (src/cli.ts `Interrupts`), when it offers one: claim() → the command stops by itself. */
+export interface ClaimableInterrupts {
+  claim(): AbortSignal;
+  interruptedBy(): NodeJS.Signals | null;
+}
+
+function interruptsFor(given: ClaimableInterrupts | undefined): { signal: AbortSignal; exitCode: () => number; dispose: () => void } {
+  if (given === undefined) return interruptible();
+  const signal = given.claim();
+  const exitCode = (): number => ({ SIGTERM: 143, SIGHUP: 129 } as Record<string, number>)[given.interruptedBy() ?? ''] ?? 130;
+  return { signal, exitCode, dispose: () => undefined };
+}
+
+export function registerReleaseCommands(program: Command, setExit: (code: number) => void, interrupts?: ClaimableInterrupts): void {
   program
     .command('verify-release')
     .description('verify every file of one Electrum release: in a folder (--dir) or downloaded (--download)')
@@ -77,10 +90,11 @@ Examples:
 
 Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 also for a missing file with
 --require-all; 2 for a folder with no file of that version.`)
-    .action(async (version: string, o: Record<string, unknown>) => {
+    .action(async (version: string, _o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals() as Record<string, unknown>;
       const [{ verifyReleaseCommand }, { styleFor }] = await Promise.all([import('./verify-release.js'), import('../style.js')]);
       const env = ciAwareEnv();
-      const stop = interruptible();
+      const stop = interruptsFor(interrupts);
       try {
         setExit(
           await verifyReleaseCommand(
@@ -122,9 +136,10 @@ as they are now, and that the receipt matches them. Exit 0 all match, 1 any mism
 
 Examples:
   $ electrum-verify check-receipt receipt.json --dir ./mirror/4.5.8`)
-    .action(async (file: string, o: Record<string, unknown>) => {
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals() as Record<string, unknown>;
       const [{ checkReceiptCommand }, { styleFor }] = await Promise.all([import('./check-receipt.js'), import('../style.js')]);
-      const stop = interruptible();
+      const stop = interruptsFor(interrupts);
       try {
         setExit(
           await checkReceiptCommand(

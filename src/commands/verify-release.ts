@@ -91,7 +91,7 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
   if (o.download && o.offline) throw new VerifyError('USAGE', '--offline cannot be combined with --download (nothing is fetched offline)');
   if (o.output !== undefined && !o.download) throw new VerifyError('USAGE', '-o DIR applies to --download; with --dir the files are verified where they are');
   if (o.receipt !== undefined) await checkReceiptPath(o.receipt);
-  const { keySet } = await loadKeySet({ keyring: o.keyring, keysDir: o.keysDir });
+  const { keyring, keySet } = await loadKeySet({ keyring: o.keyring, keysDir: o.keysDir });
 
   const summary: ReleaseSummary = { version, mode: o.download ? 'download' : 'dir', dir: '', files: set.members.length, present: [], missing: [], notPublished: [], strangers: [], otherVersions: [] };
   const targets: Target[] = [];
@@ -144,6 +144,8 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
     ...(o.now ? { now: o.now } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.fetcher ? { fetcher: io.fetcher } : {}),
+    // Proposed seam (see src/run/verify-many.ts): verify() would use this loaded keyring instead of reloading it.
+    trustedKeys: keyring,
     force: o.force === true,
     onWarning: () => undefined, // kept in each report's warnings
   });

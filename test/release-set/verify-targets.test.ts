@@ -1,0 +1,82 @@
+/**
+ * `verify <target…>` with several targets (src/run/verify-targets.ts), in-process, local files made in the run.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { verifyTargetsCommand, type VerifyTargetsOptions } from '../../src/run/verify-targets.js';
+import { io, makeReleaseFixture, type ReleaseFixture } from './fixture.js';
+
+let rel: ReleaseFixture;
+beforeAll(async () => {
+  rel = await makeReleaseFixture('4.5.8');
+});
+
+async function run(targets: string[], opts: VerifyTargetsOptions = {}) {
+  const o = io();
+  const code = await verifyTargetsCommand(targets, { keyring: rel.keyringPath, json: true, ...opts }, o as never);
+  return { code, json: opts.json === false ? null : JSON.parse(o.stdout.text()), stdout: o.stdout.text(), stderr: o.stderr.text() };
+}
+
+describe('verify with several targets', () => {
+  it('several good files --offline: exit 0, the several-target object with one report per target in order', async () => {
+    const files = rel.names.slice(0, 4).map((n) => join(rel.dir, n));
+    const r = await run(files, { offline: true });
+    expect(r.code).toBe(0);
+    expect(Object.keys(r.json)).toEqual(['schema', 'verdict', 'exitCode', 'reason', 'results', 'summary']);
+    expect(r.json.results.map((x: any) => x.target.input)).toEqual(files);
+    expect(r.json.summary).toMatchObject({ targets: 4, verified: 4 });
+  });
+
+  it('the most severe result decides: a tampered file (1) outranks a missing file (2)', async () => {
+    const dir = await rel.copy();
+    const bad = join(dir, rel.names[1]!);
+    await writeFile(bad, 'tampered');
+    const r = await run([join(dir, rel.names[0]!), join(dir, 'no-such-file.tar.gz'), bad], { offline: true });
+    expect(r.code).toBe(1);
+    expect(r.json.results.map((x: any) => x.exitCode)).toEqual([0, 2, 1]);
+    expect(r.json).toMatchObject({ verdict: 'rejected', exitCode: 1 });
+    expect(r.json.reason.code).toBe(r.json.results[2].reason.code);
+    // human output: a verdict line per file and a summary
+    const t = await run([join(dir, rel.names[0]!), bad], { offline: true, json: false });
+    expect(t.stdout).toMatch(/VERIFIED {2}Electrum-4\.5\.8\.tar\.gz/);
+    expect(t.stdout).toMatch(/NOT AUTHENTIC/);
+    expect(t.stdout).toMatch(/1 of 2 verified, 1 rejected/);
+  });
+
+  it('one target: the report is exactly the single-target report', async () => {
+    const r = await run([join(rel.dir, rel.names[0]!)], { offline: true });
+    expect(r.code).toBe(0);
+    expect(r.json.results).toBeUndefined();
+    expect(r.json).toMatchObject({ schema: 'electrum-verify/v1', verdict: 'verified', target: { kind: 'file' } });
+  });
+
+  it('-o FILE with several targets is a usage error; repeated --signature is for one target', async () => {
+    const two = rel.names.slice(0, 2).map((n) => join(rel.dir, n));
+    expect((await run(two, { output: join(tmpdir(), 'x.tar.gz') })).code).toBe(2);
+    expect((await run(two, { signatures: [join(rel.dir, `${rel.names[0]}.asc`)] })).code).toBe(2);
+    expect((await run(two, { format: 'text', json: true })).code).toBe(2);
+  });
+
+  it('--signature repeated: per-signer files merged for one target (2 signers counted)', async () => {
+    const n = rel.names[0]!;
+    const sigs = [join(rel.dir, `${n}.ThomasV.asc`), join(rel.dir, `${n}.sombernight_releasekey.asc`)];
+    const r = await run([join(rel.dir, n)], { signatures: sigs, minSigners: 2 });
+    expect(r.code, JSON.stringify(r.json.reason)).toBe(0);
+    expect(r.json.signature.url).toBe(sigs.join(' + '));
+    expect((await run([join(rel.dir, n)], { signatures: [sigs[0]!], minSigners: 2 })).code).toBe(1);
+  });
+
+  it('--receipt with one target: written after the verdict, single report unchanged', async () => {
+    const p = join(await mkdtemp(join(tmpdir(), 'ev-vt-')), 'r.json');
+    const n = rel.names[3]!;
+    const r = await run([join(rel.dir, n)], { offline: true, receipt: p });
+    expect(r.code).toBe(0);
+    const receipt = JSON.parse(await readFile(p, 'utf8'));
+    expect(receipt.subject).toEqual([{ name: n, digest: { sha256: r.json.sha256 } }]);
+    expect(receipt.predicate.electrumVerify.command).toBe('verify');
+    expect(existsSync(p)).toBe(true);
+  });
+});
