@@ -4,8 +4,8 @@
  * --dir: every file of the release that is in DIR is verified (its `.asc` from the official site, or with
  *   --offline from beside it); `.asc` files are not strangers; other files are reported; missing files are listed,
  *   and with --require-all a missing file fails the run (exit 1). A folder with no file of that version is exit 2.
- * --download: every file is fetched into DIR (default: the current folder) and verified; a file whose official
- *   `.asc` does not exist is "not published" (a failure only with --require-all).
+ * --download: every file is fetched into DIR (default: the current folder) and verified, and its `.asc` saved
+ *   beside it; a file whose official `.asc` does not exist is "not published" (a failure only with --require-all).
  */
 import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { EXIT, VerifyError, isVerifyError, verdictFor, type ReasonCode } from '.
 import type { Fetcher } from '../net/index.js';
 import { officialFileUrl, type Artifact } from '../release/catalogue.js';
 import { classifyFolderEntry, releaseSet, type ReleaseMember } from '../release/release-set.js';
-import { buildReceipt, checkReceiptPath, writeReceipt } from '../receipt/statement.js';
+import { buildReceipt, checkReceiptPath, writeFileAtomic, writeReceipt } from '../receipt/statement.js';
 import type { Annotation } from '../report/ci.js';
 import { chooseFormat } from '../report/ci.js';
 import { presentMany, type ManyIO } from '../run/present.js';
@@ -157,7 +157,21 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
       if (m && !m.optional) summary.notPublished.push(m.name);
     } else verified.push(r);
   }
-  if (o.download) summary.present = verified.map((r) => r.target.artifact?.name ?? r.target.input);
+  if (o.download) {
+    summary.present = verified.map((r) => r.target.artifact?.name ?? r.target.input);
+    // A mirror keeps the signatures too: each verified file's .asc (the exact bytes checked) beside it, so that
+    // `verify-release V --dir DIR --offline` can re-check the folder later without the network.
+    for (const r of verified) {
+      if (r.report.exitCode !== EXIT.OK || r.signature === null || r.report.output === null) continue;
+      try {
+        await writeFileAtomic(`${r.report.output}.asc`, r.signature.merged, 'the signature');
+      } catch (e) {
+        if (!isVerifyError(e)) throw e;
+        r.report.warnings.push(e.message);
+        io.stderr.write(io.errStyle.warn(`warning: ${e.message}\n`));
+      }
+    }
+  }
 
   const failures: RunFailure[] = [];
   const absent = o.download ? summary.notPublished : summary.missing;

@@ -158,7 +158,7 @@ export async function checkReceiptPath(path: string): Promise<void> {
 }
 
 /** Write `text` to `path` atomically: a temp file beside it (removed on Ctrl-C), fsync, rename. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Uint8Array, what = 'the receipt'): Promise<void> {
   const target = resolve(path);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   track(temp);
@@ -175,7 +175,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   } catch (e) {
     release(temp);
     await rm(temp, { force: true }).catch(() => undefined);
-    throw new VerifyError('IO_ERROR', `cannot write the receipt ${path}: ${(e as Error).message}`);
+    throw new VerifyError('IO_ERROR', `cannot write ${what} ${path}: ${(e as Error).message}`);
   }
 }
 

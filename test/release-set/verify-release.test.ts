@@ -250,9 +250,18 @@ describe('verify-release --download (loopback HTTPS through the CONNECT proxy)',
     const failed = r.json.results.filter((x: { exitCode: number }) => x.exitCode !== 0);
     expect(failed).toHaveLength(1);
     expect(failed[0].artifact.name).toBe(FAILING);
+    const saved = rel.names.filter((n) => n !== FAILING && n !== UNPUBLISHED);
     const files = (await readdir(out)).sort();
-    expect(files).toEqual(rel.names.filter((n) => n !== FAILING && n !== UNPUBLISHED).sort()); // no partial, no temp file
-    for (const n of files) expect((await readFile(join(out, n))).equals(rel.data[n]!)).toBe(true);
+    // each verified file and its .asc; nothing of the failed one (no partial, no temp file)
+    expect(files).toEqual(saved.flatMap((n) => [n, `${n}.asc`]).sort());
+    for (const n of saved) {
+      expect((await readFile(join(out, n))).equals(rel.data[n]!)).toBe(true);
+      expect(await readFile(join(out, `${n}.asc`), 'utf8')).toBe(rel.aggregate[n]);
+    }
+    // the mirror re-checked offline: complete but for the two files
+    const again = await run({ dir: out, offline: true });
+    expect(again.code).toBe(0);
+    expect(again.json.release.missing.sort()).toEqual([FAILING, UNPUBLISHED].sort());
     // the official site only; nothing else was asked for
     expect(new Set(proxy.log)).toEqual(new Set(['download.electrum.org']));
     // --require-all: the unpublished file is now a failure too (1 outranks 4)
