@@ -123,9 +123,9 @@ export async function applySignerPolicy(
 ): Promise<void> {
   const warn = context.warn ?? ((m: string) => void report.warnings.push(m));
   const { table } = requirement;
-  const sig = report.signature as VerifyReport['signature'] & { requiredSigners?: string[] };
-  sig.required = requirement.required;
-  sig.requiredSigners = [...requirement.requiredSigners];
+  report.signature.required = requirement.required;
+  report.signature.requiredSigners = [...requirement.requiredSigners];
+  report.signature.policy = requirement.mode;
 
   // Names come from the policy table when it lists the key (an injected table names test keys too).
   for (const f of found) {
@@ -205,7 +205,8 @@ export async function applySignerPolicy(
     return;
   }
   if (requirement.mode === 'any-release-signer') {
-    warn(`the file name gives no Electrum version, so the version rules could not be applied: one release signer (${requirement.anyOf.map((n) => shownName(n, table)).join(' or ')}) is accepted`);
+    // One warning about the missing version is enough (verify() may already have said it about the name).
+    if (!report.warnings.some((w) => /could not be applied/.test(w))) warn(`the file name gives no Electrum version, so the version rules could not be applied: one release signer (${requirement.anyOf.map((n) => shownName(n, table)).join(' or ')}) is accepted`);
     if (!requirement.anyOf.some((n) => countedNames.has(n))) {
       throw new VerifyError('NOT_ENOUGH_SIGNERS', `no counted signature by a release signer; missing: ${requirement.anyOf.map(whyMissing).join('; ')}`, {
         hint: `${gateHint} Use --as <official file name> to apply the version's rules.`,
