@@ -14,14 +14,14 @@ import { SCHEMA } from '../report.js';
 import { vulnerableReason } from '../release/catalogue.js';
 import { newestKnownRelease, releasesBetween, securityFixesAfter, type SecurityRelease } from '../release/security.js';
 import { compareVersions, parseVersion } from '../release/version.js';
-import { requireSource } from '../source-policy.js';
 import { stateFolder } from '../state/folder.js';
 import { checkAnnouncement, type AnnouncementSignatureReport } from './check.js';
 import { MARK_FILE, decide, readMark, writeMark, type Mark } from './mark.js';
 import { MAX_ANNOUNCEMENT_BYTES, parseAnnouncement } from './parse.js';
 
-export const ANNOUNCEMENT_URL = 'https://electrum.org/version';
-export const DEFAULT_ANNOUNCEMENT_TIMEOUT_MS = 30_000;
+import { ANNOUNCEMENT_URL } from './fetch-url.js';
+
+export { ANNOUNCEMENT_URL };
 
 export interface LatestOptions {
   /** Read this file instead of fetching ANNOUNCEMENT_URL. */
@@ -126,28 +126,6 @@ async function readAnnouncementFile(path: string): Promise<Uint8Array> {
   }
 }
 
-const NO_MIRRORS: ReadonlySet<string> = new Set();
-
-/** GET https://electrum.org/version: official hosts only (every redirect judged), ≤ 64 KiB, the usual timeouts. */
-export async function fetchAnnouncement(
-  o: { fetcher?: Fetcher; timeoutMs?: number; signal?: AbortSignal },
-): Promise<{ bytes: Uint8Array; finalUrl: string; redirects: string[] }> {
-  requireSource(ANNOUNCEMENT_URL, NO_MIRRORS, 0);
-  const own = o.fetcher === undefined ? (await import('../net/index.js')).createFetcher() : null;
-  const fetcher = o.fetcher ?? (own as Fetcher);
-  try {
-    const r = await fetcher.fetchBytes(ANNOUNCEMENT_URL, {
-      maxBytes: MAX_ANNOUNCEMENT_BYTES,
-      timeoutMs: o.timeoutMs ?? DEFAULT_ANNOUNCEMENT_TIMEOUT_MS,
-      checkUrl: (url, hop) => void requireSource(url.href, NO_MIRRORS, hop),
-      ...(o.signal ? { signal: o.signal } : {}),
-    });
-    return { bytes: r.bytes, finalUrl: r.finalUrl, redirects: r.redirects };
-  } finally {
-    await own?.close?.().catch(() => undefined);
-  }
-}
-
 export async function checkLatest(o: LatestOptions = {}): Promise<LatestReport> {
   const report = emptyReport(o);
   try {
@@ -179,14 +157,15 @@ async function run(o: LatestOptions, report: LatestReport): Promise<LatestReport
       bytes = await readAnnouncementFile(o.announcement);
       where = o.announcement;
     } else {
-      const fetched = await fetchAnnouncement(o);
+      // The origin policy and the network stack load only when something is fetched (fast offline start-up).
+      const { fetchAnnouncement } = await import('./fetch.js');
+      const fetched = await fetchAnnouncement({ ...o, onRefused: (url, verdict) => ((report.source.verdict = verdict), report.source.redirects.push(url)) });
       bytes = fetched.bytes;
       where = ANNOUNCEMENT_URL;
       report.source.url = fetched.finalUrl;
       report.source.redirects = fetched.redirects;
     }
   } catch (e) {
-    if (isVerifyError(e) && o.announcement === undefined && e.exitCode === EXIT.SOURCE_REJECTED) report.source.verdict = 'rejected';
     // A known-vulnerable installed version is a fact without the network: report it (exit 5) with the failure as a warning.
     if (vulnerable !== null && isVerifyError(e)) return vulnerableOnly(o.installed as string, vulnerable, report, e, warn);
     throw e;

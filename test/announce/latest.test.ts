@@ -364,6 +364,8 @@ describe('fetching https://electrum.org/version (loopback site, real TLS, CONNEC
     proxy.log.length = 0;
     const r = await fetched({ 'electrum.org/version': route.redirect(to) });
     expect(r).toMatchObject({ exitCode: 3, verdict: 'rejected', reason: { code: 'REDIRECT_OFF_ORIGIN' } });
+    expect(r.source.redirects).toEqual([to]);
+    expect(r.source.verdict).toBe(_n === 'GitHub' ? 'github' : _n === 'a lookalike' ? 'lookalike' : 'insecure');
     const target = new URL(to);
     if (target.protocol === 'https:') expect(proxy.log).not.toContain(target.hostname);
     expect(proxy.entries.filter((e) => e.target.startsWith('http:'))).toEqual([]);
