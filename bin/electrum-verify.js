@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (npm run build / npm test compile src/ to dist/; the npm package ships dist/).
-let main;
+let run;
 try {
-  ({ main } = await import('../dist/cli.js'));
+  ({ run } = await import('../dist/cli.js'));
 } catch (e) {
   if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
   // "Cannot find module '…/dist/cli.js' imported from …/bin/electrum-verify.js": not built; any other: a dependency
@@ -14,4 +14,4 @@ try {
   );
   process.exit(2);
 }
-process.exitCode = await main(process.argv);
+await run(process.argv);

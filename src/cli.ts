@@ -4,8 +4,9 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, isVerifyError, type ReasonCode } from './errors.js';
+import { removeTrackedFilesSync } from './fs/temp-files.js';
 
-const VERSION = '0.1.0';
+export const VERSION = '0.1.0';
 
 function positiveInt(max: number) {
   return (value: string): number => {
@@ -40,42 +41,68 @@ function once<T>(parse: (value: string) => T = (v) => v as unknown as T) {
   };
 }
 
+const ENVIRONMENT = `
+Environment:
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY   proxy for downloads, e.g. HTTPS_PROXY=http://proxy.example:3128
+  NODE_EXTRA_CA_CERTS                 extra CA certificates (PEM file), e.g. for a company proxy
+  NO_COLOR, FORCE_COLOR               colours off / on (no colours when output is not a terminal)
+  ELECTRUM_VERIFY_STATE               state folder (refreshed keys, latest-version mark); default
+                                      $XDG_STATE_HOME/electrum-verify, else ~/.local/state/electrum-verify
+
+Exit codes: 0 verified, 1 not authentic, 2 usage error or bad input, 3 rejected source,
+            4 network or I/O failure, 5 authentic but a known-vulnerable version,
+            130 interrupted (Ctrl-C), 143 terminated (SIGTERM): temporary files are removed.`;
+
 const VERIFY_EXAMPLES = `
 Examples:
   $ electrum-verify verify https://download.electrum.org/4.5.8/electrum-4.5.8-x86_64.AppImage
   $ electrum-verify verify ./Electrum-4.5.8.tar.gz                      # fetches only the official .asc
   $ electrum-verify verify ./Electrum-4.5.8.tar.gz --signature ./Electrum-4.5.8.tar.gz.asc   # offline
+  $ electrum-verify verify "./Electrum-4.5.8 (1).tar.gz" --as Electrum-4.5.8.tar.gz          # a renamed download
+  $ electrum-verify verify https://download.electrum.org/4.5.8/electrum-4.5.8.dmg -o ~/Downloads
   $ electrum-verify verify https://mirror.example.net/electrum-4.5.8.dmg --allow-host mirror.example.net --json
+${ENVIRONMENT}`;
 
-Exit codes: 0 verified, 1 not authentic, 2 usage/bad input, 3 rejected source,
-            4 network or I/O failure, 5 authentic but a known-vulnerable version.`;
+/** What an interruptible command gets from the CLI: an abort signal, and which signal (if any) fired. */
+export interface Interrupts {
+  /** The command will stop by itself when this aborts (else a signal ends the process at once). */
+  claim(): AbortSignal;
+  interruptedBy(): NodeJS.Signals | null;
+}
 
-export function buildProgram(setExit: (code: number) => void): Command {
+export function buildProgram(setExit: (code: number) => void, interrupts?: Interrupts): Command {
   const program = new Command();
   const stdio = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
   program
     .name('electrum-verify')
     .description('Check that an Electrum release file is authentic before you run it: official source, pinned developer keys, every signature checked.')
-    .version(VERSION, '-V, --version')
+    .usage('[--json] [--version] <command> [options]')
+    // Options belong to the command they follow: `get --release V` is never the global --version.
+    .enablePositionalOptions()
+    .option('--json', 'print one JSON report on stdout and nothing else (the same as the command\'s own --json)')
+    .option('-v, --version', 'print the versions of electrum-verify, Node.js and OpenPGP.js, and the pinned key set (also -V)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'electrum-verify: ')) })
     .addHelpText('after', `
 Examples:
   $ electrum-verify verify https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz
+  $ electrum-verify verify ./electrum-4.5.8-x86_64.AppImage
   $ electrum-verify check-url 'https://electrum.org@evil.example/update'
   $ pbpaste | electrum-verify check-message -
-  $ electrum-verify keys`);
+  $ electrum-verify keys
+${ENVIRONMENT}`);
 
   program
     .command('verify')
     .description('download (or take) an Electrum release file and verify its official signatures')
     .argument('<target>', 'https:// URL of a release file on download.electrum.org, or a local file')
-    .option('--signature <path|url>', 'use this detached .asc instead of fetching the official one (offline use)', once())
-    .option('-o, --output <path>', 'where a downloaded file is saved (default: its name, in the current directory)', once())
+    .option('--signature <path|url>', 'use this detached signature (.asc, or a binary .sig) instead of fetching the official one (offline use)', once())
+    .option('-o, --output <path>', 'where a downloaded file is saved: a file path, or an existing folder (default: its name, in the current folder)', once())
     .option('--force', 'allow replacing an existing output file (only after it verified)')
-    .option('--min-signers <n>', 'distinct pinned signers required (default: 2 from 4.1.3 on, else 1)', once(positiveInt(64)))
-    .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys', once())
+    .option('--as <name>', 'judge a local file as if it had this official Electrum file name (e.g. after a browser renamed it)', once())
+    .option('--min-signers <n>', 'require any n distinct trusted signers instead of Electrum\'s own signer policy', once(positiveInt(64)))
+    .option('--keyring <file>', 'trust the public keys in this file (armored or binary) INSTEAD of the pinned Electrum keys', once())
     .option('--allow-host <host>', 'approve this exact host as a mirror for the file (repeatable; never GitHub or lookalikes)', collect, [])
     .option('--expect-sha256 <hex>', 'additionally require this SHA-256', once())
     .addOption(new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)').argParser(byteSize).default(512 * 1024 * 1024, '512M'))
@@ -83,7 +110,8 @@ Examples:
     .option('--json', 'print one JSON report on stdout and nothing else')
     .option('-q, --quiet', 'no progress; only the verdict line')
     .addHelpText('after', VERIFY_EXAMPLES)
-    .action(async (target: string, o: Record<string, unknown>) => {
+    .action(async (target: string, _o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals() as Record<string, unknown>;
       const [{ verifyCommand }, { styleFor }] = await Promise.all([import('./commands/verify.js'), import('./style.js')]);
       setExit(
         await verifyCommand(
@@ -94,6 +122,7 @@ Examples:
             ...(o.keyring !== undefined ? { keyring: o.keyring as string } : {}),
             ...(o.minSigners !== undefined ? { minSigners: o.minSigners as number } : {}),
             ...(o.expectSha256 !== undefined ? { expectSha256: o.expectSha256 as string } : {}),
+            ...(o.as !== undefined ? { as: o.as as string } : {}),
             force: o.force === true,
             allowHosts: o.allowHost as string[],
             maxSize: o.maxSize as number,
@@ -101,7 +130,13 @@ Examples:
             json: o.json === true,
             quiet: o.quiet === true,
           },
-          { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout), errStyle: styleFor(process.stderr) },
+          {
+            stdout: process.stdout,
+            stderr: process.stderr,
+            style: styleFor(process.stdout),
+            errStyle: styleFor(process.stderr),
+            ...(interrupts ? { signal: interrupts.claim(), interruptedBy: () => interrupts.interruptedBy() } : {}),
+          },
         ),
       );
     });
@@ -116,7 +151,8 @@ Examples:
   $ electrum-verify check-url https://download.electrum.org/4.5.8/electrum-4.5.8.dmg
   $ electrum-verify check-url https://github.com/spesmilo/electrum/releases   # exit 3
   $ cat urls.txt | electrum-verify check-url --json`)
-    .action(async (urls: string[], o: { json?: boolean }) => {
+    .action(async (urls: string[], _o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals() as { json?: boolean };
       const [{ checkUrlCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-url.js'), import('./color.js')]);
       setExit(await checkUrlCommand(urls, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
     });
@@ -130,7 +166,8 @@ Examples:
 Examples:
   $ electrum-verify check-message message.txt
   $ pbpaste | electrum-verify check-message -`)
-    .action(async (file: string | undefined, o: { json?: boolean }) => {
+    .action(async (file: string | undefined, _o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals() as { json?: boolean };
       const [{ checkMessageCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-message.js'), import('./color.js')]);
       setExit(await checkMessageCommand(file, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
     });
@@ -139,7 +176,8 @@ Examples:
     .command('keys')
     .description('show the pinned Electrum release-signing keys')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (o: { json?: boolean }) => {
+    .action(async (_o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals() as { json?: boolean };
       const [{ keysCommand }, { styleFor }] = await Promise.all([import('./commands/keys.js'), import('./style.js')]);
       setExit(await keysCommand({ json: o.json === true }, { stdout: process.stdout, style: styleFor(process.stdout) }));
     });
@@ -152,17 +190,86 @@ function jsonFailure(code: ReasonCode, message: string, exitCode: number = EXIT.
   process.stdout.write(JSON.stringify({ schema: 'electrum-verify/v1', verdict: 'error', exitCode, reason: { code, message } }, null, 2) + '\n');
 }
 
+/** `--version`: what a bug report needs. The key-set id changes whenever the pinned keys do. */
+async function versionText(): Promise<string> {
+  const [{ config }, { pinnedKeySetId }, { buildKind }] = await Promise.all([import('openpgp'), import('./trust/key-set-id.js'), import('./build-info.js')]);
+  return [
+    `electrum-verify ${VERSION} (${buildKind()})`,
+    `Node.js ${process.version}, ${config.versionString}`,
+    `pinned keys: set ${pinnedKeySetId()}`,
+  ].join('\n') + '\n';
+}
+
+/** Program-level options before the command name (`electrum-verify --json -v`). */
+function globalOptions(argv: string[]): string[] {
+  const out: string[] = [];
+  for (const a of argv.slice(2)) {
+    if (!a.startsWith('-')) break;
+    out.push(a);
+  }
+  return out;
+}
+
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED, SIGHUP: EXIT.HANGUP };
+/** After the first Ctrl-C, a run that has not finished cleaning up within this time is ended anyway. */
+const INTERRUPT_GRACE_MS = 1500;
+
+/**
+ * Ctrl-C, SIGTERM, SIGHUP: the first one aborts the running command, which removes its temporary files and
+ * reports INTERRUPTED (under --json too); a second one, or a command that does not finish within the grace
+ * time, ends the process at once, after removing every tracked temporary file and showing the cursor again.
+ */
+function installInterrupts(json: boolean): Interrupts & { dispose(): void } {
+  const controller = new AbortController();
+  let fired: NodeJS.Signals | null = null;
+  let claimed = false;
+  const forceExit = (signal: NodeJS.Signals): never => {
+    removeTrackedFilesSync();
+    const code = SIGNAL_EXIT[signal] ?? EXIT.INTERRUPTED;
+    if (process.stderr.isTTY) process.stderr.write('\u001B[?25h'); // cursor visible again
+    if (json) jsonFailure('INTERRUPTED', `interrupted (${signal}); nothing was saved`, code);
+    process.stderr.write(`\nelectrum-verify: interrupted (${signal}); temporary files removed, nothing was saved.\n`);
+    process.exit(code);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (fired !== null || !claimed) forceExit(fired ?? signal);
+    fired = signal;
+    controller.abort(new Error(`interrupted (${signal})`));
+    setTimeout(() => forceExit(signal), INTERRUPT_GRACE_MS).unref();
+  };
+  const signals = Object.keys(SIGNAL_EXIT) as NodeJS.Signals[];
+  for (const s of signals) process.on(s, onSignal);
+  return {
+    claim: () => {
+      claimed = true;
+      return controller.signal;
+    },
+    interruptedBy: () => fired,
+    dispose: () => {
+      for (const s of signals) process.off(s, onSignal);
+    },
+  };
+}
+
 /** Run the CLI; resolves to the process exit code. Never prints a stack trace for bad input. */
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.OK;
   const json = argv.slice(2).includes('--json');
-  const program = buildProgram((c) => (code = c));
+  const globals = globalOptions(argv);
+  if (globals.some((a) => a === '-v' || a === '-V' || a === '--version')) {
+    process.stdout.write(await versionText());
+    return EXIT.OK;
+  }
+  const interrupts = installInterrupts(json);
+  process.on('exit', removeTrackedFilesSync);
+  const program = buildProgram((c) => (code = c), interrupts);
   try {
     await program.parseAsync(argv);
-    return code;
+    const fired = interrupts.interruptedBy();
+    return fired !== null && code === EXIT.OK ? (SIGNAL_EXIT[fired] ?? EXIT.INTERRUPTED) : code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // --help and --version end here with exitCode 0; every parse error is a usage error (2).
+      // --help ends here with exitCode 0; every parse error is a usage error (2).
       if (e.exitCode === 0) return EXIT.OK;
       if (json) jsonFailure('USAGE', e.message.replace(/^error: /, ''));
       return EXIT.USAGE;
@@ -176,5 +283,17 @@ export async function main(argv: string[]): Promise<number> {
     if (json) jsonFailure('INTERNAL_ERROR', message);
     process.stderr.write(`electrum-verify: ${message}\n  Please report this; nothing was verified.\n`);
     return EXIT.USAGE;
+  } finally {
+    interrupts.dispose();
   }
+}
+
+/**
+ * The bin's entry: run, then make sure the process ends right after its output. Nothing should be left
+ * running; if something is (a stray timer or socket), it must not keep a person waiting after the verdict.
+ */
+export async function run(argv: string[]): Promise<void> {
+  const code = await main(argv);
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 250).unref();
 }

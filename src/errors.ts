@@ -11,6 +11,10 @@ export const EXIT = {
   NETWORK: 4,
   VULNERABLE: 5,
   INTERRUPTED: 130,
+  /** SIGTERM (e.g. a CI job cancelled): the run stopped as for Ctrl-C; reason code INTERRUPTED. */
+  TERMINATED: 143,
+  /** SIGHUP (the terminal went away). */
+  HANGUP: 129,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

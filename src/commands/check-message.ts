@@ -8,7 +8,7 @@ import { InputError, readFileText, readStream } from '../policy/input.js';
 import { extractLinks } from '../policy/links.js';
 import { judgeUrl } from '../policy/origin.js';
 import { humanLine, jsonReport, paintFor, type ReportedLink } from '../policy/report.js';
-import type { CommandIO } from './check-url.js';
+import { promptIfTerminal, type CommandIO } from './check-url.js';
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -18,6 +18,7 @@ export const ADVICE =
 
 export async function checkMessageCommand(file: string | undefined, opts: { json?: boolean }, io: CommandIO): Promise<number> {
   let message: string;
+  if (file === undefined || file === '-') promptIfTerminal(io, 'Paste the message you received');
   try {
     message = file === undefined || file === '-' ? await readStream(io.stdin, MAX_MESSAGE_BYTES) : await readFileText(file, MAX_MESSAGE_BYTES);
   } catch (e) {

@@ -11,8 +11,14 @@ import { humanLine, jsonReport, paintFor } from '../policy/report.js';
 export interface CommandIO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  stdin: NodeJS.ReadableStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   color: boolean;
+}
+
+/** Reading a terminal waits for the person: say what to do, on stderr (stdout stays the report). */
+export function promptIfTerminal(io: Pick<CommandIO, 'stdin' | 'stderr'>, what: string): void {
+  if (io.stdin.isTTY !== true) return;
+  io.stderr.write(`${what}, then press Ctrl-D on an empty line (Ctrl-Z then Enter on Windows). Ctrl-C cancels.\n`);
 }
 
 /** Batches from CI may be long; this only bounds memory. */
@@ -30,6 +36,7 @@ async function urlsFromStdin(stdin: NodeJS.ReadableStream): Promise<string[]> {
 export async function checkUrlCommand(urls: string[], opts: { json?: boolean }, io: CommandIO): Promise<number> {
   let inputs = urls;
   if (inputs.length === 0) {
+    promptIfTerminal(io, 'Paste or type the links to check, one URL per line');
     try {
       inputs = await urlsFromStdin(io.stdin);
     } catch (e) {

@@ -1,56 +1,48 @@
 /** `electrum-verify verify <target>`: runs the checklist and reports it (human on a terminal, or --json). */
+import { EXIT } from '../errors.js';
 import type { Style } from '../report.js';
 import { renderHuman, toJson } from '../report.js';
-import { verify, type VerifyOptions } from '../verify.js';
+import { looksLikeUrl } from '../signature-source.js';
+import { verify, type VerifyOptions, type VerifyStage } from '../verify.js';
+import { createProgress } from './progress.js';
 
-export interface VerifyCommandOptions extends Omit<VerifyOptions, 'onProgress' | 'onWarning'> {
+export interface VerifyCommandOptions extends Omit<VerifyOptions, 'onProgress' | 'onWarning' | 'onStage' | 'signal'> {
   json?: boolean;
   quiet?: boolean;
 }
 
 export interface VerifyIO {
   stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   style: Style;
   errStyle: Style;
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
+  /** Aborted by the CLI on SIGINT/SIGTERM/SIGHUP; `interruptedBy` then names the signal. */
+  signal?: AbortSignal;
+  interruptedBy?: () => NodeJS.Signals | null;
 }
 
 export async function verifyCommand(target: string, opts: VerifyCommandOptions, io: VerifyIO): Promise<number> {
   const { json, quiet, ...options } = opts;
-  // A terminal that reports no width (some CI pseudo-terminals) would make the spinner redraw badly: skip it.
-  const showProgress = !json && !quiet && io.stderr.isTTY === true && ((io.stderr as { columns?: number }).columns ?? 0) > 0;
-  let spinner: { text: string; stop(): void } | null = null;
-  let lastDraw = 0;
-  const onProgress = async (received: number, total: number | null): Promise<void> => {
-    const now = Date.now();
-    if (now - lastDraw < 100 && received !== total) return;
-    lastDraw = now;
-    const text = total ? `Downloading ${formatBytes(received)} of ${formatBytes(total)} (${Math.floor((received / total) * 100)}%)` : `Downloading ${formatBytes(received)}`;
-    if (spinner === null) {
-      const { default: ora } = await import('ora');
-      spinner = ora({ text, stream: io.stderr }).start();
-    } else {
-      spinner.text = text;
-    }
+  const progress = await createProgress(io.stderr, !json && !quiet);
+  const stageDetail = (stage: VerifyStage): string | undefined => {
+    if (stage !== 'signature') return undefined;
+    if (options.signature === undefined) return 'from download.electrum.org';
+    return looksLikeUrl(options.signature) ? `from ${options.signature}` : `from ${options.signature}`;
   };
-  const report = await verify(target, {
-    ...options,
-    ...(showProgress ? { onProgress: (r: number, t: number | null) => void onProgress(r, t) } : {}),
-    // Warnings always go to stderr (also under --json, where stdout holds only the report).
-    onWarning: (message) => io.stderr.write(io.errStyle.warn(`warning: ${message}\n`)),
-  }).finally(() => (spinner as { stop(): void } | null)?.stop());
+  let report;
+  try {
+    report = await verify(target, {
+      ...options,
+      ...(io.signal ? { signal: io.signal } : {}),
+      onStage: (stage) => progress.stage(stage, stageDetail(stage)),
+      onProgress: (received, total) => progress.bytes(received, total),
+      // Warnings always go to stderr (also under --json, where stdout holds only the report).
+      onWarning: (message) => io.stderr.write(io.errStyle.warn(`warning: ${message}\n`)),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (report.reason?.code === 'INTERRUPTED' && io.interruptedBy?.() === 'SIGTERM') report.exitCode = EXIT.TERMINATED;
   if (json) {
     io.stdout.write(toJson(report));
   } else {

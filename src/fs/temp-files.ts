@@ -1,15 +1,16 @@
 /**
  * Temporary files that must not outlive the process: partial downloads and unverified data.
- * Everything registered here is removed on normal exit, on error paths (callers call `discard`)
- * and on SIGINT/SIGTERM/SIGHUP (exit 130 / 143 / 129).
+ * Callers remove their own files on every path (`discard`); what is still registered when the process ends
+ * early (Ctrl-C, SIGTERM) is removed by the CLI with `removeTrackedFilesSync()`: library code installs no
+ * signal or exit handlers.
  */
 import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 
 const live = new Set<string>();
-let hooked = false;
 
-function removeAllSync(): void {
+/** Remove every tracked file now (synchronously: safe in an 'exit' listener or right before process.exit). */
+export function removeTrackedFilesSync(): void {
   for (const path of live) {
     try {
       rmSync(path, { force: true });
@@ -20,22 +21,8 @@ function removeAllSync(): void {
   live.clear();
 }
 
-function hook(): void {
-  if (hooked) return;
-  hooked = true;
-  process.once('exit', removeAllSync);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-    process.once(signal, () => {
-      removeAllSync();
-      process.stderr.write(`\nelectrum-verify: interrupted (${signal}); temporary files removed.\n`);
-      process.exit(code);
-    });
-  }
-}
-
 /** Track `path` for removal until `release` or `discard` is called. */
 export function track(path: string): void {
-  hook();
   live.add(path);
 }
 
