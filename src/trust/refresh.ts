@@ -337,7 +337,13 @@ export async function refreshKeys(
       }
       const lines = describeChanges(trusted.name, await keyParts(trusted.key, now), await keyParts(key, now));
       if (lines.length === 0) lines.push(`${trusted.name}: ${added} new self-signature(s), no change in expiry, subkeys or revocation`);
-      const path = await storeRefreshedCopy(stateDir, key);
+      let path: string;
+      try {
+        path = await storeRefreshedCopy(stateDir, key);
+      } catch (e) {
+        result.errors.push(`${trusted.name}: the refreshed copy cannot be stored in ${stateDir} (${(e as Error).message})`);
+        continue;
+      }
       origins.set(key, { source: 'refreshed', path });
       current[i] = { ...trusted, key };
       const prior = result.changed.find((c) => c.fingerprint === fpr);
