@@ -91,7 +91,8 @@ export async function keysCommand(opts: KeysOptions, io: KeysIo): Promise<number
       for (const p of h.parts.filter((x) => x.signing)) {
         const label = p.primary ? 'key' : `subkey ${shortFingerprint(p.fingerprint)}`;
         const days = p.daysLeft === null ? '' : p.daysLeft >= 0 ? ` (${p.daysLeft} days left)` : ` (${-p.daysLeft} days ago)`;
-        const text = `  ${label}: ${p.state === 'expired' ? 'expired' : p.state === 'revoked' ? 'revoked' : 'expires'} ${when(p.expires)}${p.expires ? days : ''}`;
+        const verb = p.state === 'expired' ? 'expired' : p.state === 'revoked' ? 'revoked, expiry' : 'expires';
+        const text = p.expires === null && p.state !== 'revoked' ? `  ${label}: never expires` : `  ${label}: ${verb} ${when(p.expires)}${p.expires ? days : ''}`;
         lines.push(p.state === 'ok' ? text : p.state === 'expiring' ? style.warn(text) : style.bad(text));
       }
       for (const m of h.messages) lines.push(style.dim(`  ${m}`));
