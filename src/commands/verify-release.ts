@@ -90,7 +90,6 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
   }
   if (o.download && o.offline) throw new VerifyError('USAGE', '--offline cannot be combined with --download (nothing is fetched offline)');
   if (o.output !== undefined && !o.download) throw new VerifyError('USAGE', '-o DIR applies to --download; with --dir the files are verified where they are');
-  if (o.receipt !== undefined) await checkReceiptPath(o.receipt);
   const { keyring, keySet } = await loadKeySet({ keyring: o.keyring, keysDir: o.keysDir });
 
   const summary: ReleaseSummary = { version, mode: o.download ? 'download' : 'dir', dir: '', files: set.members.length, present: [], missing: [], notPublished: [], strangers: [], otherVersions: [] };
@@ -131,6 +130,8 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
     for (const m of set.members) if (!seen.has(m) && !m.optional) summary.missing.push(m.name);
   }
 
+  // After -o DIR was created (a receipt may go inside it), before any long work.
+  if (o.receipt !== undefined) await checkReceiptPath(o.receipt);
   const results = await verifyMany(targets, {
     offline: o.offline === true,
     keepSignatures: o.receipt !== undefined,
