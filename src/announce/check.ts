@@ -29,7 +29,6 @@ export interface AnnouncementCheck {
 }
 
 export function checkAnnouncement(a: Announcement, pinned: readonly AnnouncementSigner[] = ANNOUNCEMENT_SIGNERS): AnnouncementCheck {
-  const message = new TextEncoder().encode(a.version);
   const signatures: AnnouncementSignatureReport[] = [];
   let signer: AnnouncementSigner | null = null;
   let tampered: AnnouncementSignatureReport | null = null;
@@ -39,7 +38,7 @@ export function checkAnnouncement(a: Announcement, pinned: readonly Announcement
       signatures.push({ address, signer: null, status: 'ignored', note: 'not a pinned announcement address' });
       continue;
     }
-    const r = verifyMessage(address, signature, message);
+    const r = verifyMessage(address, signature, a.version);
     if (r.status === 'valid') {
       signatures.push({ address, signer: who.name, status: 'valid', ...(r.highS ? { highS: true, note: 'high-S signature (accepted, as Electrum does)' } : {}) });
       signer ??= who;

@@ -84,8 +84,21 @@ export type MessageCheck =
   | { status: 'malformed'; problem: string }
   | { status: 'unsupported-address'; problem: string };
 
+/** Valid results already computed in this process (the mark re-checks the signature just verified): key → result. */
+const VALID = new Map<string, MessageCheck>();
+
 /** Is `signatureBase64` a valid signature of `message` by `address` (Base58Check P2PKH)? */
 export function verifyMessage(address: string, signatureBase64: string, message: string | Uint8Array): MessageCheck {
+  const text = typeof message === 'string' ? message : null;
+  const key = text === null ? null : `${address}\n${signatureBase64}\n${text}`;
+  const known = key === null ? undefined : VALID.get(key);
+  if (known !== undefined) return known;
+  const result = verifyUncached(address, signatureBase64, message);
+  if (key !== null && result.status === 'valid' && VALID.size < 16) VALID.set(key, result);
+  return result;
+}
+
+function verifyUncached(address: string, signatureBase64: string, message: string | Uint8Array): MessageCheck {
   let payload: Uint8Array;
   try {
     payload = base58check.decode(address);

@@ -76,9 +76,18 @@ export interface AnnounceInterrupts {
 }
 
 export function registerLatestAndGet(program: Command, setExit: (code: number) => void, interrupts?: AnnounceInterrupts): void {
+  // chalk is loaded only when a stream is coloured (a pipe, NO_COLOR, a script: plain text, nothing loaded).
   const io = async () => {
-    const { styleFor } = await import('../style.js');
-    return { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout), errStyle: styleFor(process.stderr) };
+    const { colorEnabled } = await import('../color.js');
+    const plain = (s: string): string => s;
+    const none = { ok: plain, bad: plain, warn: plain, dim: plain, bold: plain };
+    const styled = colorEnabled(process.stdout) || colorEnabled(process.stderr) ? (await import('../style.js')).styleFor : null;
+    return {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      style: styled && colorEnabled(process.stdout) ? styled(process.stdout) : none,
+      errStyle: styled && colorEnabled(process.stderr) ? styled(process.stderr) : none,
+    };
   };
 
   program
