@@ -86,22 +86,25 @@ const REFRESH_HINT = 'update electrum-verify or run `electrum-verify keys refres
 /** Why a trusted key's signature cannot count, in words. */
 async function notCountedNote(f: FoundSignature, keyring: Keyring | undefined): Promise<string> {
   const who = f.signer ?? 'this key';
+  // "our copy of Emzy's key", "our copy of key 2BD5824B7F9470E6" (an unnamed key of a custom keyring)
+  const copyOf = `our copy of ${who.startsWith('key ') ? who : `${who}'s key`}`;
+  const why = f.detail ? ` (${f.detail.replace(/[;,]? it does not count\.?$/, '')})` : '';
   const status = f.status as string;
   switch (status) {
     case 'expired-key': {
       const { expires, subkey } = await signingKeyExpiry(keyring, f);
       const what = subkey ? 'its signing subkey' : 'the key';
       const when = expires ? ` on ${day(expires)}` : '';
-      return `our copy of ${who}'s key says ${what} expired${when}, before this signature (${day(f.created)}): ${REFRESH_HINT}`;
+      return `${copyOf} says ${what} expired${when}, before this signature (${day(f.created)}): ${REFRESH_HINT}`;
     }
     case 'revoked-key':
-      return `our copy of ${who}'s key says it is revoked${f.detail ? ` (${f.detail})` : ''}; this signature cannot count`;
+      return `${copyOf} says it is revoked${why}; this signature cannot count`;
     case 'rejected-algorithm':
-      return `made with ${f.hash ?? 'a hash'} that is not accepted for release files${f.detail ? ` (${f.detail})` : ''}; this signature cannot count`;
+      return `made with ${f.hash ?? 'an algorithm'}, which is not accepted for release files${why}; this signature cannot count`;
     case 'future':
       return `dated ${f.created ?? 'later'}, in the future by this computer's clock; it cannot count (check the clock)`;
     default:
-      return `${status}${f.detail ? `: ${f.detail}` : ''}; this signature cannot count`;
+      return `${status}${why}; this signature cannot count`;
   }
 }
 
