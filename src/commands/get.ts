@@ -124,8 +124,6 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
     const info = await stat(output).catch(() => null);
     if (info?.isDirectory()) output = join(output, name);
   }
-  const fixes = securityWarning(version);
-  if (fixes !== null) warn(fixes);
   note(`Verifying ${url}`);
 
   // 3. Exactly the verify path.
@@ -142,5 +140,9 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
     json,
     quiet: opts.quiet === true,
   };
-  return verifyCommand(url, verifyOptions, io);
+  const code = await verifyCommand(url, verifyOptions, io);
+  // An authentic file that is older than a release with security fixes (e.g. --release 4.7.1): say so.
+  const fixes = code === EXIT.OK ? securityWarning(version) : null;
+  if (fixes !== null) warn(fixes);
+  return code;
 }
