@@ -17,8 +17,9 @@
  *  - `import.meta.url` has no meaning in CommonJS: a banner defines a fixed, virtual file URL under
  *    /electrum-verify-sea/ (openpgp and src/ use it only with createRequire for built-ins and to locate keys/).
  *  - src/trust/keyring.ts reads keys/ from the disk: for that module only, `node:fs/promises` is replaced by a
- *    shim that serves the virtual /electrum-verify-sea/keys/ folder from the embedded key files and passes every
- *    other path to the real fs (so `--keyring FILE` works as usual).
+ *    shim that serves the virtual, read-only /electrum-verify-sea/keys/ folder from the embedded key files
+ *    (readdir, readFile, stat, lstat, access, open → FileHandle) and passes every other path to the real fs
+ *    (so `--keyring FILE` works as usual). test/binary/ checks the keys are found with nothing beside the binary.
  *  - `createRequire(import.meta.url)('pkg')` (src/policy/domain.ts) becomes `require('pkg')`, which esbuild bundles.
  *  - src/net/dispatcher.ts imports undici's modules by a computed specifier (`import(specifier)`): it gets a
  *    table of literal `import('…')` for the specifiers listed in its UNDICI_MODULES, which esbuild bundles.
@@ -133,6 +134,11 @@ function seaPlugin(keys) {
   };
 }
 
+/**
+ * node:fs/promises for src/trust/keyring.ts: the virtual folder /electrum-verify-sea/keys/ (read-only, from the
+ * embedded files) through readdir, readFile, stat, lstat, access and open (a read-only FileHandle: stat, read,
+ * readFile, close); every other path goes to the real node:fs/promises.
+ */
 function keysFsShim(keys) {
   return `
 const real = require('node:fs/promises');
@@ -141,30 +147,49 @@ const { fileURLToPath } = require('node:url');
 const KEYS = ${JSON.stringify(keys)};
 const ROOT = resolve(fileURLToPath(new URL('../../', __ev_import_meta_url)));
 const KEYS_DIR = resolve(ROOT, 'keys');
-const virtual = (p) => { const r = resolve(String(p)); return r === ROOT || r.startsWith(ROOT + sep); };
-const enoent = (op, p) => Object.assign(new Error("ENOENT: no such file or directory, " + op + " '" + p + "'"), { code: 'ENOENT', errno: -2, syscall: op, path: String(p) });
-const keyOf = (p) => { const r = resolve(String(p)); return dirname(r) === KEYS_DIR && Object.hasOwn(KEYS, basename(r)) ? basename(r) : undefined; };
+const isVirtual = (p) => typeof p === 'string' && (resolve(p) === ROOT || resolve(p).startsWith(ROOT + sep));
+const fsError = (code, errno, op, p) => Object.assign(new Error(code + ': ' + (code === 'ENOENT' ? 'no such file or directory' : 'read-only file system') + ', ' + op + " '" + p + "'"), { code, errno, syscall: op, path: String(p) });
+const keyOf = (p, op) => { const r = resolve(p); if (dirname(r) === KEYS_DIR && Object.hasOwn(KEYS, basename(r))) return Buffer.from(KEYS[basename(r)], 'latin1'); throw fsError('ENOENT', -2, op, p); };
+const fileStat = (bytes) => ({ size: bytes.length, mode: 0o100444, isFile: () => true, isDirectory: () => false, isSymbolicLink: () => false, isFIFO: () => false, isCharacterDevice: () => false, isBlockDevice: () => false, isSocket: () => false });
+const dirStat = () => ({ ...fileStat(Buffer.alloc(0)), mode: 0o40555, isFile: () => false, isDirectory: () => true });
+const decode = (bytes, o) => { const enc = typeof o === 'string' ? o : o && o.encoding; return enc ? bytes.toString(enc) : bytes; };
+const statOf = (p, op) => (resolve(p) === KEYS_DIR || resolve(p) === ROOT ? dirStat() : fileStat(keyOf(p, op)));
+function handleOf(bytes) {
+  let pos = 0;
+  return {
+    fd: -1,
+    async stat() { return fileStat(bytes); },
+    async read(buffer, offset = 0, length = buffer.length - offset, position = null) {
+      const from = position === null || position === undefined ? pos : Number(position);
+      const n = Math.max(0, Math.min(length, bytes.length - from));
+      bytes.copy(buffer, offset, from, from + n);
+      if (position === null || position === undefined) pos += n;
+      return { bytesRead: n, buffer };
+    },
+    async readFile(o) { const rest = bytes.subarray(pos); pos = bytes.length; return decode(Buffer.from(rest), o); },
+    async close() {},
+    async [Symbol.asyncDispose]() {},
+  };
+}
 module.exports = {
   ...real,
   async readdir(p, o) {
-    if (!virtual(p)) return real.readdir(p, o);
-    if (resolve(String(p)) !== KEYS_DIR) throw enoent('scandir', p);
-    return Object.keys(KEYS);
+    if (!isVirtual(p)) return real.readdir(p, o);
+    if (resolve(p) !== KEYS_DIR) throw fsError('ENOENT', -2, 'scandir', p);
+    return Object.keys(KEYS).sort();
   },
-  async readFile(p, o) {
-    if (typeof p !== 'string' || !virtual(p)) return real.readFile(p, o);
-    const k = keyOf(p);
-    if (k === undefined) throw enoent('open', p);
-    const bytes = Buffer.from(KEYS[k], 'latin1');
-    const enc = typeof o === 'string' ? o : o?.encoding;
-    return enc ? bytes.toString(enc) : bytes;
-  },
-  async stat(p, o) {
-    if (typeof p !== 'string' || !virtual(p)) return real.stat(p, o);
-    const k = keyOf(p);
-    if (k === undefined) throw enoent('stat', p);
-    const size = Buffer.byteLength(KEYS[k], 'latin1');
-    return { size, isFile: () => true, isDirectory: () => false, isSymbolicLink: () => false };
+  async readFile(p, o) { return isVirtual(p) ? decode(keyOf(p, 'open'), o) : real.readFile(p, o); },
+  async stat(p, o) { return isVirtual(p) ? statOf(p, 'stat') : real.stat(p, o); },
+  async lstat(p, o) { return isVirtual(p) ? statOf(p, 'lstat') : real.lstat(p, o); },
+  async access(p, m) { if (!isVirtual(p)) return real.access(p, m); statOf(p, 'access'); },
+  async open(p, flags, mode) {
+    if (!isVirtual(p)) return real.open(p, flags, mode);
+    const { constants } = require('node:fs');
+    const f = flags === undefined ? 'r' : flags;
+    if (typeof f === 'string' ? f !== 'r' && f !== 'rs' : (f & (constants.O_WRONLY | constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND)) !== 0) {
+      throw fsError('EROFS', -30, 'open', p);
+    }
+    return handleOf(keyOf(p, 'open'));
   },
 };
 `;
