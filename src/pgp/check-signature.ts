@@ -16,11 +16,29 @@ import type { Keyring, TrustedKey } from '../trust/keyring.js';
 import { PGP_CONFIG } from './config.js';
 import { ALLOWED_DATA_HASHES, SUPPORTED_SIGNATURE_VERSIONS } from './data-digest.js';
 import type { FastValues } from './fast-values.js';
+import { formOf, malformedReason } from './signature-file.js';
 
-export type SignatureStatus = 'valid' | 'bad' | 'unknown-key' | 'expired-key' | 'revoked-key' | 'rejected-algorithm' | 'malformed';
+/**
+ * Per-signature statuses. Only `valid` can count. The others, in words (`detail` always says which case it is):
+ *   - `bad`: the value or hash prefix does not match the data, or the packet is not a binary-document (0x00)
+ *     signature, or its key is newer than it: evidence of tampering or of the wrong file when the key is trusted;
+ *   - `malformed`: the packet breaks the format rules (packets.ts) or cannot be read; `signer` is set when its
+ *     hashed area names a trusted key (then it is as serious as `bad`), null otherwise;
+ *   - `unknown-key`: made by a key we do not trust (listed, otherwise ignored);
+ *   - `expired-key`: the (sub)key had expired when it signed, or the signature's own expiration time has passed;
+ *   - `revoked-key`: the key is hard-revoked (compromised / no reason: voids every signature), or was
+ *     soft-revoked (superseded / retired) before it signed, or its designated revoker revoked it;
+ *   - `rejected-algorithm`: a hash or key algorithm we do not accept (SHA-1, MD5, weak RSA, …);
+ *   - `future`: dated beyond CLOCK_SKEW_MS ahead of our clock.
+ * The last four are by a trusted key but cryptographically fine: not counted, and not evidence of tampering.
+ */
+export type SignatureStatus = 'valid' | 'bad' | 'unknown-key' | 'expired-key' | 'revoked-key' | 'rejected-algorithm' | 'future' | 'malformed';
+
+/** Statuses of a trusted key's signature that say nothing against the data (not counted, never fatal by themselves). */
+export const NOT_COUNTED_STATUSES: ReadonlySet<SignatureStatus> = new Set(['expired-key', 'revoked-key', 'rejected-algorithm', 'future']);
 
 export interface FoundSignature {
-  /** Issuer fingerprint (hashed subpacket) when present, else the 16-hex key ID; upper case. */
+  /** Issuer fingerprint when the signature names one (hashed area first), else the 16-hex key ID, else "none"; upper case. */
   issuer: string;
   /** Our name for the signer, or null for a key we do not trust. */
   signer: string | null;
@@ -31,7 +49,7 @@ export interface FoundSignature {
   status: SignatureStatus;
   created: string | null;
   hash: string | null;
-  /** Why, in words, when status is not 'valid'; or a note on a valid one (e.g. key expired since). */
+  /** Why, in words, when status is not 'valid' (always set then); or a note on a valid one (e.g. key expired since). */
   detail: string | null;
   /** Set by the signer policy (trust/signer-policy.ts): whether this signature counts toward the requirement. */
   counted?: boolean;
@@ -44,9 +62,10 @@ export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
 const isWildcard = (id: openpgp.KeyID): boolean => /^0+$/.test(id.toHex());
+const iso = (d: Date | null | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null);
 
 function hashName(packet: openpgp.SignaturePacket): string | null {
-  if (packet.hashAlgorithm === null) return null;
+  if (packet.hashAlgorithm === null || packet.hashAlgorithm === undefined) return null;
   try {
     return openpgp.enums.read(openpgp.enums.hash, packet.hashAlgorithm).toUpperCase().replace(/^SHA/, 'SHA-');
   } catch {
@@ -55,13 +74,15 @@ function hashName(packet: openpgp.SignaturePacket): string | null {
 }
 
 /**
- * The trusted (sub)key a signature names. The hashed issuer fingerprint, when present, decides (it is covered by
- * the signature); otherwise the 64-bit issuer key ID must equal a key's ID exactly. A wildcard (all-zero) key ID
- * names nobody: openpgp.js's getKeys() would match it to every key.
+ * The trusted (sub)key a signature names. The issuer is the one the HASHED area names when it names one (unhashed
+ * issuer subpackets are only hints, used when it does not: see packets.ts). A fingerprint, when there is one,
+ * decides; otherwise the 64-bit key ID must equal a key's ID exactly. A wildcard (all-zero) key ID names nobody:
+ * openpgp.js's getKeys() would match it to every key.
  */
 export function findIssuer(keyring: Keyring, packet: openpgp.SignaturePacket): { trusted: TrustedKey; signing: openpgp.PublicKey | openpgp.Subkey } | null {
+  formOf(packet); // makes the packet's issuer fields say what its hashed area says
   const fingerprint = packet.issuerFingerprint ? hex(packet.issuerFingerprint) : null;
-  if (fingerprint === null && isWildcard(packet.issuerKeyID)) return null;
+  if (fingerprint === null && (packet.issuerKeyID.toHex() === '' || isWildcard(packet.issuerKeyID))) return null;
   for (const trusted of keyring.keys) {
     for (const signing of [trusted.key, ...trusted.key.getSubkeys()]) {
       const match = fingerprint !== null ? signing.getFingerprint().toUpperCase() === fingerprint : signing.getKeyID().equals(packet.issuerKeyID);
@@ -71,9 +92,102 @@ export function findIssuer(keyring: Keyring, packet: openpgp.SignaturePacket): {
   return null;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Key validity at a date, without state left over from another check.
+//
+// openpgp.js caches a self-signature's revocation state on the packet (`signature.revoked`, set to true once any
+// check finds it revoked and never cleared: key/helper.js isDataRevoked). A subkey binding checked at "now" after a
+// soft revocation (superseded / retired) is then "revoked" for a later check at the signature's own date too. So
+// every check here clears those flags first, and checks of one key never interleave (they await each other).
+// The cryptographic cache (a self-signature's value, checked once) is date-independent and is kept.
+
+type AnySignature = openpgp.SignaturePacket & { revoked: boolean | null; revocationKeyClass: number | null; revocationKeyFingerprint: Uint8Array | null };
+
+function selfSignatures(key: openpgp.PublicKey): AnySignature[] {
+  const k = key as unknown as {
+    directSignatures: openpgp.SignaturePacket[];
+    revocationSignatures: openpgp.SignaturePacket[];
+    users: Array<{ selfCertifications: openpgp.SignaturePacket[]; otherCertifications: openpgp.SignaturePacket[]; revocationSignatures: openpgp.SignaturePacket[] }>;
+    subkeys: Array<{ bindingSignatures: openpgp.SignaturePacket[]; revocationSignatures: openpgp.SignaturePacket[] }>;
+  };
+  return [
+    ...k.directSignatures,
+    ...k.revocationSignatures,
+    ...k.users.flatMap((u) => [...u.selfCertifications, ...u.otherCertifications, ...u.revocationSignatures]),
+    ...k.subkeys.flatMap((s) => [...s.bindingSignatures, ...s.revocationSignatures]),
+  ] as AnySignature[];
+}
+
+/** Designated revokers (RFC 9580 §5.2.3.23) named by each key's self-signatures, as 40/64-hex fingerprints. */
+const designatedRevokers = new WeakMap<openpgp.PublicKey, Set<string>>();
+
+/**
+ * Before each check: forget cached revocation results, and take note of designated revokers. openpgp.js refuses
+ * every self-signature that names a designated revoker ("intended to be revoked with an authorized key"), which
+ * made such keys look revoked; naming a revoker is not a revocation, so the subpacket is set aside here (the
+ * signature's value is checked over its raw hashed bytes, which this does not touch) and `revokedByDesignee`
+ * judges revocations that revoker issued.
+ */
+function prepareKey(key: openpgp.PublicKey): void {
+  const revokers = designatedRevokers.get(key) ?? new Set<string>();
+  for (const s of selfSignatures(key)) {
+    s.revoked = null;
+    if (s.revocationKeyClass !== null && s.revocationKeyClass !== undefined) {
+      if (s.revocationKeyFingerprint && s.revocationKeyFingerprint.length > 0) revokers.add(hex(s.revocationKeyFingerprint));
+      s.revocationKeyClass = null;
+    }
+  }
+  designatedRevokers.set(key, revokers);
+}
+
+const SOFT_REASONS: ReadonlySet<number> = new Set([
+  openpgp.enums.reasonForRevocation.keySuperseded,
+  openpgp.enums.reasonForRevocation.keyRetired,
+]);
+
+/**
+ * A key revocation issued by a designated revoker that applies at `date` (a hard one always; a soft one when made
+ * at or before `date`). We do not hold the revoker's key to check it, so such a revocation is taken as given: the
+ * safe side (a signature by that key never counts), and what the key's owner asked for by naming the revoker.
+ */
+function revokedByDesignee(key: openpgp.PublicKey, date: Date): string | null {
+  const revokers = designatedRevokers.get(key);
+  if (!revokers || revokers.size === 0) return null;
+  const own = key.getKeyID();
+  for (const r of (key as unknown as { revocationSignatures: openpgp.SignaturePacket[] }).revocationSignatures) {
+    if (r.issuerKeyID.equals(own)) continue; // the key's own revocations are openpgp.js's to judge
+    const fpr = r.issuerFingerprint ? hex(r.issuerFingerprint) : null;
+    const id = r.issuerKeyID.toHex().toUpperCase();
+    const revoker = [...revokers].find((rv) => rv === fpr || (id.length === 16 && (rv.endsWith(id) || rv.startsWith(id))));
+    if (revoker === undefined) continue;
+    const soft = r.reasonForRevocationFlag !== null && SOFT_REASONS.has(r.reasonForRevocationFlag);
+    if (!soft || (r.created !== null && r.created <= date)) return revoker;
+  }
+  return null;
+}
+
+const keyQueues = new WeakMap<openpgp.PublicKey, Promise<unknown>>();
+
+/** Run `job` on `key` after every earlier job on it has finished. */
+function serialized<T>(key: openpgp.PublicKey, job: () => Promise<T>): Promise<T> {
+  const run = (keyQueues.get(key) ?? Promise.resolve()).then(job);
+  keyQueues.set(key, run.catch(() => undefined));
+  return run;
+}
+
+/** openpgp.js's getSigningKey for this (sub)key at `date`, from a clean state (see above). Throws as it does. */
+export function signingKeyAt(key: openpgp.PublicKey, keyID: openpgp.KeyID, date: Date): Promise<openpgp.PublicKey | openpgp.Subkey> {
+  return serialized(key, async () => {
+    prepareKey(key);
+    const revoker = revokedByDesignee(key, date);
+    if (revoker !== null) throw new Error(`the key was revoked by its designated revoker ${revoker}`);
+    return key.getSigningKey(keyID, date, undefined, PGP_CONFIG);
+  });
+}
+
 /** Map openpgp.js's key-validity error messages onto the contract's statuses. */
 function keyProblem(message: string): SignatureStatus {
-  if (/revoked/i.test(message)) return 'revoked-key';
+  if (/revoked/i.test(message) && !/authorized key/i.test(message)) return 'revoked-key';
   if (/expired/i.test(message)) return 'expired-key';
   if (/too weak|insecure|not supported|is considered/i.test(message)) return 'rejected-algorithm';
   return 'bad';
@@ -117,6 +231,7 @@ async function verifyAllButValue(packet: openpgp.SignaturePacket, key: openpgp.A
 /**
  * `fast`, when given, may confirm the signature value (RSA and NIST-curve ECDSA, see fast-values.ts); a value it
  * does not confirm goes through openpgp.js's own check, as without it.
+ * Never throws: whatever a hostile packet does is that signature's status (`malformed` at worst).
  */
 export async function checkSignature(
   packet: openpgp.SignaturePacket,
@@ -125,30 +240,42 @@ export async function checkSignature(
   now: Date,
   fast: FastValues | null = null,
 ): Promise<FoundSignature> {
-  const issuer = packet.issuerFingerprint ? hex(packet.issuerFingerprint) : packet.issuerKeyID.toHex().toUpperCase();
-  const found: FoundSignature = {
-    issuer,
-    signer: null,
-    fingerprint: null,
-    signingKey: null,
-    status: 'bad',
-    created: packet.created ? packet.created.toISOString() : null,
-    hash: hashName(packet),
-    detail: null,
-  };
+  const found: FoundSignature = { issuer: 'none', signer: null, fingerprint: null, signingKey: null, status: 'malformed', created: null, hash: null, detail: null };
+  try {
+    return await judge(packet, digest, keyring, now, fast, found);
+  } catch (e) {
+    return Object.assign(found, { status: 'malformed' as const, detail: `the signature could not be checked: ${e instanceof Error ? e.message : String(e)}` });
+  }
+}
+
+async function judge(
+  packet: openpgp.SignaturePacket,
+  digest: Uint8Array | null,
+  keyring: Keyring,
+  now: Date,
+  fast: FastValues | null,
+  found: FoundSignature,
+): Promise<FoundSignature> {
   const fail = (status: SignatureStatus, detail: string): FoundSignature => Object.assign(found, { status, detail });
+  const form = formOf(packet);
+  found.issuer = form.issuerFingerprint ?? form.issuerKeyId ?? 'none';
+  found.created = iso(form.created);
+  found.hash = hashName(packet);
 
   const match = findIssuer(keyring, packet);
-  if (!match) return fail('unknown-key', 'made by a key that is not trusted');
-  found.signer = match.trusted.name;
-  found.fingerprint = match.trusted.fingerprint;
-  found.signingKey = match.signing.getFingerprint().toUpperCase();
-
-  // The (unhashed) issuer key ID, when present, must name the same key as the hashed fingerprint.
-  if (!isWildcard(packet.issuerKeyID) && !packet.issuerKeyID.equals(match.signing.getKeyID())) {
-    return fail('bad', 'the issuer key ID does not match the issuer fingerprint');
+  if (match) {
+    found.signer = match.trusted.name;
+    found.fingerprint = match.trusted.fingerprint;
+    found.signingKey = match.signing.getFingerprint().toUpperCase();
   }
-  if (!SUPPORTED_SIGNATURE_VERSIONS.has(packet.version)) return fail('malformed', `unsupported signature version ${packet.version}`);
+  const problem = malformedReason(packet) ?? form.problem;
+  if (problem !== null) return fail('malformed', match ? `malformed: ${problem}` : `malformed, and not by a trusted key: ${problem}`);
+  if (!match) return fail('unknown-key', 'made by a key that is not trusted');
+
+  if (!SUPPORTED_SIGNATURE_VERSIONS.has(packet.version)) return fail('malformed', `malformed: unsupported signature version ${packet.version}`);
+  // RFC 9580 §5.2.3: a version 4 key makes version 4 signatures, a version 6 key version 6 ones.
+  const keyVersion = match.signing.keyPacket.version;
+  if (packet.version !== keyVersion) return fail('malformed', `malformed: a version ${packet.version} signature by a version ${keyVersion} key`);
   if (packet.signatureType !== openpgp.enums.signature.binary) {
     const kind = packet.signatureType === openpgp.enums.signature.text ? 'a text-mode (0x01) signature' : `a signature of type 0x${(packet.signatureType ?? 0).toString(16).padStart(2, '0')}`;
     return fail('bad', `${kind}; release files need a binary-document (0x00) signature`);
@@ -156,8 +283,11 @@ export async function checkSignature(
   if (packet.hashAlgorithm === null || !ALLOWED_DATA_HASHES.has(packet.hashAlgorithm)) {
     return fail('rejected-algorithm', `${found.hash ?? 'its hash'} is not accepted for release files (only SHA-256, SHA-384, SHA-512)`);
   }
-  if (!packet.created) return fail('malformed', 'the signature has no creation time');
-  if (digest === null) return fail('malformed', 'no digest could be computed for this signature');
+  const created = form.created;
+  if (!created || !(packet.created instanceof Date) || packet.created.getTime() !== created.getTime()) {
+    return fail('malformed', 'malformed: no single valid creation time');
+  }
+  if (digest === null) return fail('malformed', 'malformed: no digest could be computed for this signature');
 
   // The signed-hash prefix (openpgp.js checks it first too), the public-key check over the one-pass digest, then
   // openpgp.js's date, hash and critical-subpacket checks.
@@ -171,21 +301,24 @@ export async function checkSignature(
     else await verifyWithDigest(packet, match.signing.keyPacket, digest, checkDate);
   } catch (e) {
     const message = (e as Error).message;
-    if (/in the future/.test(message)) return fail('bad', `dated ${found.created} — in the future (check this computer's clock)`);
+    if (/in the future/.test(message)) return fail('future', `dated ${found.created}, more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of this computer's clock (check the clock); it does not count`);
+    if (/Signature is expired/.test(message)) {
+      return fail('expired-key', `the signature itself expired (${iso(packet.getExpirationTime() as Date) ?? 'its expiration time has passed'}); it does not count`);
+    }
     if (/Insecure|hash algorithm/i.test(message)) return fail('rejected-algorithm', message);
     return fail('bad', /digest did not match|verification failed/i.test(message) ? 'does not match this file' : message);
   }
 
-  if (match.signing.getCreationTime() > packet.created) return fail('bad', 'the signing key is newer than the signature');
+  if (match.signing.getCreationTime() > created) return fail('bad', 'the signing key is newer than the signature');
   try {
-    await match.trusted.key.getSigningKey(match.signing.getKeyID(), packet.created, undefined, PGP_CONFIG);
+    await signingKeyAt(match.trusted.key, match.signing.getKeyID(), created);
   } catch (e) {
     const message = (e as Error).message;
-    return fail(keyProblem(message), `signing key not valid when it signed: ${message}`);
+    return fail(keyProblem(message), `signing key not valid when it signed: ${message}; it does not count`);
   }
   found.status = 'valid';
   try {
-    await match.trusted.key.getSigningKey(match.signing.getKeyID(), now, undefined, PGP_CONFIG);
+    await signingKeyAt(match.trusted.key, match.signing.getKeyID(), now);
   } catch (e) {
     found.detail = `valid when made; the signing key is no longer valid today (${(e as Error).message})`;
   }
@@ -195,8 +328,8 @@ export async function checkSignature(
 /**
  * The part of checkSignature that does not depend on the data, started early so that it overlaps the hashing:
  * each signing key's self-signatures are checked now, one key after another (openpgp.js keeps each successful
- * check on the key, so later calls, at any date, find them done). Nothing is decided here: checkSignature asks
- * openpgp.js again, in its own order, and gets the same answers sooner.
+ * value check on the packet, so later calls, at any date, find them done). Nothing is decided here: checkSignature
+ * asks again, at the dates it needs, from a clean state (signingKeyAt), and gets the same answers sooner.
  */
 export function warmUpKeyChecks(packets: readonly openpgp.SignaturePacket[], keyring: Keyring, now: Date): void {
   const seen = new Set<openpgp.PublicKey | openpgp.Subkey>();
@@ -205,7 +338,7 @@ export function warmUpKeyChecks(packets: readonly openpgp.SignaturePacket[], key
     const match = findIssuer(keyring, packet);
     if (!match || seen.has(match.signing)) continue;
     seen.add(match.signing);
-    jobs.push(() => match.trusted.key.getSigningKey(match.signing.getKeyID(), now, undefined, PGP_CONFIG));
+    jobs.push(() => signingKeyAt(match.trusted.key, match.signing.getKeyID(), now));
   }
   void (async () => {
     for (const job of jobs) await job().catch(() => undefined);

@@ -10,7 +10,7 @@ import type { Keyring } from '../trust/keyring.js';
 import { CLOCK_SKEW_MS } from './check-signature.js';
 import { PGP_CONFIG } from './config.js';
 import { ALLOWED_DATA_HASHES } from './data-digest.js';
-import type { SignatureFile } from './signature-file.js';
+import { formOf, malformedReason, type SignatureFile } from './signature-file.js';
 
 export interface ReferenceResult {
   /** Primary fingerprint of the trusted key that holds the issuer key, or null. */
@@ -20,8 +20,11 @@ export interface ReferenceResult {
 }
 
 export async function referenceVerify(path: string, file: SignatureFile, keyring: Keyring, now: Date = new Date()): Promise<ReferenceResult[]> {
+  // Malformed packets (placeholders, or a form our rules refuse) are never handed to openpgp.js: they are not valid.
+  const problemOf = (p: openpgp.SignaturePacket): string | null => malformedReason(p) ?? formOf(p).problem;
+  const usable = file.packets.filter((p) => problemOf(p) === null);
   const packets = new openpgp.PacketList<openpgp.SignaturePacket>();
-  for (const p of file.packets) packets.push(p);
+  for (const p of usable) packets.push(p);
   const signature = new openpgp.Signature(packets);
   const stream = Readable.toWeb(createReadStream(path, { highWaterMark: 1 << 20 })) as unknown as ReadableStream<Uint8Array>;
   const message = await openpgp.createMessage({ binary: stream });
@@ -36,19 +39,27 @@ export async function referenceVerify(path: string, file: SignatureFile, keyring
   // The data must be drained, or no `verified` promise ever settles.
   const reader = (result.data as unknown as ReadableStream<Uint8Array>).getReader();
   while (!(await reader.read()).done);
-  if (result.signatures.length !== file.packets.length) {
-    throw new Error(`openpgp.js reported ${result.signatures.length} signatures for ${file.packets.length} packets`);
+  if (result.signatures.length !== usable.length) {
+    throw new Error(`openpgp.js reported ${result.signatures.length} signatures for ${usable.length} packets`);
   }
   const out: ReferenceResult[] = [];
-  for (const [i, s] of result.signatures.entries()) {
-    const packet = file.packets[i]!;
+  let next = 0;
+  for (const packet of file.packets) {
+    const problem = problemOf(packet);
+    if (problem !== null) {
+      out.push({ fingerprint: null, valid: false, error: `malformed: ${problem}` });
+      continue;
+    }
+    const s = result.signatures[next++]!;
     const holder = keyring.keys.find((k) => k.key.getKeys(s.keyID).length > 0);
     const entry: ReferenceResult = { fingerprint: holder?.fingerprint ?? null, valid: false, error: null };
     try {
       await s.verified;
-      // Same policy gates as the main path: binary documents, SHA-2 only.
+      // Same policy gates as the main path: binary documents, SHA-2 only, the key's own signature version.
       if (packet.signatureType !== openpgp.enums.signature.binary) throw new Error('not a binary-document signature');
       if (packet.hashAlgorithm === null || !ALLOWED_DATA_HASHES.has(packet.hashAlgorithm)) throw new Error('hash not allowed');
+      const signing = holder?.key.getKeys(s.keyID)[0];
+      if (signing && signing.keyPacket.version !== packet.version) throw new Error('signature version differs from the key version');
       entry.valid = true;
     } catch (e) {
       entry.error = (e as Error).message;

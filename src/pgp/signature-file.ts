@@ -1,55 +1,151 @@
 /**
- * Parsing a detached `.asc`, assuming hostile input: several armored blocks (one per signer), every
- * block and every packet read, nothing dropped silently, sizes bounded.
+ * Parsing a detached signature file, assuming hostile input: ASCII-armored (several blocks, one per signer, as
+ * Electrum publishes them) or binary (`gpg --detach-sign` without --armor, or several such files concatenated).
+ * Every block and every packet is read, nothing is dropped silently, sizes are bounded.
+ *
+ * What fails the whole file (SIGNATURE_MALFORMED): armor that is not strictly well formed, anything that is not a
+ * detached signature (a cleartext- or inline-signed message), too many signatures, too many bytes.
+ * What does not: one packet that cannot be read, or breaks a rule (see packets.ts `inspectSignature`). That packet
+ * becomes a placeholder marked malformed (`malformedReason`), still attributed to the issuer its hashed area names
+ * when that can be read, and checkSignature reports it as `malformed`; the other signatures are judged as usual.
  */
 import * as openpgp from 'openpgp';
 import { VerifyError } from '../errors.js';
 import { ArmorError, decodeArmorBlock, splitArmor } from './armor.js';
 import { PGP_CONFIG } from './config.js';
+import { IGNORED_TAG, MESSAGE_TAGS, inspectSignature, splitPackets, type SignatureForm } from './packets.js';
 
 export const MAX_SIGNATURE_FILE_BYTES = 1024 * 1024;
 export const MAX_SIGNATURES = 64;
 
-/** A parsed `.asc`: the signature packets in file order. */
+/** A parsed signature file: the signature packets in file order (malformed ones as placeholders). */
 export interface SignatureFile {
   readonly packets: readonly openpgp.SignaturePacket[];
+  readonly encoding: 'armored' | 'binary';
 }
+
+const SIGNATURE_TAG = 2;
 
 function malformed(message: string, cause?: unknown): VerifyError {
   return new VerifyError('SIGNATURE_MALFORMED', `the signature file is malformed: ${message}`, {
-    hint: 'Expected detached signatures ("-----BEGIN PGP SIGNATURE-----" blocks). Get the .asc again from https://download.electrum.org/.',
+    hint: 'Expected detached signatures ("-----BEGIN PGP SIGNATURE-----" blocks, or a binary .sig). Get the .asc again from https://download.electrum.org/.',
     cause,
   });
+}
+
+/** Why a packet of this file is malformed, for placeholders; null for a packet that parsed and passed inspection. */
+const problems = new WeakMap<openpgp.SignaturePacket, string>();
+/** The form found when the packet was read (the raw unhashed area is known only then). */
+const forms = new WeakMap<openpgp.SignaturePacket, SignatureForm>();
+
+export function malformedReason(packet: openpgp.SignaturePacket): string | null {
+  return problems.get(packet) ?? null;
+}
+
+/** The form of a packet: as read from the file, or (a packet made elsewhere) from its serialization. */
+export function formOf(packet: openpgp.SignaturePacket): SignatureForm {
+  let form = forms.get(packet);
+  if (!form) {
+    try {
+      const framed = splitPackets(packet.write());
+      form = inspectSignature(framed.packets[0]?.body ?? new Uint8Array());
+    } catch (e) {
+      form = { version: packet.version ?? 0, problem: `cannot be read back: ${(e as Error).message}`, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null };
+    }
+    forms.set(packet, form);
+    applyIssuer(packet, form);
+  }
+  return form;
+}
+
+function keyIdFrom(template: openpgp.KeyID, hex: string | null): openpgp.KeyID {
+  const KeyIDClass = template.constructor as new () => openpgp.KeyID & { read(bytes: Uint8Array): number };
+  const id = new KeyIDClass();
+  id.read(hex === null ? new Uint8Array(8) : new Uint8Array(Buffer.from(hex, 'hex')));
+  return id;
+}
+
+/** Make openpgp.js's issuer fields say what the hashed area says (openpgp.js lets unhashed subpackets override them). */
+function applyIssuer(packet: openpgp.SignaturePacket, form: SignatureForm): void {
+  const p = packet as unknown as { issuerKeyID: openpgp.KeyID; issuerFingerprint: Uint8Array | null; issuerKeyVersion: number | null };
+  p.issuerKeyID = keyIdFrom(packet.issuerKeyID, form.issuerKeyId);
+  p.issuerFingerprint = form.issuerFingerprint === null ? null : new Uint8Array(Buffer.from(form.issuerFingerprint, 'hex'));
+  p.issuerKeyVersion = form.issuerFingerprint === null ? null : form.issuerFingerprint.length === 64 ? 6 : 4;
+}
+
+/** A placeholder for a packet that could not be used: no hash, no algorithm, only the issuer (when known). */
+function placeholder(problem: string, form: SignatureForm | null): openpgp.SignaturePacket {
+  const packet = new openpgp.SignaturePacket();
+  const f: SignatureForm = form ?? { version: 0, problem, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null };
+  problems.set(packet, problem);
+  forms.set(packet, { ...f, problem });
+  applyIssuer(packet, f);
+  (packet as unknown as { version: number | null }).version = f.version || null;
+  return packet;
+}
+
+/** One signature packet body: openpgp.js's parse, after our own inspection; never throws. */
+async function readOne(body: Uint8Array): Promise<openpgp.SignaturePacket> {
+  const form = inspectSignature(body);
+  if (form.problem !== null) return placeholder(form.problem, form);
+  let packet: openpgp.SignaturePacket;
+  try {
+    packet = new openpgp.SignaturePacket();
+    (packet as unknown as { read(bytes: Uint8Array, config: openpgp.Config): void }).read(body, PGP_CONFIG);
+  } catch (e) {
+    return placeholder(`openpgp.js cannot read it (${(e as Error).message})`, form);
+  }
+  forms.set(packet, form);
+  applyIssuer(packet, form);
+  return packet;
+}
+
+function looksBinary(first: number): boolean {
+  if ((first & 0x80) === 0) return false;
+  const tag = first & 0x40 ? first & 0x3f : (first >> 2) & 0x0f;
+  return tag === SIGNATURE_TAG || tag === 10 || MESSAGE_TAGS.has(tag);
 }
 
 export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFile> {
   if (bytes.byteLength > MAX_SIGNATURE_FILE_BYTES) {
     throw malformed(`${bytes.byteLength} bytes is over the ${MAX_SIGNATURE_FILE_BYTES}-byte limit for a signature file`);
   }
-  let blocks: string[];
+  // Binary OpenPGP starts with a packet header (high bit set); armor is 7-bit text. A high byte that is not the
+  // header of a signature (or of a message, to say so) goes to the armor reader, which refuses it as not ASCII.
+  const encoding = bytes.byteLength > 0 && looksBinary(bytes[0]!) ? 'binary' : 'armored';
+  let blocks: Uint8Array[];
   try {
-    blocks = splitArmor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), 'SIGNATURE');
+    blocks =
+      encoding === 'binary'
+        ? [bytes]
+        : splitArmor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), 'SIGNATURE').map(decodeArmorBlock);
   } catch (e) {
     if (e instanceof ArmorError) throw malformed(e.message, e);
-    throw e;
+    throw malformed((e as Error).message, e);
   }
   const packets: openpgp.SignaturePacket[] = [];
-  for (const [i, armoredSignature] of blocks.entries()) {
-    let signature: openpgp.Signature;
-    try {
-      // readSignature accepts only signature packets: literal data, one-pass signatures, compressed
-      // data (inline-signed messages) and unsupported packet versions all throw here.
-      signature = await openpgp.readSignature({ binarySignature: decodeArmorBlock(armoredSignature), config: PGP_CONFIG });
-    } catch (e) {
-      throw malformed(`block ${i + 1} of ${blocks.length}: ${(e as Error).message}`, e);
+  const where = (i: number): string => (encoding === 'binary' ? 'the binary signature' : `block ${i + 1} of ${blocks.length}`);
+  for (const [i, block] of blocks.entries()) {
+    const stream = splitPackets(block);
+    const message = stream.packets.find((p) => MESSAGE_TAGS.has(p.tag))?.tag ?? (stream.errorTag !== null && MESSAGE_TAGS.has(stream.errorTag) ? stream.errorTag : null);
+    if (message !== null) {
+      throw malformed(`${where(i)} holds a signed message (packet type ${message}), not a detached signature`);
     }
-    const list = [...signature.packets];
-    if (list.length === 0) throw malformed(`block ${i + 1} of ${blocks.length} holds no signature`);
-    for (const packet of list) {
-      if (!(packet instanceof openpgp.SignaturePacket)) throw malformed(`block ${i + 1} holds a non-signature packet`);
-      packets.push(packet);
+    let count = 0;
+    for (const raw of stream.packets) {
+      if (IGNORED_TAG(raw.tag)) continue;
+      if (raw.tag !== SIGNATURE_TAG) throw malformed(`${where(i)} holds a packet of type ${raw.tag}, not a signature`);
+      packets.push(await readOne(raw.body));
+      count++;
       if (packets.length > MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} signatures`);
     }
+    if (stream.error !== null) {
+      // The rest of this block cannot be framed: one malformed entry stands for it (its issuer is unknown).
+      packets.push(placeholder(`${where(i)}: ${stream.error}`, null));
+      count++;
+      if (packets.length > MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} signatures`);
+    }
+    if (count === 0) throw malformed(`${where(i)} holds no signature`);
   }
-  return { packets };
+  return { packets, encoding };
 }

@@ -2,7 +2,8 @@
  * Loading the keys a verification trusts: the pinned release signers shipped in `keys/`, or a custom
  * `--keyring`. Either way the result is a list of primary keys with the names we show for them.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
@@ -28,14 +29,115 @@ export interface Keyring {
 export const DEFAULT_KEYS_DIR = fileURLToPath(new URL('../../keys/', import.meta.url));
 const MAX_KEY_FILE = 4 * 1024 * 1024;
 
+/**
+ * The keys in one file: ASCII-armored (one or several blocks, nothing but whitespace between them) or binary
+ * (`gpg --export`, a stream of transferable public keys). The file is opened once and read only through that handle,
+ * after checking the handle (a path swapped for a device or FIFO between a check and the open is never read).
+ */
 async function readKeysFromFile(path: string): Promise<openpgp.PublicKey[]> {
-  const info = await stat(path);
-  if (!info.isFile()) throw new Error('not a regular file');
-  if (info.size > MAX_KEY_FILE) throw new Error(`larger than ${MAX_KEY_FILE} bytes`);
-  const blocks = splitArmor(await readFile(path, 'latin1'), 'PUBLIC KEY BLOCK');
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not a regular file).
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  let bytes: Buffer;
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error('not a regular file');
+    if (info.size > MAX_KEY_FILE) throw new Error(`larger than ${MAX_KEY_FILE} bytes`);
+    // Read to the end through the handle, whatever the size said (it may grow meanwhile), up to the limit.
+    bytes = Buffer.allocUnsafe(info.size + 1);
+    let filled = 0;
+    for (;;) {
+      if (filled === bytes.length) bytes = Buffer.concat([bytes, Buffer.allocUnsafe(Math.min(bytes.length, MAX_KEY_FILE + 1 - filled))]);
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      if (filled > MAX_KEY_FILE) throw new Error(`larger than ${MAX_KEY_FILE} bytes`);
+    }
+    bytes = bytes.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+  if (bytes.length > 0 && (bytes[0]! & 0x80) !== 0) {
+    // Binary: readKeys reads every key in the stream, with the same strict config as the armored blocks.
+    return openpgp.readKeys({ binaryKeys: new Uint8Array(bytes), config: PGP_CONFIG });
+  }
+  const blocks = splitArmor(bytes.toString('latin1'), 'PUBLIC KEY BLOCK');
   // readKeys, not readKey: one armored block may hold several keys (gpg --export A B C).
   const perBlock = await Promise.all(blocks.map((block) => openpgp.readKeys({ binaryKeys: decodeArmorBlock(block), config: PGP_CONFIG })));
   return perBlock.flat();
+}
+
+type KeyParts = {
+  directSignatures: openpgp.SignaturePacket[];
+  revocationSignatures: openpgp.SignaturePacket[];
+  users: Array<{
+    mainKey: openpgp.PublicKey;
+    userID: openpgp.UserIDPacket | null;
+    userAttribute: { write(): Uint8Array } | null;
+    selfCertifications: openpgp.SignaturePacket[];
+    otherCertifications: openpgp.SignaturePacket[];
+    revocationSignatures: openpgp.SignaturePacket[];
+  }>;
+  subkeys: Array<openpgp.Subkey & { mainKey: openpgp.PublicKey; bindingSignatures: openpgp.SignaturePacket[]; revocationSignatures: openpgp.SignaturePacket[] }>;
+};
+
+const bytesOf = (p: { write(): Uint8Array }): string => Buffer.from(p.write()).toString('hex');
+
+function addSignatures(into: openpgp.SignaturePacket[], from: readonly openpgp.SignaturePacket[]): void {
+  const have = new Set(into.map(bytesOf));
+  for (const s of from) {
+    const id = bytesOf(s);
+    if (!have.has(id)) {
+      have.add(id);
+      into.push(s);
+    }
+  }
+}
+
+/** Add to `target` every signature, user and subkey that `copy` (the same key: same fingerprint) has and it lacks. */
+function mergeInto(target: openpgp.PublicKey, copy: openpgp.PublicKey): void {
+  const t = target as unknown as KeyParts;
+  const c = copy as unknown as KeyParts;
+  addSignatures(t.revocationSignatures, c.revocationSignatures);
+  addSignatures(t.directSignatures, c.directSignatures);
+  for (const user of c.users) {
+    const id = bytesOf((user.userID ?? user.userAttribute)!);
+    const same = t.users.find((u) => bytesOf((u.userID ?? u.userAttribute)!) === id);
+    if (same) {
+      addSignatures(same.selfCertifications, user.selfCertifications);
+      addSignatures(same.otherCertifications, user.otherCertifications);
+      addSignatures(same.revocationSignatures, user.revocationSignatures);
+    } else {
+      user.mainKey = target;
+      t.users.push(user);
+    }
+  }
+  for (const subkey of c.subkeys) {
+    const same = t.subkeys.find((s) => s.getFingerprint() === subkey.getFingerprint());
+    if (same) {
+      addSignatures(same.bindingSignatures, subkey.bindingSignatures);
+      addSignatures(same.revocationSignatures, subkey.revocationSignatures);
+    } else {
+      subkey.mainKey = target;
+      t.subkeys.push(subkey);
+    }
+  }
+}
+
+/**
+ * Every copy of a key merged into one, as gpg does on import: the self-signatures, user IDs, subkeys and
+ * revocations of all copies, so that a revocation or subkey carried only by a later copy is seen. Nothing is
+ * judged here; openpgp.js checks every signature when the key is used, at the date that matters. Order: by first
+ * appearance. (Keys that are private are returned as they are, for the caller to refuse.)
+ */
+export function mergeKeyCopies(keys: readonly openpgp.PublicKey[]): openpgp.PublicKey[] {
+  const byFingerprint = new Map<string, openpgp.PublicKey>();
+  for (const key of keys) {
+    const fingerprint = fingerprintOf(key);
+    const first = byFingerprint.get(fingerprint);
+    if (first === undefined) byFingerprint.set(fingerprint, key);
+    else mergeInto(first, key);
+  }
+  return [...byFingerprint.values()];
 }
 
 function fingerprintOf(key: openpgp.PublicKey): string {
@@ -100,7 +202,7 @@ export async function loadPinnedKeyring(keysDir: string = DEFAULT_KEYS_DIR, refr
   return { trust: 'pinned', keys: await withRefreshedCopies(found, refresh) };
 }
 
-/** `--keyring FILE`: replaces the pinned set with the primary keys in FILE (one or several armored blocks). */
+/** `--keyring FILE`: replaces the pinned set with the primary keys in FILE (armored blocks or a binary export); copies of one key are merged. */
 export async function loadCustomKeyring(path: string): Promise<Keyring> {
   let keys: openpgp.PublicKey[];
   try {
@@ -108,16 +210,18 @@ export async function loadCustomKeyring(path: string): Promise<Keyring> {
   } catch (cause) {
     const why = cause instanceof ArmorError || cause instanceof Error ? cause.message : String(cause);
     throw new VerifyError('USAGE', `--keyring ${path}: cannot use it as a public keyring (${why})`, {
-      hint: 'Give an ASCII-armored file of public keys ("-----BEGIN PGP PUBLIC KEY BLOCK-----").',
+      hint: 'Give a file of public keys: ASCII-armored ("-----BEGIN PGP PUBLIC KEY BLOCK-----", from gpg --armor --export) or binary (from gpg --export).',
     });
   }
-  const trusted: TrustedKey[] = [];
   for (const key of keys) {
     if (key.isPrivate()) {
       throw new VerifyError('USAGE', `--keyring ${path}: holds a PRIVATE key; give public keys only`);
     }
+  }
+  const trusted: TrustedKey[] = [];
+  // The same key given twice (two blocks, or twice in one): every copy counts, e.g. a later one's revocation.
+  for (const key of mergeKeyCopies(keys)) {
     const fingerprint = fingerprintOf(key);
-    if (trusted.some((k) => k.fingerprint === fingerprint)) continue;
     const name = pinnedByFingerprint(fingerprint)?.name ?? `key ${fingerprint.slice(-16)}`;
     trusted.push({ name, fingerprint, key });
   }

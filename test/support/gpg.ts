@@ -615,3 +615,30 @@ export function gpgvDataGood(r: GpgvResult): boolean {
 export async function listFixtureFiles(f: PgpFixtures): Promise<string[]> {
   return (await readdir(f.dir)).sort();
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// A scratch GnuPG home for tests that make their own keys (added for the OpenPGP hardening tests)
+
+export interface GpgScratch {
+  readonly home: string;
+  /** gpg with --batch, loopback pinentry and an empty passphrase; `at` fakes the system time (unix seconds) */
+  gpg(args: string[], opts?: { at?: number; input?: Buffer | string }): Promise<Buffer>;
+  /** primary fingerprint and subkeys of the key whose UID contains `<email>` */
+  describe(email: string): Promise<{ primary: string; subkeys: { fpr: string; usage: string }[] }>;
+  /** kill the agent and delete the home, secret keys included */
+  close(): Promise<void>;
+}
+
+export async function gpgScratch(): Promise<GpgScratch> {
+  const home = await mkdtemp(join(tmpdir(), 'ev-gs-'));
+  const g = new Gpg(home);
+  return {
+    home,
+    gpg: (args, opts = {}) => g.gpg(args, opts),
+    describe: (email) => g.describe(email),
+    close: async () => {
+      await g.kill();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}

@@ -3,7 +3,7 @@ import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VerifyError } from '../../src/errors.js';
 import { splitArmor } from '../../src/pgp/armor.js';
-import { MAX_SIGNATURES, parseSignatureFile } from '../../src/pgp/signature-file.js';
+import { MAX_SIGNATURES, malformedReason, parseSignatureFile } from '../../src/pgp/signature-file.js';
 
 let oneSig: string;
 
@@ -40,10 +40,17 @@ describe('parseSignatureFile', () => {
     expect(await malformed(oneSig.replace(/SIGNATURE/g, 'MESSAGE'))).toMatch(/PGP MESSAGE/);
     expect(await malformed(oneSig.slice(0, oneSig.indexOf('-----END')))).toMatch(/truncated/);
     expect(await malformed('')).toMatch(/no "-----BEGIN PGP SIGNATURE-----"/);
-    expect(await malformed(new Uint8Array([0x89, 0x01, 0x33, 0x04, 0x00]))).toMatch(/not ASCII armor/);
+    expect(await malformed(new Uint8Array([0xef, 0xbb, 0xbf, 0x2d, 0x2d]))).toMatch(/not ASCII armor/);
   });
 
-  it('refuses an unsupported packet version instead of dropping it', async () => {
+  it('a truncated binary signature is one malformed entry, not a crash and not silence', async () => {
+    const file = await parseSignatureFile(new Uint8Array([0x89, 0x01, 0x33, 0x04, 0x00]));
+    expect(file.encoding).toBe('binary');
+    expect(file.packets).toHaveLength(1);
+    expect(malformedReason(file.packets[0]!)).toMatch(/truncated/);
+  });
+
+  it('reports an unsupported packet version as that block\'s malformed entry instead of dropping it', async () => {
     const sig = await openpgp.readSignature({ armoredSignature: oneSig });
     const bin = sig.write();
     // new-format packet header (tag 2) is 2 bytes for a short packet; the version byte follows.
@@ -55,7 +62,10 @@ describe('parseSignatureFile', () => {
     // Without the strict setting openpgp.js keeps it only as an opaque "unparseable" packet: no signature to check.
     const lax = await openpgp.readSignature({ armoredSignature: armored });
     expect([...lax.packets].filter((p) => p instanceof openpgp.SignaturePacket)).toHaveLength(0);
-    expect(await malformed(oneSig + armored)).toMatch(/block 2 of 2/);
+    const file = await parseSignatureFile(enc(oneSig + armored));
+    expect(file.packets).toHaveLength(2);
+    expect(malformedReason(file.packets[0]!)).toBeNull();
+    expect(malformedReason(file.packets[1]!)).toMatch(/unsupported signature version 7/);
   });
 
   it('refuses a file over 1 MiB before parsing it', async () => {
