@@ -4,6 +4,7 @@
  * Signatures are never taken from a mirror.
  */
 import { VerifyError } from './errors.js';
+import { formatBytes } from './format.js';
 import { readSmallRegularFile } from './fs/local-file.js';
 import type { Fetcher, FetchOptions } from './net/index.js';
 import { HttpStatusError } from './net/index.js';
@@ -25,7 +26,7 @@ export function looksLikeUrl(s: string): boolean {
 
 async function readLocal(path: string): Promise<SignatureBytes> {
   const tooLarge = (size: number): VerifyError =>
-    new VerifyError('SIGNATURE_MALFORMED', `the signature file ${path} is ${size} bytes; a real one is a few KiB (limit ${MAX_SIGNATURE_FILE_BYTES})`);
+    new VerifyError('SIGNATURE_MALFORMED', `the signature file ${path} is ${formatBytes(size)}; a real one is a few KiB (limit ${formatBytes(MAX_SIGNATURE_FILE_BYTES)})`);
   return { origin: path, bytes: await readSmallRegularFile(path, 'the signature file', MAX_SIGNATURE_FILE_BYTES, tooLarge) };
 }
 

@@ -5,7 +5,7 @@
  * It never throws a VerifyError: every outcome, good or bad, is a report.
  */
 import { access, link, lstat, rename, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { VerifyError, isVerifyError } from './errors.js';
 import type { PendingSync } from './fs/durable.js';
 import { describeFsError, openRegularFile } from './fs/local-file.js';
@@ -22,6 +22,7 @@ import { suggestOfficialName } from './release/suggest.js';
 import { emptyReport, settle, type VerifyReport } from './report.js';
 import { getSignature, looksLikeUrl } from './signature-source.js';
 import { judgeSource } from './policy/origin.js';
+import { forTerminal } from './policy/report.js';
 import { assertAllowed, mirrorSet, requireSource } from './source-policy.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from './trust/keyring.js';
 import type { SignerPolicyEntry } from './trust/pinned.js';
@@ -142,14 +143,20 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   }
 
   // 3. Where a download will land: refuse to overwrite before spending any bandwidth.
-  const output = url ? resolve(o.output ?? safeFileName(artifact?.name ?? lastSegment(url))) : null;
+  const output = url ? await outputPath(o.output, artifact?.name ?? lastSegment(url)) : null;
   if (output) await checkOutput(output, o.force === true);
 
   // 4. Trust: the pinned release keys, or a custom keyring, and how many distinct signers are required.
   const keyring: Keyring =
     o.keyring === undefined ? await loadPinnedKeyring(o.keysDir, { stateDir: o.stateDir, onWarning: warn }) : await loadCustomKeyring(o.keyring);
   report.trust = keyring.trust;
-  if (keyring.trust === 'custom') warn(`using the keys in ${o.keyring} instead of the pinned Electrum release keys`);
+  if (keyring.trust === 'custom') warn(`using the keys in ${o.keyring} instead of the pinned Electrum release keys: ${describeCustomKeys(keyring)}`);
+  if (o.minSigners !== undefined && o.minSigners > keyring.keys.length) {
+    const where = keyring.trust === 'custom' ? `in ${o.keyring}` : 'pinned';
+    throw new VerifyError('USAGE', `--min-signers ${o.minSigners} asks for more signers than there are trusted keys (${keyring.keys.length} ${where})`, {
+      hint: `Use a number from 1 to ${keyring.keys.length}, or leave --min-signers out to apply Electrum's own signer policy.`,
+    });
+  }
   // Electrum's own signer policy (trust/signer-policy.ts): who must have signed a file of this version.
   const requirement = signerRequirement(artifact?.version ?? null, { minSigners: o.minSigners, trust: keyring.trust, signerTable: o.signerTable });
   report.signature.required = requirement.required;
@@ -158,6 +165,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
 
   // 5. The detached signature (official site or --signature), parsed strictly before any data is read.
   o.onStage?.('signature');
+  if (o.signature !== undefined && looksLikeUrl(o.signature)) judgeSignatureUrl(o.signature, report);
   const sig = await getSignature({ signature: o.signature, artifact }, getFetcher, net).catch((e: unknown) => {
     throw url === null && o.signature === undefined ? withOfflineHint(e, input) : e;
   });
@@ -248,6 +256,45 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     state.tempPath = null;
     report.output = output;
   }
+}
+
+/** A `--signature` URL must itself be official; when it is not, say that it was the signature's source that was refused. */
+function judgeSignatureUrl(signature: string, report: VerifyReport): void {
+  report.signature.url = signature;
+  try {
+    requireSource(signature, new Set(), 0);
+  } catch (e) {
+    if (!isVerifyError(e)) throw e;
+    throw new VerifyError(e.code, `the signature's source was refused (--signature ${signature}): ${e.message}`, {
+      hint: 'Signatures are taken only from https://download.electrum.org/ (or a local file). Leave --signature out to fetch the official one.',
+    });
+  }
+}
+
+/** Custom keys named for the warning: fingerprint, and the first user ID, which nobody has verified. */
+function describeCustomKeys(keyring: Keyring): string {
+  return keyring.keys
+    .map((k) => {
+      const uid = k.key.getUserIDs()[0];
+      return `${k.fingerprint}${uid ? ` "${forTerminal(uid.slice(0, 100))}" (user ID not verified)` : ''}`;
+    })
+    .join('; ');
+}
+
+/**
+ * Where a download is saved: `-o FILE`, `-o DIR/` (an existing folder: DIR/<name>, as curl's --output-dir and
+ * wget's -P do), or the file's own name in the current folder. `-o -` is refused: a file is never streamed to
+ * standard output before it is verified.
+ */
+async function outputPath(option: string | undefined, name: string): Promise<string> {
+  if (option === '-') {
+    throw new VerifyError('USAGE', '--output - (standard output) is not supported: a download is never passed on before it has verified', {
+      hint: 'Save it to a file or folder with -o PATH, then read it from there.',
+    });
+  }
+  if (option === undefined) return resolve(safeFileName(name));
+  const info = await stat(option).catch(() => null);
+  return info?.isDirectory() ? join(resolve(option), safeFileName(name)) : resolve(option);
 }
 
 /** The official .asc could not be fetched for a local file: say how to verify offline. */

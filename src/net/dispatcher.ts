@@ -16,6 +16,7 @@
  * applies, which includes the certificates named by NODE_EXTRA_CA_CERTS.
  */
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
+import { checkProxyEnvironment } from './proxy-env.js';
 
 /** The undici modules loaded (CommonJS: each one's export is its default). */
 export const UNDICI_MODULES = {
@@ -51,6 +52,7 @@ export function loadEnvHttpProxyAgent(): Promise<typeof EnvHttpProxyAgent> {
 }
 
 export async function createDefaultDispatcher(timeoutMs: number): Promise<Dispatcher> {
+  checkProxyEnvironment(); // a proxy variable undici cannot use is a usage error that names it
   const EnvHttpProxyAgent = await loadEnvHttpProxyAgent();
   return new EnvHttpProxyAgent({
     connect: { timeout: timeoutMs, rejectUnauthorized: true },

@@ -3,6 +3,8 @@
  * Low-level errors (undici, Node's net/tls) are classified by their code, searched along the `cause` chain.
  */
 import { VerifyError } from '../errors.js';
+import { formatBytes } from '../format.js';
+import { describeProxy, proxyFor } from './proxy-env.js';
 
 // A few names inline: node:http's STATUS_CODES would load the http module at start-up.
 const STATUS_TEXT: Record<number, string> = {
@@ -118,14 +120,26 @@ export function toNetworkError(e: unknown, url: string): VerifyError {
   if (timeout !== undefined) {
     return new VerifyError('TIMEOUT', `${host} did not respond in time. Check your connection, or raise --timeout.`, { cause: e });
   }
+  const via = proxyFor(url);
   const proxy = links.find((l) => /^Proxy response \((\d+)\)/.test(l.message) || l.message.includes('Proxy Authentication'));
   if (proxy !== undefined) {
     const status = /\((\d+)\)/.exec(proxy.message)?.[1] ?? '?';
     return new VerifyError(
       'NETWORK',
-      `The proxy refused the connection to ${host} (HTTP ${status}). Check HTTPS_PROXY / NO_PROXY, or ask your network administrator.`,
+      `The proxy${via ? ` (${describeProxy(via)})` : ''} refused the connection to ${host} (HTTP ${status}). Check the proxy variable and NO_PROXY, or ask your network administrator.`,
       { cause: e },
     );
+  }
+  // Through a proxy, the client connects to (and resolves) only the proxy: these failures are the proxy's.
+  if (via !== null) {
+    const failed = links.find((l) => l.code === 'ENOTFOUND' || l.code === 'EAI_AGAIN' || l.code === 'ECONNREFUSED' || l.code === 'EHOSTUNREACH' || l.code === 'ENETUNREACH');
+    if (failed !== undefined) {
+      const what = failed.code === 'ENOTFOUND' || failed.code === 'EAI_AGAIN' ? 'could not be resolved' : failed.code === 'ECONNREFUSED' ? 'refused the connection' : 'cannot be reached';
+      return new VerifyError('NETWORK', `The proxy ${describeProxy(via)} ${what}, so ${host} could not be reached.`, {
+        hint: `Check ${via.variable} (and NO_PROXY), or unset ${via.variable} to connect directly.`,
+        cause: e,
+      });
+    }
   }
   const closed = find(CLOSED_CODES);
   if (closed !== undefined) {
@@ -157,17 +171,17 @@ export function timeoutError(url: string, timeoutMs: number, what: 'response' | 
 }
 
 export function tooLargeError(url: string, maxBytes: number, announced: number | null): VerifyError {
-  const what = announced === null ? 'sent more than' : `announced ${announced} bytes, more than`;
+  const what = announced === null ? 'sent more than' : `announced ${formatBytes(announced)}, more than`;
   return new VerifyError(
     'TOO_LARGE',
-    `${hostOf(url)} ${what} the limit of ${maxBytes} bytes; the transfer was stopped. If the file is genuinely that large, raise --max-size.`,
+    `${hostOf(url)} ${what} the limit of ${formatBytes(maxBytes)}; the transfer was stopped. A real Electrum file is smaller; if this one is genuinely that large, raise the size limit.`,
   );
 }
 
 export function truncatedError(url: string, received: number, expected: number): VerifyError {
   return new VerifyError(
     'NETWORK',
-    `The transfer from ${hostOf(url)} ended after ${received} of ${expected} bytes (truncated). Nothing was saved; try again.`,
+    `The transfer from ${hostOf(url)} ended after ${formatBytes(received)} of ${formatBytes(expected)} (truncated). Nothing was saved; try again.`,
   );
 }
 

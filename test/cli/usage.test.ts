@@ -30,6 +30,14 @@ describe('usage errors', () => {
     expect(help.stdout).toMatch(/Exit codes/);
     const version = await runCli(['--version']);
     expect(version.code).toBe(0);
-    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // the tool's version, Node's, OpenPGP.js's and the pinned key set's id: what a bug report needs
+    expect(version.stdout).toMatch(/^electrum-verify \d+\.\d+\.\d+ \((Node script|single-file build[^)]*)\)\nNode\.js v\d+\.\d+\.\d+, OpenPGP\.js \d+\.\d+\.\d+\npinned keys: set [0-9a-f]{16}\n$/);
+    for (const flag of ['-v', '-V']) expect((await runCli([flag])).stdout).toBe(version.stdout);
+    // a command's own options come after it; the global --json before it works too
+    const global = await runCli(['--json', 'check-url', 'https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz']);
+    expect(global.code).toBe(0);
+    expect(JSON.parse(global.stdout).results[0].verdict).toBe('official');
+    expect(help.stdout).toMatch(/HTTPS_PROXY/);
+    expect(help.stdout).toMatch(/130 interrupted/);
   });
 });

@@ -132,11 +132,11 @@ describe('download and verify through the proxy', () => {
     expect(sha256(await readFile(join(dir, 'Electrum-4.5.8.tar.gz')))).toBe(sha256(rel.data));
   });
 
-  it('--force never replaces something that is not a regular file (a folder, a FIFO, a device)', async () => {
+  it('--force never replaces something that is not a regular file (a FIFO, a folder where the file would go)', async () => {
     const dir = await outDir();
     const { mkdir } = await import('node:fs/promises');
     const { execFileSync } = await import('node:child_process');
-    await mkdir(join(dir, 'folder'));
+    await mkdir(join(dir, 'folder', 'Electrum-4.5.8.tar.gz'), { recursive: true });
     execFileSync('mkfifo', [join(dir, 'fifo')]);
     for (const target of [join(dir, 'folder'), join(dir, 'fifo')]) {
       const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '-o', target, '--force'], dir);
@@ -144,6 +144,25 @@ describe('download and verify through the proxy', () => {
       expect(r.json.reason.code).toBe('OUTPUT_EXISTS');
     }
     expect((await readdir(dir)).sort()).toEqual(['fifo', 'folder']);
+  });
+
+  it('-o DIR (an existing folder) saves DIR/<name>, as curl --output-dir and wget -P do', async () => {
+    const dir = await outDir();
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'downloads'));
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '-o', join(dir, 'downloads')], dir);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.json.output).toBe(join(dir, 'downloads', 'Electrum-4.5.8.tar.gz'));
+    expect(await readdir(join(dir, 'downloads'))).toEqual(['Electrum-4.5.8.tar.gz']);
+  });
+
+  it('-o - is refused with a reason: nothing is streamed out before it verified', async () => {
+    const dir = await outDir();
+    const before = site.requests.length;
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '-o', '-'], dir);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.json.reason.message).toMatch(/standard output.*never passed on before it has verified/);
+    expect(site.requests.length).toBe(before);
   });
 
   it('a missing output folder is a usage error before anything is downloaded', async () => {
@@ -163,12 +182,21 @@ describe('download and verify through the proxy', () => {
     expect(proxy.log.slice(connects)).toEqual(['download.electrum.org']);
   });
 
-  it('a malformed HTTPS_PROXY is a network error (exit 4), and the clean-up does not turn it into an internal one', async () => {
+  it('a malformed proxy variable is a usage error (exit 2) that names the variable; nothing is left behind', async () => {
     const dir = await outDir();
     const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], dir, { HTTPS_PROXY: 'http://[bad', https_proxy: 'http://[bad' });
-    expect(r.code, describeRun(r)).toBe(4);
-    expect(r.json.reason.code).toBe('NETWORK');
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.json.reason.code).toBe('USAGE');
+    expect(r.json.reason.message).toMatch(/^https_proxy="http:\/\/\[bad" is not a proxy URL/);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('a proxy that cannot be resolved is named, with the variable it came from (not the target host)', async () => {
+    const dir = await outDir();
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], dir, { HTTPS_PROXY: 'http://proxy.corp.invalid:3128', https_proxy: undefined });
+    expect(r.code, describeRun(r)).toBe(4);
+    expect(r.json.reason.message).toMatch(/^The proxy HTTPS_PROXY=http:\/\/proxy\.corp\.invalid:3128 could not be resolved/);
+    expect(r.json.reason.hint).toMatch(/Check HTTPS_PROXY/);
   });
 
   it('--output puts the verified file at that path', async () => {

@@ -23,7 +23,7 @@ let untrusted: FakeServer;
 let proxy: ConnectProxy;
 
 function transpileTree(): void {
-  const files = ['src/errors.ts', 'src/fs/temp-files.ts', 'src/fs/durable.ts', ...readdirSync(join(ROOT, 'src/net')).map((f) => `src/net/${f}`)];
+  const files = ['src/errors.ts', 'src/format.ts', 'src/fs/temp-files.ts', 'src/fs/durable.ts', 'src/fs/stale-parts.ts', ...readdirSync(join(ROOT, 'src/net')).map((f) => `src/net/${f}`)];
   for (const f of files.filter((x) => x.endsWith('.ts'))) {
     const out = ts.transpileModule(readFileSync(join(ROOT, f), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },

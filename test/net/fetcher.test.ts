@@ -201,7 +201,7 @@ describe('size bounds', () => {
     expect((await dl(`${D}/exact`, { maxBytes: 1000 })).size).toBe(1000);
     const e = await rejection(dl(`${D}/exact`, { maxBytes: 999 }));
     expect(e.code).toBe('TOO_LARGE');
-    expect(e.message).toMatch(/announced 1000 bytes/);
+    expect(e.message).toMatch(/announced 1000 B, more than the limit of 999 B/);
     expect(readdirSync(dest)).toEqual([expect.stringMatching(/\.part$/)]); // only the first download's file
   });
 
