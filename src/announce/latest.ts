@@ -6,7 +6,8 @@
  *
  * `checkLatest()` never throws a VerifyError: every outcome is a report (like verify()).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VerifyError, isVerifyError, exitCodeFor, verdictFor, EXIT, type ExitCode, type ReasonCode, type Verdict } from '../errors.js';
 import type { Fetcher } from '../net/index.js';
@@ -105,24 +106,38 @@ function settle(r: LatestReport, failure: VerifyError | null, exit?: ExitCode): 
   return r;
 }
 
+/** Read a local announcement through one handle, never more than the limit + 1 bytes (a growing file cannot get past it). */
 async function readAnnouncementFile(path: string): Promise<Uint8Array> {
-  let size: number;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
-    size = info.size;
-  } catch (e) {
-    throw new VerifyError('USAGE', `cannot read the announcement file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+  const unreadable = (e: unknown): VerifyError =>
+    new VerifyError('USAGE', `cannot read the announcement file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
       hint: 'Give the path of a saved copy of https://electrum.org/version.',
     });
-  }
-  if (size > MAX_ANNOUNCEMENT_BYTES) {
-    throw new VerifyError('ANNOUNCEMENT_INVALID', `${path} is not an Electrum version announcement: it is ${size} bytes (limit ${MAX_ANNOUNCEMENT_BYTES})`);
+  let handle;
+  try {
+    // O_NONBLOCK: a FIFO or device named by mistake cannot hang the open; the fstat below refuses it.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw unreadable(e);
   }
   try {
-    return await readFile(path);
-  } catch (e) {
-    throw new VerifyError('USAGE', `cannot read the announcement file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const info = await handle.stat();
+    if (!info.isFile()) throw unreadable(new Error('not a regular file'));
+    const buf = Buffer.alloc(MAX_ANNOUNCEMENT_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, n, buf.length - n, null).catch((e: unknown) => {
+        throw unreadable(e);
+      });
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n === buf.length) break;
+    }
+    if (n > MAX_ANNOUNCEMENT_BYTES) {
+      throw new VerifyError('ANNOUNCEMENT_INVALID', `${path} is not an Electrum version announcement: it is larger than ${MAX_ANNOUNCEMENT_BYTES} bytes`);
+    }
+    return buf.subarray(0, n);
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }
 
