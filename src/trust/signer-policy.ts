@@ -12,7 +12,7 @@
  *   signer, with a warning. `--min-signers n`: any n distinct trusted keys. `--keyring` (no table): any 1.
  */
 import { VerifyError } from '../errors.js';
-import type { FoundSignature } from '../pgp/check-signature.js';
+import { NOT_COUNTED_STATUSES, type FoundSignature } from '../pgp/check-signature.js';
 import { atLeast, parseVersion } from '../release/version.js';
 import type { VerifyReport } from '../report.js';
 import type { Keyring } from './keyring.js';
@@ -108,8 +108,6 @@ async function notCountedNote(f: FoundSignature, keyring: Keyring | undefined): 
   }
 }
 
-/** Statuses that mean "fine over these bytes, but cannot count". Anything else by a trusted key (bad, malformed) is fatal. */
-const NOT_COUNTED = new Set(['expired-key', 'revoked-key', 'rejected-algorithm', 'future']);
 
 type Marked = FoundSignature & { counted?: boolean; note?: string };
 
@@ -150,7 +148,8 @@ export async function applySignerPolicy(
       continue;
     }
     f.counted = false;
-    if (NOT_COUNTED.has(f.status as string)) {
+    // fine over these bytes but cannot count; anything else by a trusted key (bad, malformed) is fatal
+    if (NOT_COUNTED_STATUSES.has(f.status)) {
       f.note = await notCountedNote(f, context.keyring);
       uncounted.push(f);
     } else {
