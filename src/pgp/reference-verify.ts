@@ -23,6 +23,7 @@ export async function referenceVerify(path: string, file: SignatureFile, keyring
   // Malformed packets (placeholders, or a form our rules refuse) are never handed to openpgp.js: they are not valid.
   const problemOf = (p: openpgp.SignaturePacket): string | null => malformedReason(p) ?? formOf(p).problem;
   const usable = file.packets.filter((p) => problemOf(p) === null);
+  if (usable.length === 0) return file.packets.map((p) => ({ fingerprint: null, valid: false, error: `malformed: ${problemOf(p)}` }));
   const packets = new openpgp.PacketList<openpgp.SignaturePacket>();
   for (const p of usable) packets.push(p);
   const signature = new openpgp.Signature(packets);
