@@ -15,7 +15,7 @@ import { officialFileUrl, type Artifact } from '../release/catalogue.js';
 import { classifyFolderEntry, releaseSet, type ReleaseMember } from '../release/release-set.js';
 import { buildReceipt, checkReceiptPath, writeFileAtomic, writeReceipt } from '../receipt/statement.js';
 import type { Annotation } from '../report/ci.js';
-import { chooseFormat } from '../report/ci.js';
+import { chooseFormat, wantsAnnotations } from '../report/ci.js';
 import { presentMany, type ManyIO } from '../run/present.js';
 import { combineReports, loadKeySet, verifyMany, type RunFailure, type Target, type TargetResult } from '../run/verify-many.js';
 import { SCHEMA, toJson } from '../report.js';
@@ -240,7 +240,7 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
     out.exitCode = Math.max(out.exitCode, 0) || receiptError.exitCode;
     io.stderr.write(`electrum-verify: ${receiptError.message}\n`);
   }
-  if (format === 'json') io.stdout.write(toJson(out));
-  else await presentMany(out, format, { title: `Electrum ${version} (${summary.mode === 'dir' ? summary.dir : `download to ${summary.dir}`})`, notes, annotations, quiet: o.quiet === true }, io);
+  const title = `Electrum ${version} (${summary.mode === 'dir' ? summary.dir : `download to ${summary.dir}`})`;
+  await presentMany(out, format, { title, notes, annotations, quiet: o.quiet === true }, io, wantsAnnotations(o, io.env));
   return out.exitCode;
 }

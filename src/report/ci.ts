@@ -23,6 +23,15 @@ export function chooseFormat(o: { format?: string | undefined; json?: boolean | 
   return env.GITHUB_ACTIONS === 'true' ? 'github' : 'text';
 }
 
+/**
+ * Whether GitHub annotations and the step summary are produced: with --format github, and also under --json when
+ * GITHUB_ACTIONS=true (the JSON alone on stdout, the annotations on stderr). An explicit --format text|json: no.
+ */
+export function wantsAnnotations(o: { format?: string | undefined; json?: boolean | undefined }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (o.format !== undefined) return o.format === 'github';
+  return env.GITHUB_ACTIONS === 'true';
+}
+
 /** Colour and progress are off in CI (CI set), unless FORCE_COLOR asks for colour. */
 export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';

@@ -34,10 +34,11 @@ export function summaryLine(many: ManyReport): string {
   return parts.join(', ');
 }
 
-export async function presentMany(many: ManyReport, format: OutputFormat, p: Presentation, io: ManyIO): Promise<void> {
+export async function presentMany(many: ManyReport, format: OutputFormat, p: Presentation, io: ManyIO, annotate = format === 'github'): Promise<void> {
   const env = io.env ?? process.env;
   if (format === 'json') {
     io.stdout.write(toJson(many));
+    if (annotate) await annotateGithub(many, p, io, env);
     return;
   }
   const lines: string[] = [];
@@ -52,8 +53,11 @@ export async function presentMany(many: ManyReport, format: OutputFormat, p: Pre
   out.push(`${head}  ${forTerminal(p.title)}: ${summaryLine(many)}${many.reason && many.exitCode !== 0 ? ` — ${forTerminal(many.reason.message)}` : ''}`);
   if (many.reason?.hint && many.exitCode !== 0) out.push(`  next:    ${forTerminal(many.reason.hint)}`);
   io.stdout.write(out.join('\n') + '\n');
-  if (format === 'github') {
-    for (const a of annotationsFor(many.results, p.annotations)) io.stderr.write(formatAnnotation(a));
-    await appendStepSummary(stepSummary(p.title, many, many.results, p.notes), env, (m) => io.stderr.write(io.errStyle.warn(`warning: ${m}\n`)));
-  }
+  if (annotate) await annotateGithub(many, p, io, env);
+}
+
+/** `::error`/`::warning` workflow commands on stderr and the Markdown step summary. */
+async function annotateGithub(many: ManyReport, p: Presentation, io: ManyIO, env: NodeJS.ProcessEnv): Promise<void> {
+  for (const a of annotationsFor(many.results, p.annotations)) io.stderr.write(formatAnnotation(a));
+  await appendStepSummary(stepSummary(p.title, many, many.results, p.notes), env, (m) => io.stderr.write(io.errStyle.warn(`warning: ${m}\n`)));
 }

@@ -14,7 +14,7 @@ import { EXIT, VerifyError, isVerifyError, verdictFor } from '../errors.js';
 import type { Fetcher } from '../net/index.js';
 import { buildReceipt, checkReceiptPath, writeReceipt } from '../receipt/statement.js';
 import { SCHEMA, renderHuman, toJson } from '../report.js';
-import { chooseFormat } from '../report/ci.js';
+import { chooseFormat, wantsAnnotations } from '../report/ci.js';
 import { looksLikeUrl } from '../signature-source.js';
 import type { VerifyOptions } from '../verify.js';
 import { presentMany, type ManyIO } from './present.js';
@@ -125,11 +125,14 @@ async function run(targets: readonly string[], o: VerifyTargetsOptions, io: Veri
       const out = report.verdict === 'error' ? io.stderr : io.stdout;
       const text = renderHuman(report, report.verdict === 'error' ? io.errStyle : io.style);
       out.write(quiet ? text.split('\n')[0] + '\n' : text);
-      if (format === 'github') await presentMany({ ...many, results: reports }, 'github', { title: 'electrum-verify', notes: [], annotations: [], quiet: true }, { ...io, stdout: { write: () => true } as unknown as NodeJS.WritableStream });
+    }
+    if (wantsAnnotations(o, io.env)) {
+      // Annotations and the step summary only (stdout already holds the report).
+      await presentMany({ ...many, results: reports }, 'json', { title: 'electrum-verify', notes: [], annotations: [], quiet: true }, { ...io, stdout: { write: () => true } as unknown as NodeJS.WritableStream }, true);
     }
     return exitCode === many.exitCode ? report.exitCode : exitCode;
   }
   many.exitCode = exitCode;
-  await presentMany(many, format, { title: `${targets.length} files`, notes: receipt !== undefined && !interrupted ? [`receipt: ${receipt}`] : [], annotations: [], quiet: quiet === true }, io);
+  await presentMany(many, format, { title: `${targets.length} files`, notes: receipt !== undefined && !interrupted ? [`receipt: ${receipt}`] : [], annotations: [], quiet: quiet === true }, io, wantsAnnotations(o, io.env));
   return exitCode;
 }

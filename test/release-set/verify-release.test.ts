@@ -213,6 +213,11 @@ describe('--format github', () => {
     const j = io({ env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
     await verifyReleaseCommand(V, { dir, offline: true, keyring: rel.keyringPath, json: true }, j as never);
     expect(() => JSON.parse(j.stdout.text())).not.toThrow();
+    expect(j.stderr.text()).toContain('::error file=');
+    // an explicit --format text: no annotations
+    const t = io({ env: { GITHUB_ACTIONS: 'true' } });
+    await verifyReleaseCommand(V, { dir, offline: true, keyring: rel.keyringPath, format: 'text' }, t as never);
+    expect(t.stderr.text()).not.toContain('::');
   });
 });
 
