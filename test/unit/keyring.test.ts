@@ -75,6 +75,24 @@ describe('custom keyring', () => {
     await rm(dir, { recursive: true });
   });
 
+  it('reads a binary keyring (gpg --export) like an armored one, and refuses a FIFO at once instead of waiting on it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ev-kr-'));
+    const { readFile } = await import('node:fs/promises');
+    const armored = await readFile(join(DEFAULT_KEYS_DIR, 'svanstaa.asc'), 'utf8');
+    const key = await openpgp.readKey({ armoredKey: armored });
+    await writeFile(join(dir, 'k.gpg'), key.write());
+    const ring = await loadCustomKeyring(join(dir, 'k.gpg'));
+    expect(ring.keys.map((k) => k.name)).toEqual(['svanstaa']);
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    const started = Date.now();
+    const err = await loadCustomKeyring(join(dir, 'fifo')).catch((e: unknown) => e);
+    expect((err as VerifyError).code).toBe('USAGE');
+    expect((err as VerifyError).message).toMatch(/not a regular file/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    await rm(dir, { recursive: true });
+  });
+
   it('refuses a private key and a missing file with a usage error', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ev-kr-'));
     const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'x' }], format: 'armored' });
