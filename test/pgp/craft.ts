@@ -3,9 +3,11 @@
  * the test, and the signature value is made for real (Ed25519 through node:crypto) over exactly those bytes, so a
  * packet is cryptographically good unless the test says otherwise. Keys are made by openpgp.js during the run.
  *   - v4 packets by an EdDSA-legacy key (algorithm 22, the one gpg 2.2 reads, so gpgv can judge them too);
- *   - v4 or v6 packets by an Ed25519 key (algorithm 27), e.g. a v6 signature by a v4 key.
+ *   - v4 or v6 packets by an Ed25519 key (algorithm 27), e.g. a v6 signature by a v4 key;
+ *   - v4 or v6 packets by a P-256 ECDSA key (algorithm 19: the value FastValues can confirm), via @noble/curves.
  */
 import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { p256 } from '@noble/curves/nist.js';
 import * as openpgp from 'openpgp';
 
 export const SHA512 = 10;
@@ -66,11 +68,11 @@ export function craftBody(o: CraftOptions): Uint8Array {
     version: number;
     algorithm: number;
     publicParams: { A?: Uint8Array; Q?: Uint8Array };
-    privateParams: { seed: Uint8Array };
+    privateParams: { seed?: Uint8Array; d?: Uint8Array };
   };
   const version = o.version ?? (keyPacket.version as 4 | 6);
   const algo = keyPacket.algorithm;
-  if (algo !== 22 && algo !== 27) throw new Error(`craft: algorithm ${algo} not supported`);
+  if (algo !== 22 && algo !== 27 && algo !== 19) throw new Error(`craft: algorithm ${algo} not supported`);
   const signerKey = o.signer as unknown as openpgp.PublicKey;
   const hashed = cat(...(o.hashed ?? [created(new Date()), issuerFpr(signerKey)]));
   const unhashed = cat(...(o.unhashed ?? [issuerId(signerKey)]));
@@ -78,11 +80,18 @@ export function craftBody(o: CraftOptions): Uint8Array {
   const salt = version === 6 ? (o.salt ?? new Uint8Array(createHash('sha256').update(signatureData).digest())) : new Uint8Array();
   const trailer = [version, 0xff, ...u32(signatureData.length)];
   const digest = createHash('sha512').update(salt).update(o.data).update(signatureData).update(Uint8Array.from(trailer)).digest();
-  const A = algo === 22 ? keyPacket.publicParams.Q!.subarray(1) : keyPacket.publicParams.A!;
-  const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
-  const priv = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: b64(keyPacket.privateParams.seed), x: b64(A) }, format: 'jwk' });
-  const rs = new Uint8Array(sign(null, digest, priv));
-  const value = algo === 22 ? [...mpi(rs.subarray(0, 32)), ...mpi(rs.subarray(32))] : [...rs];
+  let value: number[];
+  if (algo === 19) {
+    // ECDSA (P-256 keys only here) over the digest itself, as OpenPGP does: r and s as MPIs
+    const rs = p256.sign(new Uint8Array(digest), keyPacket.privateParams.d!, { prehash: false, lowS: true, format: 'compact' });
+    value = [...mpi(rs.subarray(0, 32)), ...mpi(rs.subarray(32))];
+  } else {
+    const A = algo === 22 ? keyPacket.publicParams.Q!.subarray(1) : keyPacket.publicParams.A!;
+    const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+    const priv = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: b64(keyPacket.privateParams.seed!), x: b64(A) }, format: 'jwk' });
+    const rs = new Uint8Array(sign(null, digest, priv));
+    value = algo === 22 ? [...mpi(rs.subarray(0, 32)), ...mpi(rs.subarray(32))] : [...rs];
+  }
   return cat(
     signatureData,
     lengthField(unhashed.length + (o.unhashedLengthDelta ?? 0), version),
@@ -106,6 +115,11 @@ export function frameIndeterminate(body: Uint8Array, tag = 2): Uint8Array {
 }
 
 export const armorSig = (bytes: Uint8Array): string => openpgp.armor(openpgp.enums.armor.signature, bytes);
+
+export async function p256Key(name: string, opts: { v6?: boolean } = {}): Promise<openpgp.PrivateKey> {
+  const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'nistP256', userIDs: [{ name }], format: 'object', config: { ...openpgp.config, v6Keys: opts.v6 === true } });
+  return privateKey;
+}
 
 export async function edKey(name: string, opts: { legacy?: boolean; v6?: boolean; date?: Date } = {}): Promise<openpgp.PrivateKey> {
   const { privateKey } = await openpgp.generateKey({

@@ -13,13 +13,15 @@ import { VerifyError } from '../../src/errors.js';
 import { checkSignature, findIssuer, signingKeyAt, type FoundSignature } from '../../src/pgp/check-signature.js';
 import { PGP_CONFIG } from '../../src/pgp/config.js';
 import { DataHasher } from '../../src/pgp/data-digest.js';
+import { FastValues } from '../../src/pgp/fast-values.js';
+import { PrehashedEcdsa } from '../../src/pgp/prehashed-ecdsa.js';
 import { referenceVerify } from '../../src/pgp/reference-verify.js';
 import { malformedReason, parseSignatureFile } from '../../src/pgp/signature-file.js';
 import { DEFAULT_KEYS_DIR, loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../../src/trust/keyring.js';
 import { verify } from '../../src/verify.js';
 import { describeRun, runCli } from '../support/cli.js';
 import { gpgScratch, gpgv, type GpgScratch } from '../support/gpg.js';
-import { armorSig, craftBody, created, edKey, frame, frameIndeterminate, issuerFpr, issuerId, sub, wildcardId } from './craft.js';
+import { armorSig, craftBody, created, edKey, frame, frameIndeterminate, issuerFpr, issuerId, p256Key, sub, wildcardId } from './craft.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const data = enc('release bytes\n'.repeat(100));
@@ -212,6 +214,43 @@ describe('item 9: v6 rules hold on every path', () => {
   });
 });
 
+describe('item 9 on the FastValues path (P-256 ECDSA, whose value @noble/curves confirms before openpgp.js\'s other checks)', () => {
+  let P4: openpgp.PrivateKey;
+  let P6: openpgp.PrivateKey;
+  let confirmed = 0;
+  const fast = new (class extends FastValues {
+    override async confirm(...args: Parameters<FastValues['confirm']>): Promise<boolean> {
+      const ok = await super.confirm(...args);
+      if (ok) confirmed++;
+      return ok;
+    }
+  })(new PrehashedEcdsa());
+  beforeAll(async () => {
+    [P4, P6] = await Promise.all([p256Key('P4'), p256Key('P6', { v6: true })]);
+  });
+  async function judgeFast(asc: string, keyring: Keyring): Promise<FoundSignature> {
+    const { packets } = await parseSignatureFile(enc(asc));
+    const hasher = new DataHasher(packets);
+    hasher.update(data);
+    const digests = await hasher.finish();
+    return checkSignature(packets[0]!, digests.digestFor(packets[0]!), keyring, new Date(), fast);
+  }
+
+  it('control: v4 by a v4 key and v6 by a v6 key (right salt) are valid', async () => {
+    expect((await judgeFast(armorSig(frame(craftBody({ signer: P4, data }))), trusted(P4))).status).toBe('valid');
+    expect((await judgeFast(armorSig(frame(craftBody({ signer: P6, data }))), trusted(P6))).status).toBe('valid');
+    expect(confirmed).toBe(2); // both values were confirmed by FastValues: the path under test ran
+  });
+
+  it('a v6 signature by a v4 P-256 key, and a v6 one with an empty salt → malformed', async () => {
+    const byV4 = armorSig(frame(craftBody({ signer: P4, data, version: 6, hashed: [created(new Date()), issuerFpr(P4.toPublic())] })));
+    expect((await judgeFast(byV4, trusted(P4))).status).toBe('malformed');
+    const noSalt = armorSig(frame(craftBody({ signer: P6, data, salt: new Uint8Array(0) })));
+    expect((await judgeFast(noSalt, trusted(P6))).status).toBe('malformed');
+    expect(confirmed).toBe(2); // refused before any value check
+  });
+});
+
 describe('item 11: decisions against RFC 9580, with gpgv beside us', () => {
   // Each case: a signature by trusted key A that is cryptographically good, and one rule it breaks.
   const cases: Array<[string, () => Uint8Array, RegExp, string]> = [
@@ -289,6 +328,18 @@ describe('item 1: every copy of a key in --keyring is merged before anything is 
     expect(keyring.keys).toHaveLength(1);
     const found = await judge(sig, keyring);
     expect(found.map((f) => f.status)).toEqual(['revoked-key']);
+  });
+
+  it('gpg agrees: importing both copies merges them, and gpgv then says REVKEYSIG', async () => {
+    const g = await gpgScratch();
+    try {
+      await g.gpg(['--import'], { input: K.toPublic().armor() + revokedCopy.armor() });
+      const merged = await save(await g.gpg(['--export', K.getFingerprint()]), 'k-merged.gpg');
+      const gv = await gpgv(merged, await save(sig), dataPath);
+      expect(gv.sigs.map((x) => x.status)).toEqual(['REVKEYSIG']);
+    } finally {
+      await g.close();
+    }
   });
 
   it('the revocation first and the plain copy after → revoked-key as well', async () => {
