@@ -236,7 +236,7 @@ describe.skipIf(!wired || !distWired || !cliBuilt())('the CLI: electrum-verify g
   it.each([
     ['GitHub', 'https://github.com/spesmilo/electrum-web/raw/master/version', 3],
     ['a lookalike', 'https://electrum-org.example/version', 3],
-  ])('/version redirected to %s → exit %i, never contacted, nothing downloaded', async (_n, to, exit) => {
+  ])('/version redirected to %s (%s) → exit %s, never contacted, nothing downloaded', async (_n, to, exit) => {
     site.routes['electrum.org/version'] = route.redirect(to);
     proxy.log.length = 0;
     try {
@@ -252,10 +252,10 @@ describe.skipIf(!wired || !distWired || !cliBuilt())('the CLI: electrum-verify g
   });
 
   it.each([
-    ['oversized', route.endless(), 'TOO_LARGE'],
-    ['HTML instead of JSON', route.body('<html><body>Electrum Bitcoin Wallet</body></html>', 200, { 'content-type': 'text/html' }), 'ANNOUNCEMENT_INVALID'],
-    ['slow', route.hang(), 'TIMEOUT'],
-  ])('/version %s → exit 4 (%s)', async (_n, body, code) => {
+    ['oversized', 'TOO_LARGE', route.endless()],
+    ['HTML instead of JSON', 'ANNOUNCEMENT_INVALID', route.body('<html><body>Electrum Bitcoin Wallet</body></html>', 200, { 'content-type': 'text/html' })],
+    ['slow', 'TIMEOUT', route.hang()],
+  ])('/version %s → exit 4 (%s)', async (_n, code, body) => {
     site.routes['electrum.org/version'] = body;
     try {
       const cwd = await tempDir();
@@ -300,5 +300,11 @@ describe.skipIf(!wired || !distWired || !cliBuilt())('the CLI: electrum-verify g
     expect(h.code).toBe(0);
     expect(h.stdout).toMatch(/--release <version>/);
     expect(h.stdout).toMatch(/Examples:/);
+    // `--version` after `get` is not the global version flag and not --release: a usage error, nothing fetched
+    const before = site.requests.length;
+    const v = await cli(['get', '--version', '4.7.2']);
+    expect(v.code, describeRun(v)).toBe(2);
+    expect(v.stdout).not.toMatch(/^\d+\.\d+\.\d+\s*$/);
+    expect(site.requests.length).toBe(before);
   });
 });
