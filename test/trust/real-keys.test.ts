@@ -13,6 +13,8 @@ import { parseSignatureFile } from '../../src/pgp/signature-file.js';
 import { loadPinnedKeyring } from '../../src/trust/keyring.js';
 import { keyHealth } from '../../src/trust/key-health.js';
 import { mergeSignatureFiles } from '../../src/signature-source.js';
+import { describePolicy } from '../../src/trust/describe.js';
+import { verify } from '../../src/verify.js';
 import { SHARED } from '../support/cli.js';
 import { makeKey, revoked, tempDir } from './fixture-keys.js';
 
@@ -131,5 +133,33 @@ describe.skipIf(!present)('real per-signer signature files map to their pinned s
     // without the de-duplication the same blocks would be listed twice
     const { packets: raw } = await parseSignatureFile(Buffer.concat(parts.map((p) => Buffer.concat([p, Buffer.from('\n')]))));
     expect(raw).toHaveLength(6);
+  });
+});
+
+describe.skipIf(!present)('the version rules on real signed tags (--as gives the version)', () => {
+  const TAGS = join(SHARED, 'electrum-tags');
+  const tag = (v: string) => join(TAGS, `electrum-${v}.payload`);
+  const opts = async (v: string, as?: string) => ({ signature: `${tag(v)}.asc`, stateDir: await tempDir('ev-state-empty-'), ...(as ? { as } : {}) });
+
+  it('4.0.9 judged as Electrum-4.0.9.tar.gz: before 4.1.3 ThomasV alone is the release gate → verified', async () => {
+    const r = await verify(tag('4.0.9'), await opts('4.0.9', 'Electrum-4.0.9.tar.gz'));
+    expect(r.reason).toBeNull();
+    expect(r.signature.requiredSigners).toEqual(['ThomasV']);
+    expect(describePolicy(r)[0]).toBe("required: ThomasV (Electrum's release gate before 4.1.3)");
+  });
+
+  it('4.7.1 judged as Electrum-4.7.1.tar.gz: ThomasV alone is not Electrum\'s gate → NOT_ENOUGH_SIGNERS naming SomberNight', async () => {
+    const r = await verify(tag('4.7.1'), await opts('4.7.1', 'Electrum-4.7.1.tar.gz'));
+    expect(r.reason?.code).toBe('NOT_ENOUGH_SIGNERS');
+    expect(r.reason?.message).toBe("Electrum's release gate needs ThomasV + SomberNight; missing: SomberNight (no signature by this key)");
+    expect(r.signature.required).toBe(2);
+    expect(r.signature.signers.map((s) => s.name)).toEqual(['ThomasV']);
+  });
+
+  it('4.7.1 by its tag name (no version): one release signer, with a warning', async () => {
+    const r = await verify(tag('4.7.1'), await opts('4.7.1'));
+    expect(r.reason).toBeNull();
+    expect(r.signature.policy).toBe('any-release-signer');
+    expect(r.warnings.some((w) => /could not be applied/.test(w))).toBe(true);
   });
 });
