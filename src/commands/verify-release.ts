@@ -147,6 +147,7 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
     ...(io.fetcher ? { fetcher: io.fetcher } : {}),
     // Proposed seam (see src/run/verify-many.ts): verify() would use this loaded keyring instead of reloading it.
     trustedKeys: keyring,
+    relieveMemory: true,
     force: o.force === true,
     onWarning: () => undefined, // kept in each report's warnings
   });

@@ -13,6 +13,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { EXIT, VerifyError, isVerifyError, mostSevereExit, verdictFor, type ExitCode, type ReasonCode, type Verdict } from '../errors.js';
 import type { Fetcher } from '../net/index.js';
 import { judgeSource } from '../policy/origin.js';
@@ -55,6 +57,35 @@ export interface VerifyManyOptions extends Omit<VerifyOptions, 'signature' | 'ou
   fetcher?: Fetcher;
   /** Called as each target finishes (in completion order). */
   onResult?: (result: TargetResult, index: number) => void;
+  /**
+   * CLI only: between targets, when the process holds more than ~96 MiB, ask V8 for an asynchronous major GC (see
+   * relieveMemory). Each target leaves its read buffers, hash ring and worker behind for the collector; without
+   * this a 10-file release peaks near 145–163 MB, with it near 110 MB (bench/release.ts).
+   */
+  relieveMemory?: boolean;
+}
+
+let collect: ((o: { type: 'major'; execution: 'async' }) => void) | null | undefined;
+
+/**
+ * Ask for a collection of what finished targets left behind, when RSS is high. V8's `gc` is reached through a new
+ * context after `--expose-gc` is set (the global object of this context does not get it). Any failure: a no-op.
+ */
+export function relieveMemory(thresholdBytes = 96 * 1024 * 1024): void {
+  if (process.memoryUsage.rss() < thresholdBytes) return;
+  if (collect === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      collect = runInNewContext('gc') as typeof collect;
+    } catch {
+      collect = null;
+    }
+  }
+  try {
+    collect?.({ type: 'major', execution: 'async' });
+  } catch {
+    collect = null;
+  }
 }
 
 export interface TargetResult {
@@ -131,7 +162,7 @@ function artifactOf(t: Target): Artifact | null {
 
 /** Verify every target; results in the targets' order. Never throws for a verification outcome. */
 export async function verifyMany(targets: readonly Target[], options: VerifyManyOptions = {}): Promise<TargetResult[]> {
-  const { concurrency, offline, keepSignatures, skipUnpublished, outputDir, onResult, fetcher: given, ...common } = options;
+  const { concurrency, offline, keepSignatures, skipUnpublished, outputDir, onResult, relieveMemory: relieve, fetcher: given, ...common } = options;
   const limit = Math.max(1, Math.min(concurrency ?? defaultConcurrency(), 64));
   const results: TargetResult[] = new Array(targets.length);
   let ownFetcher: Fetcher | null = null;
@@ -154,6 +185,7 @@ export async function verifyMany(targets: readonly Target[], options: VerifyMany
         : await verifyOne(target, i, { ...common, offline, keepSignatures, skipUnpublished, outputDir }, getFetcher, scratch);
       results[i] = result;
       onResult?.(result, i);
+      if (relieve && next < targets.length) relieveMemory();
     }
   };
   try {

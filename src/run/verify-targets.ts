@@ -89,6 +89,7 @@ async function run(targets: readonly string[], o: VerifyTargetsOptions, io: Veri
     offline: offline === true,
     keepSignatures: receipt !== undefined,
     trustedKeys: keyring,
+    relieveMemory: true,
     ...(outputDir !== undefined ? { outputDir } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
