@@ -20,6 +20,7 @@ import { referenceVerify } from '../../src/pgp/reference-verify.js';
 import { parseSignatureFile, type SignatureFile } from '../../src/pgp/signature-file.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../../src/trust/keyring.js';
 import { cleanupPgpFixtures, sharedPgpFixtures, type PgpFixtures } from '../support/gpg.js';
+import { armorSig, craftBody, created, frame, frameIndeterminate, issuerFpr, issuerId, p256Key, sub } from '../pgp/craft.js';
 
 /** Counts the answers it gave, per algorithm (after they came), so a test can tell that the fast path really ran. */
 class CountingFast extends FastValues {
@@ -221,5 +222,46 @@ describe.runIf(existsSync(TAGS))('one-pass engine agrees with openpgp.js on real
     const tampered = await compare(join(TAGS, 'electrum-4.8.1-tampered.payload'), join(TAGS, 'electrum-4.8.1.payload.asc'), somber);
     expect(tampered.fast).toEqual([false]);
     expect(tampered.reference).toEqual([false]);
+  });
+});
+
+describe('hand-built hostile packets (issue 11): both one-pass runs agree, and neither is more lenient than the reference', () => {
+  // P-256 keys, so that FastValues confirms the values and the path it shortens is the one under test.
+  let A: openpgp.PrivateKey;
+  let B: openpgp.PrivateKey;
+  let V6: openpgp.PrivateKey;
+  let ring: Keyring;
+  let dataPath: string;
+  let bytes: Uint8Array;
+  beforeAll(async () => {
+    [A, B, V6] = await Promise.all([p256Key('A'), p256Key('B'), p256Key('V6', { v6: true })]);
+    const keys = [A, B, V6].map((k) => k.toPublic().armor()).join('');
+    const path = join(fx.dir, 'crafted-keys.asc');
+    await writeFile(path, keys);
+    ring = await loadCustomKeyring(path);
+    dataPath = fx.data;
+    bytes = new Uint8Array(await readFile(dataPath));
+  });
+
+  const cases: Array<[string, () => Uint8Array, boolean]> = [
+    ['plain (control)', () => frame(craftBody({ signer: A, data: bytes })), true],
+    ['a stranger\'s fingerprint in the unhashed area', () => frame(craftBody({ signer: A, data: bytes, unhashed: [issuerFpr(B.toPublic()), issuerId(B.toPublic())] })), true],
+    ['two creation times', () => frame(craftBody({ signer: A, data: bytes, hashed: [created(new Date(Date.now() - 60_000)), issuerFpr(A.toPublic()), created(new Date(Date.now() - 120_000))] })), false],
+    ['a 6-byte creation time', () => frame(craftBody({ signer: A, data: bytes, hashed: [created(new Date(), 6), issuerFpr(A.toPublic())] })), false],
+    ['a critical unknown subpacket in the unhashed area', () => frame(craftBody({ signer: A, data: bytes, unhashed: [sub(100, [1], true)] })), false],
+    ['a critical Signer\'s User ID', () => frame(craftBody({ signer: A, data: bytes, hashed: [created(new Date()), issuerFpr(A.toPublic()), sub(28, [65], true)] })), false],
+    ['the unhashed length understated by one', () => frame(craftBody({ signer: A, data: bytes, unhashedLengthDelta: -1 })), false],
+    ['an indeterminate-length packet', () => frameIndeterminate(craftBody({ signer: A, data: bytes })), false],
+    ['v6 by a v4 key', () => frame(craftBody({ signer: A, data: bytes, version: 6, hashed: [created(new Date()), issuerFpr(A.toPublic())] })), false],
+    ['v6 with an empty salt', () => frame(craftBody({ signer: V6, data: bytes, salt: new Uint8Array(0) })), false],
+    ['v6 control', () => frame(craftBody({ signer: V6, data: bytes })), true],
+  ];
+
+  it.each(cases)('%s', async (name, make, valid) => {
+    const asc = join(fx.dir, `crafted-${name.replace(/\W+/g, '-')}.asc`);
+    await writeFile(asc, armorSig(make()));
+    const { fast, reference } = await compare(dataPath, asc, ring);
+    expect(fast).toEqual([valid]);
+    fast.forEach((ok, i) => ok && expect(reference[i], `${name}: one-pass valid, reference not`).toBe(true));
   });
 });
