@@ -44,6 +44,13 @@ export function seedFrom(name: string, armored: string): Seed {
   return { name, armored, bin, sig: first && first.tag === 2 ? parseSigV4(first.body) : null };
 }
 
+const JUNK: Array<[string, string]> = [
+  ['text-line', 'junk\n'],
+  ['stray-begin', '-----BEGIN PGP SIGNATURE-----\n'],
+  ['nul', '\u0000'],
+  ['crc-line', '=AAAA\n'],
+  ['spaces-line', ' '.repeat(100) + '\n'],
+];
 const INTERESTING = [0x00, 0x01, 0x7f, 0x80, 0xbf, 0xc0, 0xdf, 0xe0, 0xfe, 0xff];
 const LENGTH_STYLES: LengthStyle[] = ['new-min', 'new1', 'new2', 'new5', 'old1', 'old2', 'old4', 'old-indeterminate', 'partial'];
 
@@ -55,6 +62,19 @@ function flipBits(rng: Rng, b: Buffer, n: number, from = 0): Buffer {
     out[pos] = (out[pos] as number) ^ (1 << rng.int(8));
   }
   return out;
+}
+
+/** A short name for an armor style, for classes: which of its features differ from gpg's output. */
+function styleName(st: ArmorStyle): string {
+  const parts: string[] = [];
+  if (st.headers) parts.push('headers');
+  if (st.lineLength !== undefined) parts.push(`width${st.lineLength}`);
+  if (st.eol !== undefined) parts.push(`eol${JSON.stringify(st.eol).replace(/"/g, '')}`);
+  if (st.crc !== undefined) parts.push(`crc-${st.crc}`);
+  if (st.trailing !== undefined) parts.push('trailing-ws');
+  if (st.noBlank) parts.push('no-blank');
+  if (st.label !== undefined) parts.push('label');
+  return parts.join(',') || 'plain';
 }
 
 function randomArmorStyle(rng: Rng): ArmorStyle {
@@ -150,6 +170,9 @@ function frame(rng: Rng, body: Buffer): Buffer {
   return rng.bool(0.85) ? encodePacket(2, body) : encodePacket(2, body, rng.pick(LENGTH_STYLES));
 }
 
+const SUB_NAMES: Record<number, string> = Object.fromEntries(Object.entries(SUB).map(([k, v]) => [v, k.toLowerCase().replace(/_/g, '-')]));
+const subpacketName = (t: number): string => SUB_NAMES[t] ?? `type-${t}`;
+
 type Mutator = (rng: Rng, seeds: readonly Seed[], ids: Ids) => Mutated;
 
 const sigSeeds = (seeds: readonly Seed[]): Seed[] => seeds.filter((s) => s.sig !== null);
@@ -218,15 +241,25 @@ export const MUTATORS: Record<string, { weight: number; fn: Mutator }> = {
       const sig: SigV4 = { ...s.sig!, hashed: [...s.sig!.hashed], unhashed: [...s.sig!.unhashed] };
       const area = rng.bool(0.65) ? 'unhashed' : 'hashed';
       const list = sig[area];
-      const op = rng.pick(['insert', 'insert', 'insert', 'delete', 'duplicate', 'replace', 'shuffle']);
-      if (op === 'insert' || list.length === 0) list.splice(rng.int(list.length + 1), 0, randomSubpacket(rng, ids, seeds));
-      else if (op === 'delete') list.splice(rng.int(list.length), 1);
-      else if (op === 'duplicate') {
+      let op = rng.pick(['insert', 'insert', 'insert', 'delete', 'duplicate', 'replace', 'shuffle']);
+      let sp: Subpacket | undefined;
+      if (op === 'insert' || list.length === 0) {
+        op = 'insert';
+        sp = randomSubpacket(rng, ids, seeds);
+        list.splice(rng.int(list.length + 1), 0, sp);
+      } else if (op === 'delete') {
         const i = rng.int(list.length);
-        list.splice(rng.int(list.length + 1), 0, list[i] as Subpacket);
-      } else if (op === 'replace') list[rng.int(list.length)] = randomSubpacket(rng, ids, seeds);
-      else list.reverse();
-      return { bytes: wrap(frame(rng, encodeSigV4(sig)), rng), mutator: `subpacket-${op}:${area}` };
+        sp = list[i];
+        list.splice(i, 1);
+      } else if (op === 'duplicate') {
+        sp = list[rng.int(list.length)] as Subpacket;
+        list.splice(rng.int(list.length + 1), 0, sp);
+      } else if (op === 'replace') {
+        sp = randomSubpacket(rng, ids, seeds);
+        list[rng.int(list.length)] = sp;
+      } else list.reverse();
+      const t = sp === undefined ? '' : `:${sp.type & 0x80 ? 'critical-' : ''}${subpacketName(sp.type & 0x7f)}`;
+      return { bytes: wrap(frame(rng, encodeSigV4(sig)), rng), mutator: `subpacket-${op}:${area}${t}` };
     },
   },
   'subpacket-framing': {
@@ -283,7 +316,8 @@ export const MUTATORS: Record<string, { weight: number; fn: Mutator }> = {
     weight: 6,
     fn: (rng, seeds) => {
       const s = rng.pick(seeds);
-      return { bytes: Buffer.from(armor(s.bin, randomArmorStyle(rng))), mutator: 'rearmor' };
+      const st = randomArmorStyle(rng);
+      return { bytes: Buffer.from(armor(s.bin, st)), mutator: `rearmor:${styleName(st)}` };
     },
   },
   splice: {
@@ -293,8 +327,11 @@ export const MUTATORS: Record<string, { weight: number; fn: Mutator }> = {
       const pickN = (): Seed[] => Array.from({ length: rng.range(2, 5) }, () => rng.pick(seeds));
       let bytes: Buffer;
       if (how === 'concat-blocks') bytes = Buffer.from(pickN().map((s) => s.armored).join(rng.pick(['', '\n', '\r\n', '\n\n'])));
-      else if (how === 'junk-between')
-        bytes = Buffer.from(pickN().map((s) => s.armored).join(rng.pick(['junk\n', '-----BEGIN PGP SIGNATURE-----\n', '\u0000', '=AAAA\n', ' '.repeat(100) + '\n'])));
+      else if (how === 'junk-between') {
+        const junk = rng.pick(JUNK);
+        bytes = Buffer.from(pickN().map((s) => s.armored).join(junk[1]));
+        return { bytes, mutator: `splice:junk-between:${junk[0]}` };
+      }
       else if (how === 'one-block-many-packets') bytes = wrap(Buffer.concat(pickN().map((s) => s.bin)), rng);
       else if (how === 'halves') {
         const [a, b] = [rng.pick(seeds), rng.pick(seeds)];

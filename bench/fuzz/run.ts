@@ -169,10 +169,11 @@ async function main(): Promise<void> {
           asc.cases++;
           asc.ms.push(ms);
           if (ms > 2000) asc.slow.push({ i, ms });
+          // classes: the first mutation step (stacked cases are a class of their own), the tool's answer, gpgv's
           const cls =
             r.outcome === 'crash'
               ? `${family(r.mutator)} → ${r.detail.slice(0, 90)}`
-              : `${family(r.mutator)} → tool ${r.tool.exit === 0 ? 'OK' : r.tool.reason}${r.outcome === 'false-verdict' ? ` [${r.tool.statuses.join(',')}]` : ''} vs gpgv ${r.gpgv.verdict}${r.gpgv.error && r.outcome !== 'agree' ? ` (${r.gpgv.error.slice(0, 40)})` : ''}`;
+              : `${r.mutator.includes('+') ? 'stacked' : r.mutator} → tool ${r.tool.exit === 0 ? 'OK' : r.tool.reason}${r.outcome === 'false-verdict' ? ` [${r.tool.statuses.join(',')}]` : ''} vs gpgv ${r.gpgv.verdict}${r.detail.startsWith('gpgv reads') ? ' (per block: agrees)' : ''}`;
           if (note(asc, r.outcome, cls, i) && r.bytes) {
             pending.push(save(i, r.mutator, r.outcome, r.detail, Buffer.from(r.bytes, 'base64'), { tool: r.tool, gpgv: r.gpgv }));
           }
