@@ -3,7 +3,10 @@
  * Commands are imported lazily so that `--help` and `check-url` do not load openpgp or undici.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, isVerifyError, type ReasonCode } from './errors.js';
+import { EXIT, VerifyError, isVerifyError, type ReasonCode } from './errors.js';
+import { registerLatestAndGet } from './commands/register-announce.js';
+import { registerKeys } from './commands/keys.js';
+import { registerReleaseCommands } from './commands/register-release.js';
 import { removeTrackedFilesSync } from './fs/temp-files.js';
 
 export const VERSION = '0.1.0';
@@ -95,10 +98,11 @@ ${ENVIRONMENT}`);
 
   program
     .command('verify')
-    .description('download (or take) an Electrum release file and verify its official signatures')
-    .argument('<target>', 'https:// URL of a release file on download.electrum.org, or a local file')
-    .option('--signature <path|url>', 'use this detached signature (.asc, or a binary .sig) instead of fetching the official one (offline use)', once())
-    .option('-o, --output <path>', 'where a downloaded file is saved: a file path, or an existing folder (default: its name, in the current folder)', once())
+    .description('download (or take) Electrum release files and verify their official signatures')
+    .argument('<target...>', 'https:// URLs of release files on download.electrum.org, and/or local files')
+    .option('--signature <path|url>', 'use this detached signature (.asc, or a binary .sig) instead of the official one; repeatable for one target (merged)', collect, [])
+    .option('--offline', "fetch nothing: each local file's signatures are <file>.asc and every <file>.<signer>.asc beside it")
+    .option('-o, --output <path>', 'where a download is saved: a file path, or an existing folder (default: its name, in the current folder)', once())
     .option('--force', 'allow replacing an existing output file (only after it verified)')
     .option('--as <name>', 'judge a local file as if it had this official Electrum file name (e.g. after a browser renamed it)', once())
     .option('--min-signers <n>', 'require any n distinct trusted signers instead of Electrum\'s own signer policy', once(positiveInt(64)))
@@ -107,80 +111,66 @@ ${ENVIRONMENT}`);
     .option('--expect-sha256 <hex>', 'additionally require this SHA-256', once())
     .addOption(new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)').argParser(byteSize).default(512 * 1024 * 1024, '512M'))
     .addOption(new Option('--timeout <seconds>', 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off').argParser(seconds).default(30_000, '30'))
+    .option('--receipt <file>', 'write an in-toto/SLSA verification receipt (unsigned evidence) after the verdicts', once())
+    .option('--concurrency <n>', 'targets verified at once (default: the number of cores)', once(positiveInt(64)))
+    .addOption(new Option('--format <format>', 'github, json or text (default: github when GITHUB_ACTIONS=true)').choices(['github', 'json', 'text']))
+    .option('--state-dir <dir>', 'state folder with refreshed key copies (see `keys refresh`)', once())
     .option('--json', 'print one JSON report on stdout and nothing else')
     .option('-q, --quiet', 'no progress; only the verdict line')
     .addHelpText('after', VERIFY_EXAMPLES)
-    .action(async (target: string, _o: unknown, cmd: Command) => {
+    .action(async (targets: string[], _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Record<string, unknown>;
-      const [{ verifyCommand }, { styleFor }] = await Promise.all([import('./commands/verify.js'), import('./style.js')]);
-      setExit(
-        await verifyCommand(
-          target,
-          {
-            ...(o.signature !== undefined ? { signature: o.signature as string } : {}),
-            ...(o.output !== undefined ? { output: o.output as string } : {}),
-            ...(o.keyring !== undefined ? { keyring: o.keyring as string } : {}),
-            ...(o.minSigners !== undefined ? { minSigners: o.minSigners as number } : {}),
-            ...(o.expectSha256 !== undefined ? { expectSha256: o.expectSha256 as string } : {}),
-            ...(o.as !== undefined ? { as: o.as as string } : {}),
-            force: o.force === true,
-            allowHosts: o.allowHost as string[],
-            maxSize: o.maxSize as number,
-            timeoutMs: o.timeout as number,
-            json: o.json === true,
-            quiet: o.quiet === true,
-          },
-          {
-            stdout: process.stdout,
-            stderr: process.stderr,
-            style: styleFor(process.stdout),
-            errStyle: styleFor(process.stderr),
-            ...(interrupts ? { signal: interrupts.claim(), interruptedBy: () => interrupts.interruptedBy() } : {}),
-          },
-        ),
-      );
+      const signatures = o.signature as string[];
+      if (o.json === true && o.format !== undefined) throw new VerifyError('USAGE', '--format and --json cannot be used together (--json is --format json)');
+      const common = {
+        ...(o.output !== undefined ? { output: o.output as string } : {}),
+        ...(o.keyring !== undefined ? { keyring: o.keyring as string } : {}),
+        ...(o.minSigners !== undefined ? { minSigners: o.minSigners as number } : {}),
+        ...(o.expectSha256 !== undefined ? { expectSha256: o.expectSha256 as string } : {}),
+        ...(o.as !== undefined ? { as: o.as as string } : {}),
+        ...(o.stateDir !== undefined ? { stateDir: o.stateDir as string } : {}),
+        force: o.force === true,
+        allowHosts: o.allowHost as string[],
+        maxSize: o.maxSize as number,
+        timeoutMs: o.timeout as number,
+        json: o.json === true,
+        quiet: o.quiet === true,
+      };
+      const [{ styleFor }, { needsVerifyTargets }] = await Promise.all([import('./style.js'), import('./run/verify-targets.js')]);
+      const io = {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        style: styleFor(process.stdout),
+        errStyle: styleFor(process.stderr),
+        ...(interrupts ? { signal: interrupts.claim(), interruptedBy: () => interrupts.interruptedBy() } : {}),
+      };
+      const many = { signatures, offline: o.offline === true, receipt: o.receipt as string | undefined, format: o.format as string | undefined };
+      if (needsVerifyTargets(targets, many)) {
+        // Several targets, --offline, repeated --signature, --receipt or --format: src/run/verify-targets.ts.
+        const { verifyTargetsCommand } = await import('./run/verify-targets.js');
+        setExit(
+          await verifyTargetsCommand(
+            targets,
+            {
+              ...common,
+              ...(signatures.length > 0 ? { signatures } : {}),
+              ...(o.receipt !== undefined ? { receipt: o.receipt as string } : {}),
+              ...(o.concurrency !== undefined ? { concurrency: o.concurrency as number } : {}),
+              ...(o.format !== undefined ? { format: o.format as string } : {}),
+              offline: o.offline === true,
+            },
+            { ...io, env: process.env },
+          ),
+        );
+        return;
+      }
+      const { verifyCommand } = await import('./commands/verify.js');
+      setExit(await verifyCommand(targets[0] as string, { ...common, ...(signatures[0] !== undefined ? { signature: signatures[0] } : {}) }, io));
     });
 
-  program
-    .command('check-url')
-    .description('is this link an official Electrum download? (no URLs: one per line on stdin)')
-    .argument('[url...]', 'URLs to judge')
-    .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', `
-Examples:
-  $ electrum-verify check-url https://download.electrum.org/4.5.8/electrum-4.5.8.dmg
-  $ electrum-verify check-url https://github.com/spesmilo/electrum/releases   # exit 3
-  $ cat urls.txt | electrum-verify check-url --json`)
-    .action(async (urls: string[], _o: unknown, cmd: Command) => {
-      const o = cmd.optsWithGlobals() as { json?: boolean };
-      const [{ checkUrlCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-url.js'), import('./color.js')]);
-      setExit(await checkUrlCommand(urls, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
-    });
-
-  program
-    .command('check-message')
-    .description('scan a pasted "please update your wallet" message for links and judge each one')
-    .argument('[file]', 'file holding the message, or - for stdin (default: stdin)')
-    .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', `
-Examples:
-  $ electrum-verify check-message message.txt
-  $ pbpaste | electrum-verify check-message -`)
-    .action(async (file: string | undefined, _o: unknown, cmd: Command) => {
-      const o = cmd.optsWithGlobals() as { json?: boolean };
-      const [{ checkMessageCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-message.js'), import('./color.js')]);
-      setExit(await checkMessageCommand(file, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
-    });
-
-  program
-    .command('keys')
-    .description('show the pinned Electrum release-signing keys')
-    .option('--json', 'print one JSON object on stdout')
-    .action(async (_o: unknown, cmd: Command) => {
-      const o = cmd.optsWithGlobals() as { json?: boolean };
-      const [{ keysCommand }, { styleFor }] = await Promise.all([import('./commands/keys.js'), import('./style.js')]);
-      setExit(await keysCommand({ json: o.json === true }, { stdout: process.stdout, style: styleFor(process.stdout) }));
-    });
+  registerKeys(program, setExit);
+  registerLatestAndGet(program, setExit, interrupts);
+  registerReleaseCommands(program, setExit, interrupts);
 
   return program;
 }

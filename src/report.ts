@@ -5,6 +5,8 @@ import { EXIT, type ExitCode, type ReasonCode, type Verdict, exitCodeFor, verdic
 import type { FoundSignature } from './pgp/check-signature.js';
 // Text from outside (URLs, file names, server answers) is shown with control and bidi characters escaped.
 import { forTerminal } from './policy/report.js';
+import { formatBytes } from './format.js';
+import { describePolicy } from './trust/describe-policy.js';
 
 export const SCHEMA = 'electrum-verify/v1';
 
@@ -99,7 +101,11 @@ export function groupFingerprint(fpr: string): string {
 }
 
 function subject(report: VerifyReport): string {
-  return forTerminal(report.artifact?.name ?? report.target.input);
+  const name = report.artifact?.name;
+  if (name === undefined) return forTerminal(report.target.input);
+  // A local file judged under another name (--as): both names.
+  const own = report.target.kind === 'file' ? report.target.input.split(/[\\/]/).pop() : undefined;
+  return forTerminal(own !== undefined && own !== name ? `${own} (as ${name})` : name);
 }
 
 /** The human report: a verdict line first, then the evidence, then what to do next. */
@@ -108,11 +114,14 @@ export function renderHuman(report: VerifyReport, style: Style): string {
   const head = HEADLINE[report.exitCode] ?? 'ERROR';
   const signers = report.signature.signers.map((s) => s.name).join(', ');
   if (report.exitCode === EXIT.OK) {
-    lines.push(`${style.ok(style.bold(`✔ ${head}`))}  ${subject(report)} is signed by ${signers} (${report.signature.signers.length} of ${report.signature.required} required)`);
+    lines.push(`${style.ok(style.bold(`✔ ${head}`))}  ${subject(report)} is signed by ${signers}`);
   } else {
     lines.push(`${style.bad(style.bold(`✘ ${head}`))}  ${subject(report)}: ${forTerminal(report.reason?.message ?? 'failed')}`);
   }
-  if (report.trust === 'custom') lines.push(style.warn('  trust:   custom keyring (--keyring), not the pinned Electrum release keys'));
+  if (report.trust === 'custom') lines.push(style.warn('  trust:   a custom keyring (--keyring), not the pinned Electrum release keys'));
+  if (report.signature.signers.length > 0 || report.signature.found.length > 0) {
+    for (const line of describePolicy(report)) lines.push(`  ${forTerminal(line)}`);
+  }
   if (report.source.url && report.source.verdict !== 'official') lines.push(`  source:  ${forTerminal(report.source.url)} (${report.source.verdict})`);
   for (const hop of report.source.redirects) lines.push(style.dim(`  via:     ${forTerminal(hop)}`));
   if (report.signature.url) lines.push(`  sigs:    ${forTerminal(report.signature.url)}`);
@@ -121,11 +130,12 @@ export function renderHuman(report: VerifyReport, style: Style): string {
   }
   for (const f of report.signature.found) {
     if (f.status === 'valid' && !f.detail) continue;
+    if (f.counted === false && f.signer !== null && f.status !== 'bad' && f.status !== 'malformed') continue; // "not counted" above
     const who = f.signer ?? `unknown key ${f.issuer}`;
     const text = `  ${f.status === 'valid' ? 'note' : f.status}: ${who}${f.detail ? ` — ${forTerminal(f.detail)}` : ''}`;
     lines.push(f.status === 'valid' || f.status === 'unknown-key' ? style.dim(text) : style.bad(text));
   }
-  if (report.sha256) lines.push(`  SHA-256: ${report.sha256}${report.size !== null ? `  (${report.size} bytes)` : ''}`);
+  if (report.sha256) lines.push(`  SHA-256: ${report.sha256}${report.size !== null ? `  (${formatBytes(report.size)}, ${report.size} bytes)` : ''}`);
   if (report.output) lines.push(`  saved:   ${forTerminal(report.output)}`);
   if (report.reason?.hint) lines.push(`  next:    ${forTerminal(report.reason.hint)}`);
   return lines.join('\n') + '\n';

@@ -18,6 +18,7 @@ import { FastValues } from './pgp/fast-values.js';
 import { PrehashedEcdsa } from './pgp/prehashed-ecdsa.js';
 import { parseSignatureFile } from './pgp/signature-file.js';
 import { artifactFromUrl, parseArtifactName, SUPPORTED_NAMES_HINT, vulnerableReason, type Artifact } from './release/catalogue.js';
+import { judgeSignatureDates } from './release/dates.js';
 import { suggestOfficialName } from './release/suggest.js';
 import { emptyReport, settle, type VerifyReport } from './report.js';
 import { getSignature, looksLikeUrl } from './signature-source.js';
@@ -239,7 +240,11 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     throw new VerifyError('HASH_MISMATCH', `SHA-256 is ${data.sha256}, not the expected ${expected}`);
   }
 
-  // 10. Version policy: authentic, but too old to be safe.
+  // 10. Version policy: a signature cannot be older than the release it signs (the name may lie); authentic, but
+  // too old to be safe.
+  const countedDates = found.filter((f) => f.counted === true && f.created !== null).map((f) => new Date(f.created as string));
+  const dated = judgeSignatureDates(artifact?.version ?? null, countedDates);
+  if (dated !== null) throw new VerifyError(dated.code, dated.message, { hint: dated.hint });
   const vulnerable = artifact ? vulnerableReason(artifact.version) : null;
   if (vulnerable !== null) throw new VerifyError('VERSION_VULNERABLE', vulnerable, { hint: 'Get the current release from https://electrum.org/#download.' });
 
