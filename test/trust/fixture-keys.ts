@@ -69,3 +69,36 @@ export async function writeKeyring(dir: string, keys: readonly openpgp.PublicKey
   await writeFile(path, keys.map((k) => k.armor()).join(''));
   return path;
 }
+
+/** A key like Emzy's: a primary that only certifies, and a signing subkey. */
+export async function makeSubkeyKey(name: string, date: Date = new Date(Date.now() - 60_000)): Promise<openpgp.PrivateKey> {
+  const { privateKey } = await openpgp.generateKey({ type: 'ecc', userIDs: [{ name, email: `${name.toLowerCase()}@fixtures.invalid` }], subkeys: [{ sign: true }], date, format: 'object' });
+  return privateKey;
+}
+
+/**
+ * A public copy of `key` with one more binding of its first subkey, made at `at`, saying the subkey expires
+ * `lifetimeMs` after its creation (with the back-signature a signing subkey needs). The newest binding rules.
+ */
+export async function withSubkeyExpiry(key: openpgp.PrivateKey, at: Date, lifetimeMs: number): Promise<openpgp.PublicKey> {
+  const copy = await openpgp.readKey({ binaryKey: key.toPublic().write() });
+  const secretSub = key.subkeys[0]!;
+  const sub = copy.subkeys[0]!;
+  const data = { key: key.keyPacket, bind: secretSub.keyPacket };
+  const back = new openpgp.SignaturePacket();
+  back.signatureType = openpgp.enums.signature.keyBinding;
+  back.publicKeyAlgorithm = secretSub.keyPacket.algorithm;
+  back.hashAlgorithm = openpgp.enums.hash.sha256;
+  await back.sign(secretSub.keyPacket as never, data as never, at, false, openpgp.config);
+  const binding = new openpgp.SignaturePacket();
+  binding.signatureType = openpgp.enums.signature.subkeyBinding;
+  binding.publicKeyAlgorithm = key.keyPacket.algorithm;
+  binding.hashAlgorithm = openpgp.enums.hash.sha256;
+  binding.keyFlags = [openpgp.enums.keyFlags.signData];
+  binding.keyExpirationTime = Math.round(lifetimeMs / 1000);
+  binding.keyNeverExpires = false;
+  binding.embeddedSignature = back;
+  await binding.sign(key.keyPacket as never, data as never, at, false, openpgp.config);
+  (sub as unknown as { bindingSignatures: openpgp.SignaturePacket[] }).bindingSignatures.push(binding);
+  return openpgp.readKey({ binaryKey: copy.write() });
+}

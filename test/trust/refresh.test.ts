@@ -16,7 +16,7 @@ import { loadPinnedKeyring, type TrustedKey } from '../../src/trust/keyring.js';
 import { PINNED_SIGNERS } from '../../src/trust/pinned.js';
 import { mergeVerified, refreshKeys, refreshedCopyPath, withRefreshedCopies } from '../../src/trust/refresh.js';
 import { verify } from '../../src/verify.js';
-import { DAY, makeKey, revoked, signData, tempDir, withExpiry } from './fixture-keys.js';
+import { DAY, makeKey, makeSubkeyKey, revoked, signData, tempDir, withExpiry, withSubkeyExpiry } from './fixture-keys.js';
 import { SHARED } from '../support/cli.js';
 
 let dir: string;
@@ -198,5 +198,32 @@ describe('the state folder, with the real pinned keys', () => {
     expect(r.changed).toEqual([]);
     expect(r.notes.join('\n')).toMatch(/Emzy: nothing new/);
     expect(r.notes.join('\n')).toMatch(/sombernight\.asc: key 4AD6…5ED9 \(4AD64339DFA05E20B3F6AD51E7B748CDAF5E5ED9\) is not pinned; ignored/);
+  });
+});
+
+describe('an Emzy-like key: certify-only primary, signing subkey that expired in our copy', () => {
+  it('signature after the subkey expiry → expired-key "its signing subkey"; a renewed binding via keys refresh → counts', async () => {
+    const t0 = new Date(Date.now() - 40 * DAY);
+    const key = await makeSubkeyKey('TestEmzySub', t0);
+    const sig = await signData(data, key, new Date(Date.now() - 20 * DAY));
+    const pinned = await withSubkeyExpiry(key, new Date(t0.getTime() + 60_000), 10 * DAY);
+    const renewed = await withSubkeyExpiry(key, new Date(t0.getTime() + 120_000), 2 * 365 * DAY);
+    const before = await judge(sig, [trusted('Emzy', pinned)]);
+    expect(before.status).toBe('expired-key');
+    expect(before.signingKey).toBe(key.subkeys[0]!.getFingerprint().toUpperCase());
+    // the note the signer policy writes for it
+    const { applySignerPolicy, signerRequirement } = await import('../../src/trust/signer-policy.js');
+    const report = { signature: { required: 1, signers: [], found: [before] }, warnings: [] as string[] } as never;
+    const keys = [trusted('Emzy', pinned)];
+    await expect(applySignerPolicy(report, [before], signerRequirement('4.8.1', { trust: 'custom' }), { keyring: { trust: 'custom', keys } })).rejects.toMatchObject({ code: 'NOT_ENOUGH_SIGNERS' });
+    expect(before.note).toMatch(/^our copy of Emzy's key says its signing subkey expired on \d{4}-\d\d-\d\d, before this signature/);
+    const file = join(dir, 'emzy-sub-renewed.asc');
+    await writeFile(file, renewed.armor());
+    const state = join(dir, 'state-subkey');
+    const r = await refreshKeys([file], { stateDir: state, keyring: { keys } });
+    const short = `${before.signingKey!.slice(0, 4)}…${before.signingKey!.slice(-4)}`;
+    expect(r.changed[0]!.lines).toEqual([expect.stringMatching(new RegExp(`^Emzy: signing subkey ${short} now expires \\d{4}-\\d\\d-\\d\\d \\(was \\d{4}-\\d\\d-\\d\\d\\)$`))]);
+    const after = await judge(sig, await withRefreshedCopies(keys, { stateDir: state }));
+    expect(after.status).toBe('valid');
   });
 });
