@@ -47,6 +47,8 @@ export interface VerifyOptions {
   /** "Now" for signature dates and key validity (tests). */
   now?: Date;
   keysDir?: string;
+  /** Keys already loaded (several targets in one run load them once); replaces keysDir/keyring loading. */
+  trustedKeys?: Keyring;
   /** State folder holding refreshed key copies (`--state-dir`); default: state/folder.ts. */
   stateDir?: string;
   /** Library API only (tests): the signer-policy table instead of the pinned one, also with a custom keyring. */
@@ -149,7 +151,8 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
 
   // 4. Trust: the pinned release keys, or a custom keyring, and how many distinct signers are required.
   const keyring: Keyring =
-    o.keyring === undefined ? await loadPinnedKeyring(o.keysDir, { stateDir: o.stateDir, onWarning: warn }) : await loadCustomKeyring(o.keyring);
+    o.trustedKeys ??
+    (o.keyring === undefined ? await loadPinnedKeyring(o.keysDir, { stateDir: o.stateDir, onWarning: warn }) : await loadCustomKeyring(o.keyring));
   report.trust = keyring.trust;
   if (keyring.trust === 'custom') warn(`using the keys in ${o.keyring} instead of the pinned Electrum release keys: ${describeCustomKeys(keyring)}`);
   if (o.minSigners !== undefined && o.minSigners > keyring.keys.length) {
