@@ -7,7 +7,6 @@
  * damaged or hand-edited file is ignored with a warning, never trusted. Betas never raise the mark.
  * Written atomically (temp file + fsync + rename), file mode 0600, folder created 0700.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseVersion, compareParsed, type Version } from '../release/version.js';
@@ -76,7 +75,8 @@ export async function readMark(folder: string): Promise<MarkRead> {
 export async function writeMark(folder: string, mark: Mark): Promise<void> {
   await mkdir(folder, { recursive: true, mode: 0o700 });
   const path = join(folder, MARK_FILE);
-  const temp = join(folder, `.${MARK_FILE}.${randomBytes(6).toString('hex')}.tmp`);
+  // Unique enough with 'wx' (exclusive create): node:crypto is not loaded for this.
+  const temp = join(folder, `.${MARK_FILE}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const body = JSON.stringify({ schema: MARK_SCHEMA, ...mark }, null, 2) + '\n';
   const handle = await open(temp, 'wx', 0o600);
   try {
