@@ -113,19 +113,36 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
   // Binary OpenPGP starts with a packet header (high bit set); armor is 7-bit text. A high byte that is not the
   // header of a signature (or of a message, to say so) goes to the armor reader, which refuses it as not ASCII.
   const encoding = bytes.byteLength > 0 && looksBinary(bytes[0]!) ? 'binary' : 'armored';
-  let blocks: Uint8Array[];
+  // The block structure is decided for the whole file (text outside blocks, another block type, a block without its
+  // END line: no block boundary can be trusted then). What is INSIDE one block is that block's business.
+  let blocks: Array<Uint8Array | ArmorError>;
   try {
     blocks =
       encoding === 'binary'
         ? [bytes]
-        : splitArmor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), 'SIGNATURE').map(decodeArmorBlock);
+        : splitArmor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), 'SIGNATURE').map((block) => {
+            try {
+              return decodeArmorBlock(block);
+            } catch (e) {
+              if (e instanceof ArmorError) return e;
+              throw e;
+            }
+          });
   } catch (e) {
     if (e instanceof ArmorError) throw malformed(e.message, e);
     throw malformed((e as Error).message, e);
   }
   const packets: openpgp.SignaturePacket[] = [];
   const where = (i: number): string => (encoding === 'binary' ? 'the binary signature' : `block ${i + 1} of ${blocks.length}`);
+  const add = (packet: openpgp.SignaturePacket): void => {
+    packets.push(packet);
+    if (packets.length > MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} signatures`);
+  };
   for (const [i, block] of blocks.entries()) {
+    if (block instanceof ArmorError) {
+      add(placeholder(`${where(i)}: ${block.message}`, null));
+      continue;
+    }
     const stream = splitPackets(block);
     const message = stream.packets.find((p) => MESSAGE_TAGS.has(p.tag))?.tag ?? (stream.errorTag !== null && MESSAGE_TAGS.has(stream.errorTag) ? stream.errorTag : null);
     if (message !== null) {
@@ -135,17 +152,19 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
     for (const raw of stream.packets) {
       if (IGNORED_TAG(raw.tag)) continue;
       if (raw.tag !== SIGNATURE_TAG) throw malformed(`${where(i)} holds a packet of type ${raw.tag}, not a signature`);
-      packets.push(await readOne(raw.body));
+      add(await readOne(raw.body));
       count++;
-      if (packets.length > MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} signatures`);
     }
     if (stream.error !== null) {
       // The rest of this block cannot be framed: one malformed entry stands for it (its issuer is unknown).
-      packets.push(placeholder(`${where(i)}: ${stream.error}`, null));
+      add(placeholder(`${where(i)}: ${stream.error}`, null));
       count++;
-      if (packets.length > MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} signatures`);
     }
     if (count === 0) throw malformed(`${where(i)} holds no signature`);
+  }
+  // Nothing in the file could be read far enough to say who made it: the file itself is broken, not one block.
+  if (packets.every((p) => problems.has(p) && forms.get(p)?.issuerFingerprint == null && forms.get(p)?.issuerKeyId == null)) {
+    throw malformed(packets.map((p) => problems.get(p)).join('; '));
   }
   return { packets, encoding };
 }

@@ -43,11 +43,21 @@ describe('parseSignatureFile', () => {
     expect(await malformed(new Uint8Array([0xef, 0xbb, 0xbf, 0x2d, 0x2d]))).toMatch(/not ASCII armor/);
   });
 
-  it('a truncated binary signature is one malformed entry, not a crash and not silence', async () => {
-    const file = await parseSignatureFile(new Uint8Array([0x89, 0x01, 0x33, 0x04, 0x00]));
-    expect(file.encoding).toBe('binary');
-    expect(file.packets).toHaveLength(1);
-    expect(malformedReason(file.packets[0]!)).toMatch(/truncated/);
+  it('a truncated binary signature, alone: the file is malformed (nothing in it names a signer)', async () => {
+    expect(await malformed(new Uint8Array([0x89, 0x01, 0x33, 0x04, 0x00]))).toMatch(/the binary signature: byte 0: the packet is truncated/);
+  });
+
+  it('one corrupted block among good ones is that block\'s malformed entry; the others are read', async () => {
+    const corrupt = [
+      oneSig.replace('-----END PGP SIGNATURE-----', '=AAAA\n-----END PGP SIGNATURE-----'), // wrong checksum
+      oneSig.replace(/\n([A-Za-z0-9+/]{10})/, '\n$1!'), // a line that is not base64
+    ];
+    for (const bad of corrupt) {
+      const file = await parseSignatureFile(enc(oneSig + bad + oneSig));
+      expect(file.packets).toHaveLength(3);
+      expect(file.packets.map((p) => malformedReason(p) === null)).toEqual([true, false, true]);
+      expect(malformedReason(file.packets[1]!)).toMatch(/^block 2 of 3: /);
+    }
   });
 
   it('reports an unsupported packet version as that block\'s malformed entry instead of dropping it', async () => {
