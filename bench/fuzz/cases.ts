@@ -20,7 +20,7 @@ export interface AscContext {
 
 export function ascContext(fx: FuzzFixtures): AscContext {
   const seeds = Object.entries(fx.seeds).map(([name, path]) => seedFrom(name, readFileSync(path, 'latin1')));
-  const ids = { fingerprints: fx.keys.map((k) => k.signing) };
+  const ids = { fingerprints: fx.keys.map((k) => k.signing), data: readFileSync(fx.data), secrets: fx.secrets };
   return { fx, seeds, ids };
 }
 

@@ -15,6 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parsePackets } from './packets.js';
+import { parseEd25519SecretKey, type SecretEd25519 } from './resign.js';
 
 export interface KeyInfo {
   name: string;
@@ -34,6 +36,11 @@ export interface FuzzFixtures {
   keys: KeyInfo[];
   /** seed signature files: name → path; every one is a single armored block over `data` unless noted */
   seeds: Record<string, string>;
+  /**
+   * Ed25519 secret keys of the Ed25519 signers (ed, sub's signing subkey, revoked, unknown), in memory only, for
+   * re-signing mutated packets (resign.ts). Never written to disk, never saved with the corpus.
+   */
+  secrets: Record<string, SecretEd25519>;
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number; stdout: Buffer; stderr: string }> {
@@ -123,6 +130,16 @@ export async function buildFuzzFixtures(dir: string): Promise<FuzzFixtures> {
     await sign('unknown', d.unknown.primary, data, ['--digest-algo', 'SHA512']);
     await sign('rsa-other', d.rsa.primary, other, ['--digest-algo', 'SHA512']); // bad over data
     await sign('ed-sha256', d.ed.primary, data, ['--digest-algo', 'SHA256']);
+    const secrets: Record<string, SecretEd25519> = {};
+    for (const [name, fpr, sub] of [['ed', d.ed.primary, false], ['revoked', d.revoked.primary, false], ['unknown', d.unknown.primary, false], ['sub', signSub.fpr, true]] as const) {
+      const exported = await gpg([sub ? '--export-secret-subkeys' : '--export-secret-keys', `${fpr}!`]);
+      const wanted = sub ? 7 : 5;
+      for (const p of parsePackets(exported).packets) {
+        if (p.tag !== wanted) continue;
+        const k = parseEd25519SecretKey(Buffer.concat([Buffer.from([0xc5]), Buffer.from([p.body.length]), p.body]));
+        if (k) secrets[name] = k;
+      }
+    }
     // hard revocation (gpg's auto-generated certificate, reason 0)
     const rev = (await readFile(join(home, 'openpgp-revocs.d', `${d.revoked.primary}.rev`), 'utf8')).replace(/^:-----BEGIN/m, '-----BEGIN');
     await gpg(['--import'], rev);
@@ -133,7 +150,7 @@ export async function buildFuzzFixtures(dir: string): Promise<FuzzFixtures> {
     await writeFile(keysAsc, armored.join(''));
     const keyringGpg = join(dir, 'keyring.gpg');
     await writeFile(keyringGpg, await gpg(['--export', ...known]));
-    return { dir, data, other, keysAsc, keyringGpg, keys, seeds };
+    return { dir, data, other, keysAsc, keyringGpg, keys, seeds, secrets };
   } finally {
     await run('gpgconf', ['--kill', 'all'], env).catch(() => undefined);
     await rm(home, { recursive: true, force: true });

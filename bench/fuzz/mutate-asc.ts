@@ -18,6 +18,7 @@ import {
   type SigV4,
   type Subpacket,
 } from './packets.js';
+import { resignV4, type SecretEd25519 } from './resign.js';
 
 export interface Seed {
   name: string;
@@ -30,6 +31,9 @@ export interface Seed {
 export interface Ids {
   /** fingerprints (40 hex) of known keys' signing keys and of the unknown key */
   fingerprints: string[];
+  /** the signed data and the Ed25519 secret keys by signer name, for re-signing (resign.ts); absent: no re-signing */
+  data?: Buffer;
+  secrets?: Record<string, SecretEd25519>;
 }
 
 export interface Mutated {
@@ -345,6 +349,127 @@ export const MUTATORS: Record<string, { weight: number; fn: Mutator }> = {
       return { bytes, mutator: `splice:${how}` };
     },
   },
+};
+
+/** Hashed-area edits worth a valid signature: each names what it does. */
+const RESIGN_EDITS = [
+  'second-created-future',
+  'second-created-past',
+  'created-odd-length',
+  'created-future',
+  'created-before-key',
+  'sig-expired',
+  'sig-expiry-zero',
+  'hashed-issuer-other',
+  'hashed-issuer-unknown',
+  'hashed-issuer-wildcard',
+  'no-hashed-issuer',
+  'critical-unknown',
+  'critical-signer-uid',
+  'critical-notation',
+  'random-hashed',
+  'random-hashed',
+  'random-hashed',
+  'sigtype',
+  'embedded-junk',
+  'revocation-key',
+  'hash-algo',
+] as const;
+
+function resign(rng: Rng, seeds: readonly Seed[], ids: Ids): Mutated | null {
+  if (!ids.data || !ids.secrets) return null;
+  const who = rng.pick(['ed', 'ed', 'sub', 'sub', 'unknown', 'revoked']);
+  const key = ids.secrets[who];
+  const seed = seeds.find((x) => x.name === who && x.sig);
+  if (!key || !seed || !seed.sig) return null;
+  const sig: SigV4 = { ...seed.sig, hashed: [...seed.sig.hashed], unhashed: [...seed.sig.unhashed] };
+  const now = Math.floor(Date.now() / 1000);
+  const u32 = (v: number): Buffer => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(v >>> 0);
+    return b;
+  };
+  const isType = (t: number) => (x: Subpacket) => (x.type & 0x7f) === t;
+  const edit = rng.pick(RESIGN_EDITS);
+  const signerFpr = ids.fingerprints.find((f) => seed.sig!.hashed.some((x) => isType(SUB.ISSUER_FPR)(x) && x.body.subarray(1).toString('hex').toUpperCase() === f)) ?? '';
+  const others = ids.fingerprints.filter((f) => f !== signerFpr);
+  switch (edit) {
+    case 'second-created-future':
+      sig.hashed.splice(rng.int(sig.hashed.length + 1), 0, { type: SUB.CREATED, body: u32(now + 86400 * rng.range(2, 400)) });
+      break;
+    case 'second-created-past':
+      sig.hashed.splice(rng.int(sig.hashed.length + 1), 0, { type: SUB.CREATED, body: u32(now - 86400 * rng.range(1, 4000)) });
+      break;
+    case 'created-odd-length':
+      sig.hashed = sig.hashed.map((x) => (isType(SUB.CREATED)(x) ? { type: x.type, body: Buffer.concat([u32(now), rng.bytes(rng.range(1, 4))]).subarray(0, rng.pick([0, 1, 3, 5, 6, 8])) } : x));
+      break;
+    case 'created-future':
+      sig.hashed = sig.hashed.map((x) => (isType(SUB.CREATED)(x) ? { type: x.type, body: u32(now + rng.pick([60, 600, 86400, 86400 * 365])) } : x));
+      break;
+    case 'created-before-key':
+      sig.hashed = sig.hashed.map((x) => (isType(SUB.CREATED)(x) ? { type: x.type, body: u32(rng.pick([0, 1, now - 86400 * 3650, now - 3600])) } : x));
+      break;
+    case 'sig-expired':
+      sig.hashed.push({ type: SUB.SIG_EXPIRES | (rng.bool() ? 0x80 : 0), body: u32(rng.pick([1, 60])) });
+      sig.hashed = sig.hashed.map((x) => (isType(SUB.CREATED)(x) ? { type: x.type, body: u32(now - 3600) } : x));
+      break;
+    case 'sig-expiry-zero':
+      sig.hashed.push({ type: SUB.SIG_EXPIRES, body: u32(0) });
+      break;
+    case 'hashed-issuer-other':
+    case 'hashed-issuer-unknown':
+    case 'hashed-issuer-wildcard': {
+      const fpr = edit === 'hashed-issuer-wildcard' ? '00'.repeat(20) : rng.pick(others.length ? others : ids.fingerprints);
+      const body = Buffer.concat([Buffer.from([4]), Buffer.from(fpr, 'hex')]);
+      sig.hashed = sig.hashed.map((x) => (isType(SUB.ISSUER_FPR)(x) ? { type: x.type, body } : x));
+      if (rng.bool()) sig.hashed.push({ type: SUB.ISSUER, body: body.subarray(13) });
+      break;
+    }
+    case 'no-hashed-issuer':
+      sig.hashed = sig.hashed.filter((x) => !isType(SUB.ISSUER_FPR)(x));
+      if (rng.bool(0.3)) sig.unhashed = [{ type: SUB.ISSUER, body: Buffer.from(rng.pick(others.length ? others : ids.fingerprints), 'hex').subarray(12) }];
+      break;
+    case 'critical-unknown':
+      sig.hashed.push({ type: 0x80 | rng.pick([0, 1, 8, 13, 17, 40, 99, 100, 110, 127]), body: rng.bytes(rng.range(0, 8)) });
+      break;
+    case 'critical-signer-uid':
+      sig.hashed.push({ type: 0x80 | SUB.SIGNER_UID, body: Buffer.from('ThomasV <thomasv@electrum.org>') });
+      break;
+    case 'critical-notation':
+      sig.hashed.push({ type: 0x80 | SUB.NOTATION, body: Buffer.concat([Buffer.from([0x80, 0, 0, 0, 0, 4, 0, 1]), Buffer.from('a@bcx')]) });
+      break;
+    case 'sigtype':
+      sig.sigType = rng.pick([0x01, 0x02, 0x10, 0x13, 0x18, 0x1f, 0x20, 0x28, 0x30, 0x40, 0x50]);
+      break;
+    case 'embedded-junk':
+      sig.hashed.push({ type: SUB.EMBEDDED | (rng.bool(0.3) ? 0x80 : 0), body: rng.bytes(rng.range(0, 40)) });
+      break;
+    case 'revocation-key':
+      sig.hashed.push({ type: SUB.REVOCATION_KEY, body: Buffer.concat([Buffer.from([0x80, 1]), Buffer.from(rng.pick(ids.fingerprints), 'hex')]) });
+      break;
+    case 'hash-algo':
+      sig.hashAlgo = rng.pick([2, 8, 9, 11]);
+      break;
+    default:
+      for (let n = rng.range(1, 2); n > 0; n--) {
+        const op = rng.int(3);
+        if (op === 0 || sig.hashed.length === 0) sig.hashed.splice(rng.int(sig.hashed.length + 1), 0, randomSubpacket(rng, ids, seeds));
+        else if (op === 1) sig.hashed[rng.int(sig.hashed.length)] = randomSubpacket(rng, ids, seeds);
+        else sig.hashed.splice(rng.int(sig.hashed.length), 1);
+      }
+  }
+  if (rng.bool(0.2)) sig.unhashed.splice(rng.int(sig.unhashed.length + 1), 0, randomSubpacket(rng, ids, seeds));
+  const body = resignV4(sig, ids.data, key);
+  if (body === null) return null;
+  let bytes = wrap(frame(rng, body), rng);
+  // sometimes beside another good block, as in a real multi-signer .asc
+  if (rng.bool(0.25)) bytes = Buffer.concat(rng.bool() ? [bytes, Buffer.from(rng.pick(seeds).armored)] : [Buffer.from(rng.pick(seeds).armored), bytes]);
+  return { bytes, mutator: `resign:${who}:${edit}` };
+}
+
+MUTATORS.resign = {
+  weight: 20,
+  fn: (rng, seeds, ids) => resign(rng, seeds, ids) ?? MUTATORS['subpacket-edit']!.fn(rng, seeds, ids),
 };
 
 const TABLE: Array<[string, number]> = Object.entries(MUTATORS).map(([k, v]) => [k, v.weight]);

@@ -33,6 +33,11 @@ interface AscEntry {
   outcome: string;
   detail: string;
   gpgv?: { verdict: string };
+  /**
+   * A failure not fixed yet, with who it is routed to: the case runs as `it.fails` (so `npm test` stays green and the
+   * case turns RED the day it is fixed: then delete this field and it guards the fix).
+   */
+  open?: string;
 }
 
 const runs = existsSync(join(CORPUS, 'asc'))
@@ -59,18 +64,21 @@ it('the corpus is there (a replay of nothing would pass vacuously)', () => {
 for (const dir of runs) {
   const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { cases: AscEntry[] };
   describe(`.asc corpus ${dir.split('/').pop()}`, () => {
-    it.each(index.cases.map((c) => [`${c.file} (${c.mutator}; found: ${c.outcome})`, c] as const))('%s', async (_name, c) => {
-      const sig = join(dir, c.file);
-      const data = join(dir, 'data.bin');
-      const tool = await bounded(runTool(data, sig, join(dir, 'keys.asc')), CASE_TIMEOUT_MS, c.file);
-      expect(tool.exit, `verify() threw: ${tool.error}`).not.toBe('threw');
-      if (haveGpgv) {
-        const { outcome, detail } = await oracle(tool, null, gpgHome, join(dir, 'keyring.gpg'), sig, data);
-        expect(['agree', 'disagree'], `${outcome}: ${detail}`).toContain(outcome);
-      } else if (c.gpgv && c.gpgv.verdict !== 'good') {
-        expect(tool.exit, `gpgv said ${c.gpgv.verdict} when the case was found`).not.toBe(0);
-      }
-    });
+    for (const c of index.cases) {
+      const name = `${c.file} (${c.mutator}; found: ${c.outcome})${c.open ? ` — OPEN: ${c.open}` : ''}`;
+      (c.open ? it.fails : it)(name, async () => {
+        const sig = join(dir, c.file);
+        const data = join(dir, 'data.bin');
+        const tool = await bounded(runTool(data, sig, join(dir, 'keys.asc')), CASE_TIMEOUT_MS, c.file);
+        expect(tool.exit, `verify() threw: ${tool.error}`).not.toBe('threw');
+        if (haveGpgv) {
+          const { outcome, detail } = await oracle(tool, null, gpgHome, join(dir, 'keyring.gpg'), sig, data);
+          expect(['agree', 'disagree'], `${outcome}: ${detail}`).toContain(outcome);
+        } else if (c.gpgv && c.gpgv.verdict !== 'good') {
+          expect(tool.exit, `gpgv said ${c.gpgv.verdict} when the case was found`).not.toBe(0);
+        }
+      });
+    }
   });
 }
 
