@@ -2,12 +2,12 @@
  * Loading the keys a verification trusts: the pinned release signers shipped in `keys/`, or a custom
  * `--keyring`. Either way the result is a list of primary keys with the names we show for them.
  */
-import { constants } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { VerifyError } from '../errors.js';
+import { openRegularFile } from '../fs/local-file.js';
 import { ArmorError, decodeArmorBlock, splitArmor } from '../pgp/armor.js';
 import { PGP_CONFIG } from '../pgp/config.js';
 import { PINNED_SIGNERS, pinnedByFingerprint } from './pinned.js';
@@ -35,12 +35,11 @@ const MAX_KEY_FILE = 4 * 1024 * 1024;
  * after checking the handle (a path swapped for a device or FIFO between a check and the open is never read).
  */
 async function readKeysFromFile(path: string): Promise<openpgp.PublicKey[]> {
-  // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not a regular file).
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  // One open, judged by its handle (fs/local-file.ts): a FIFO, device or folder is refused, in words, at once.
+  const { handle, size } = await openRegularFile(path, 'the keyring file');
   let bytes: Buffer;
   try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new Error('not a regular file');
+    const info = { size };
     if (info.size > MAX_KEY_FILE) throw new Error(`larger than ${MAX_KEY_FILE} bytes`);
     // Read to the end through the handle, whatever the size said (it may grow meanwhile), up to the limit.
     bytes = Buffer.allocUnsafe(info.size + 1);
@@ -208,6 +207,7 @@ export async function loadCustomKeyring(path: string): Promise<Keyring> {
   try {
     keys = await readKeysFromFile(path);
   } catch (cause) {
+    if (cause instanceof VerifyError) throw cause; // cannot read it at all: the same words as for any local file
     const why = cause instanceof ArmorError || cause instanceof Error ? cause.message : String(cause);
     throw new VerifyError('USAGE', `--keyring ${path}: cannot use it as a public keyring (${why})`, {
       hint: 'Give a file of public keys: ASCII-armored ("-----BEGIN PGP PUBLIC KEY BLOCK-----", from gpg --armor --export) or binary (from gpg --export).',

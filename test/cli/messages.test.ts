@@ -97,6 +97,8 @@ describe('bad local input: exit 2, in words', () => {
     ['/dev/zero as target (never read forever)', () => '/dev/zero', [], /cannot read the file \/dev\/zero: it is a device, not a regular file/],
     ['a missing --signature', () => file, () => ['--signature', join(dir, 'nope.asc')], /cannot read the signature file .*nope\.asc: no such file/],
     ['a folder as --signature', () => file, () => ['--signature', dir], /cannot read the signature file .*: it is a folder, not a regular file/],
+    ['a missing --keyring', () => file, () => ['--signature', asc, '--keyring', join(dir, 'nope.asc')], /^cannot read the keyring file .*nope\.asc: no such file$/],
+    ['a folder as --keyring', () => file, () => ['--signature', asc, '--keyring', dir], /^cannot read the keyring file .*: it is a folder, not a regular file$/],
   ])('%s', async (_t, target, extra, message) => {
     const r = await runCli(['verify', target(), ...(typeof extra === 'function' ? extra() : extra), '--json'], { timeoutMs: 20_000 });
     expect(r.code, describeRun(r)).toBe(2);
