@@ -92,6 +92,19 @@ export function findIssuer(keyring: Keyring, packet: openpgp.SignaturePacket): {
   return null;
 }
 
+/** The trusted (sub)key that one of these issuer claims names, exactly or by key ID (a fingerprint's key-ID part). */
+function claimedTrusted(keyring: Keyring, claims: readonly string[]): { trusted: TrustedKey; signing: openpgp.PublicKey | openpgp.Subkey } | null {
+  for (const claim of claims) {
+    const id = claim.length === 16 ? claim : claim.length === 64 ? claim.slice(0, 16) : claim.slice(-16);
+    for (const trusted of keyring.keys) {
+      for (const signing of [trusted.key, ...trusted.key.getSubkeys()]) {
+        if (signing.getFingerprint().toUpperCase() === claim || signing.getKeyID().toHex().toUpperCase() === id) return { trusted, signing };
+      }
+    }
+  }
+  return null;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Key validity at a date, without state left over from another check.
 //
@@ -263,13 +276,20 @@ async function judge(
   found.hash = hashName(packet);
 
   const match = findIssuer(keyring, packet);
-  if (match) {
-    found.signer = match.trusted.name;
-    found.fingerprint = match.trusted.fingerprint;
-    found.signingKey = match.signing.getFingerprint().toUpperCase();
+  // No trusted key is THE issuer, but the packet may still claim one: a fingerprint whose key-ID part is a trusted
+  // key's (one damaged byte in a real signature's fingerprint, as gpgv reads it: by key ID), or an issuer among
+  // contradictory ones. That is a damaged packet by that key, not a stranger's signature to ignore.
+  const claimed = match ?? claimedTrusted(keyring, form.issuerClaims);
+  if (claimed) {
+    found.signer = claimed.trusted.name;
+    found.fingerprint = claimed.trusted.fingerprint;
+    found.signingKey = claimed.signing.getFingerprint().toUpperCase();
   }
-  const problem = malformedReason(packet) ?? form.problem;
-  if (problem !== null) return fail('malformed', match ? `malformed: ${problem}` : `malformed, and not by a trusted key: ${problem}`);
+  const problem =
+    malformedReason(packet) ??
+    form.problem ??
+    (claimed && !match ? `it names the issuer ${found.issuer}, which is not ${claimed.trusted.name}'s key although it claims its key ID` : null);
+  if (problem !== null) return fail('malformed', claimed ? `malformed: ${problem}` : `malformed, and not by a trusted key: ${problem}`);
   if (!match) return fail('unknown-key', 'made by a key that is not trusted');
 
   if (!SUPPORTED_SIGNATURE_VERSIONS.has(packet.version)) return fail('malformed', `malformed: unsupported signature version ${packet.version}`);

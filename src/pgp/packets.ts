@@ -143,6 +143,12 @@ export interface SignatureForm {
   readonly issuerKeyId: string | null;
   /** Where the issuer came from. */
   readonly issuerFrom: 'hashed' | 'unhashed' | null;
+  /**
+   * Every fingerprint and key ID the deciding area names (the hashed one when it names any, else the unhashed one),
+   * also when they contradict each other or the packet is otherwise broken: a packet that claims a trusted key in
+   * any of them is that key's problem, never a stranger's to ignore.
+   */
+  readonly issuerClaims: readonly string[];
   /** The one hashed creation time, when it is well formed. */
   readonly created: Date | null;
 }
@@ -153,6 +159,16 @@ interface Issuer {
   fpr: string | null;
   keyId: string | null;
   problem: string | null;
+}
+
+/** Every well-formed issuer fingerprint and non-wildcard key ID in one area, in order. */
+function claimsOf(subs: readonly Subpacket[]): string[] {
+  const out: string[] = [];
+  for (const s of subs) {
+    if (s.type === SUB.issuerFingerprint && (s.body.length === 21 || s.body.length === 33)) out.push(hexOf(s.body.subarray(1)));
+    else if (s.type === SUB.issuer && s.body.length === 8 && s.body.some((b) => b !== 0)) out.push(hexOf(s.body));
+  }
+  return [...new Set(out)];
 }
 
 /** The issuer named by one area: fingerprints and key IDs must all agree. */
@@ -192,7 +208,7 @@ function issuerOf(subs: readonly Subpacket[], version: number, area: string): Is
  */
 export function inspectSignature(body: Uint8Array): SignatureForm {
   const version = body[0] ?? 0;
-  const base = { version, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null };
+  const base = { version, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: [] };
   if (version !== 4 && version !== 6) return { ...base, problem: `unsupported signature version ${version}` };
   if (body.length < 4) return { ...base, problem: 'the signature packet is truncated' };
   const hashAlgo = body[3]!;
@@ -206,6 +222,7 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
   } catch (e) {
     return { ...base, problem: (e as Error).message };
   }
+  const hashedClaims = claimsOf(hashed);
   // The issuer is known as soon as the hashed area is (so even an otherwise broken packet is attributed).
   const h = issuerOf(hashed, version, 'hashed');
   let issuer: Issuer = h;
@@ -250,7 +267,8 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
     if (saltSize === undefined) problem = 'the signature packet is truncated';
     else if (want !== undefined && saltSize !== want) problem = `a version 6 signature with a ${saltSize}-byte salt (its hash needs ${want})`;
   }
-  return { version, problem, issuerFingerprint: issuer.fpr, issuerKeyId: issuer.keyId, issuerFrom, created };
+  const issuerClaims = hashedClaims.length > 0 ? hashedClaims : claimsOf(unhashed);
+  return { version, problem, issuerFingerprint: issuer.fpr, issuerKeyId: issuer.keyId, issuerFrom, created, issuerClaims };
 }
 
 function subpacketName(type: number): string {

@@ -50,7 +50,7 @@ export function formOf(packet: openpgp.SignaturePacket): SignatureForm {
       const framed = splitPackets(packet.write());
       form = inspectSignature(framed.packets[0]?.body ?? new Uint8Array());
     } catch (e) {
-      form = { version: packet.version ?? 0, problem: `cannot be read back: ${(e as Error).message}`, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null };
+      form = { version: packet.version ?? 0, problem: `cannot be read back: ${(e as Error).message}`, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: [] };
     }
     forms.set(packet, form);
     applyIssuer(packet, form);
@@ -76,7 +76,7 @@ function applyIssuer(packet: openpgp.SignaturePacket, form: SignatureForm): void
 /** A placeholder for a packet that could not be used: no hash, no algorithm, only the issuer (when known). */
 function placeholder(problem: string, form: SignatureForm | null): openpgp.SignaturePacket {
   const packet = new openpgp.SignaturePacket();
-  const f: SignatureForm = form ?? { version: 0, problem, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null };
+  const f: SignatureForm = form ?? { version: 0, problem, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: [] };
   problems.set(packet, problem);
   forms.set(packet, { ...f, problem });
   applyIssuer(packet, f);
@@ -163,7 +163,7 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
     if (count === 0) throw malformed(`${where(i)} holds no signature`);
   }
   // Nothing in the file could be read far enough to say who made it: the file itself is broken, not one block.
-  if (packets.every((p) => problems.has(p) && forms.get(p)?.issuerFingerprint == null && forms.get(p)?.issuerKeyId == null)) {
+  if (packets.every((p) => problems.has(p) && (forms.get(p)?.issuerClaims.length ?? 0) === 0)) {
     throw malformed(packets.map((p) => problems.get(p)).join('; '));
   }
   return { packets, encoding };

@@ -160,7 +160,23 @@ describe('item 6: the hashed area decides the issuer; unhashed hints only when i
 
   it('a hashed area that names two different issuers is malformed', async () => {
     const asc = armorSig(frame(craftBody({ signer: A, data, hashed: [created(new Date()), issuerFpr(A.toPublic()), issuerId(B.toPublic())] })));
-    expect((await judge(good() + asc)).map((f) => [f.status, f.signer])).toEqual([['valid', 'A'], ['malformed', null]]);
+    expect((await judge(good() + asc)).map((f) => [f.status, f.signer])).toEqual([['valid', 'A'], ['malformed', 'A']]);
+  });
+
+  // Found by the fuzzer (corpus s5-bc293111 case-1275): one flipped bit in the HIGH part of a real signature's hashed
+  // issuer fingerprint. No trusted key has that fingerprint, but its key-ID part is A's, so gpgv checks it with A's
+  // key: BADSIG. We used to call it a stranger's (unknown-key) and ignore it: now it is A's damaged packet.
+  it('a hashed fingerprint that is not A\'s but carries A\'s key ID → malformed, attributed to A (gpgv: BADSIG)', async () => {
+    const body = craftBody({ signer: A, data });
+    const at = 6 + 6 + 3; // version..hash (4), hashed length (2); creation time (6); fingerprint header (len, type, version)
+    expect(Buffer.from(body.subarray(at, at + 20)).toString('hex').toUpperCase()).toBe(A.getFingerprint().toUpperCase());
+    body[at]! ^= 0x01;
+    const asc = armorSig(frame(body));
+    const found = await judge(good() + asc);
+    expect(found.map((f) => [f.status, f.signer])).toEqual([['valid', 'A'], ['malformed', 'A']]);
+    expect(found[1]!.detail).toMatch(/claims its key ID/);
+    const g = await gpgv(ringBinary, await save(good() + asc), dataPath);
+    expect(g.sigs.map((x) => x.status)).toEqual(['GOODSIG', 'BADSIG']);
   });
 });
 
