@@ -158,7 +158,7 @@ describe('verify on a terminal', () => {
     expect(await readdir(out)).toEqual([]);
   });
 
-  it('a local 200 MiB file: progress while it is read, then the verdict, then exit', async () => {
+  it('a local 200 MiB file: progress while it is read, then the verdict, then exit; Ctrl-C while it is read → 130', async () => {
     const big = await makeFakeRelease({ version: '4.5.8', size: 200 * 1024 * 1024 });
     try {
       const file = join(big.dir, 'Electrum-4.5.8.tar.gz');
@@ -170,6 +170,14 @@ describe('verify on a terminal', () => {
       const end = await run.exited;
       expect(end.code, plain(run.screen())).toBe(0);
       expect(end.at - verdictAt).toBeLessThan(EXIT_AFTER_VERDICT_MS);
+      // Ctrl-C while it is read: 130 within 2 s (the read stops between chunks)
+      const again = runOnPty(['verify', file, '--signature', `${file}.asc`, ...base(big.keyringPath)], { env });
+      await again.waitFor(/Reading [\d.]+ [KMG]iB of 200\.0 MiB/, 20_000);
+      const typedAt = Date.now();
+      again.type('\u0003');
+      const stopped = await again.exited;
+      expect(stopped.code, plain(again.screen())).toBe(130);
+      expect(stopped.at - typedAt).toBeLessThan(2000);
     } finally {
       await rm(big.dir, { recursive: true, force: true });
     }
