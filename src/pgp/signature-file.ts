@@ -106,6 +106,16 @@ function looksBinary(first: number): boolean {
   return tag === SIGNATURE_TAG || tag === 10 || MESSAGE_TAGS.has(tag);
 }
 
+/**
+ * A binary signature file as one armored SIGNATURE block (armored input is returned as it is), so that several
+ * signature files, armored or binary, can be merged block by block before parseSignatureFile. The bytes are not
+ * judged here: whatever they hold, parseSignatureFile applies the same rules to the block.
+ */
+export function asArmoredSignature(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteLength === 0 || !looksBinary(bytes[0]!)) return bytes;
+  return new TextEncoder().encode(openpgp.armor(openpgp.enums.armor.signature, bytes));
+}
+
 export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFile> {
   if (bytes.byteLength > MAX_SIGNATURE_FILE_BYTES) {
     throw malformed(`${bytes.byteLength} bytes is over the ${MAX_SIGNATURE_FILE_BYTES}-byte limit for a signature file`);

@@ -3,7 +3,7 @@ import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VerifyError } from '../../src/errors.js';
 import { splitArmor } from '../../src/pgp/armor.js';
-import { MAX_SIGNATURES, malformedReason, parseSignatureFile } from '../../src/pgp/signature-file.js';
+import { MAX_SIGNATURES, asArmoredSignature, malformedReason, parseSignatureFile } from '../../src/pgp/signature-file.js';
 
 let oneSig: string;
 
@@ -80,6 +80,19 @@ describe('parseSignatureFile', () => {
 
   it('refuses a file over 1 MiB before parsing it', async () => {
     expect(await malformed(new Uint8Array(1024 * 1024 + 1))).toMatch(/limit/);
+  });
+});
+
+describe('asArmoredSignature (merging binary and armored signature files)', () => {
+  it('armors a binary signature into one block that parses to the same packets; armored input is left as it is', async () => {
+    const binary = (await openpgp.readSignature({ armoredSignature: oneSig })).write();
+    const merged = Buffer.concat([Buffer.from(asArmoredSignature(binary)), Buffer.from(asArmoredSignature(enc(oneSig)))]);
+    const file = await parseSignatureFile(merged);
+    expect(file.encoding).toBe('armored');
+    expect(file.packets.map((p) => Buffer.from(p.write()).toString('hex'))).toEqual(
+      (await parseSignatureFile(binary)).packets.concat((await parseSignatureFile(enc(oneSig))).packets).map((p) => Buffer.from(p.write()).toString('hex')),
+    );
+    expect(asArmoredSignature(enc(oneSig))).toEqual(enc(oneSig));
   });
 });
 
