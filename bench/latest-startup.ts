@@ -71,6 +71,7 @@ await p.parseAsync(process.argv); process.exitCode = code;\n`,
     const cases: Case[] = [
       { id: 'node', group: 'latest-startup', label: '`node -e 0`', command: { cmd: NODE, args: ['-e', '0'] }, runs: RUNS },
       { id: 'bare', group: 'latest-startup', label: 'bare script: load @noble/curves, recover one key', command: { cmd: NODE, args: [bare], cwd: ROOT }, runs: RUNS },
+      { id: 'help', group: 'latest-startup', label: '`electrum-verify --help` (the CLI\'s own start-up)', command: { cmd: NODE, args: [...cliArgs, '--help'], env, cwd: ROOT }, runs: RUNS },
       {
         id: 'latest',
         group: 'latest-startup',
@@ -98,6 +99,12 @@ await p.parseAsync(process.argv); process.exitCode = code;\n`,
         const cl = results.get('latest')?.cpuS ?? null;
         const cpuGap = cb !== null && cl !== null ? `; CPU ${((cl - cb) * 1000).toFixed(0)} ms` : '';
         process.stdout.write(`\nlatest − bare script: wall ${gap.toFixed(1)} ms${cpuGap} (target ≤ 30 ms: ${gap <= 30 ? 'met' : 'NOT met'}); ${RUNS} interleaved runs each.\n`);
+        const n = ms('node');
+        const h = ms('help');
+        if (n !== null && h !== null) {
+          // What latest adds beyond the CLI's own start-up and the bare curve work.
+          process.stdout.write(`decomposition (wall): CLI start-up (--help − node) ${(h - n).toFixed(1)} ms; curve work (bare − node) ${(b - n).toFixed(1)} ms; latest's own ${(l - h - (b - n)).toFixed(1)} ms.\n`);
+        }
       }
     } finally {
       await rm(bare, { force: true });
