@@ -5,8 +5,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { VerifyError } from '../errors.js';
-import { ArmorError, splitArmor } from '../pgp/armor.js';
-import { MAX_SIGNATURE_FILE_BYTES } from '../pgp/signature-file.js';
+import { MAX_SIGNATURE_FILE_BYTES, asArmoredSignature } from '../pgp/signature-file.js';
+import { mergeSignatureFiles } from '../signature-source.js';
 
 /** One signature file exactly as read (or fetched): where it came from and its bytes. */
 export interface SignaturePart {
@@ -61,28 +61,13 @@ export async function readSignaturePart(path: string): Promise<SignaturePart> {
 }
 
 /**
- * One `.asc` from several: every armored block of every part, in order, each distinct block once (the aggregate
- * `<file>.asc` already holds the blocks of the per-signer files). A single part is passed through untouched; parts
- * that are not clean armor are concatenated as they are, so the strict parser reports them.
+ * One `.asc` from several: every armored block of every part, each distinct block once (the aggregate
+ * `<file>.asc` already holds the blocks of the per-signer files), by signature-source.ts's mergeSignatureFiles;
+ * binary parts (`gpg --detach-sign` .sig files) are armored first. A single part is passed through untouched.
  */
 export function mergeSignatureParts(parts: readonly SignaturePart[]): Uint8Array {
   if (parts.length === 1) return parts[0]!.bytes;
-  const seen = new Set<string>();
-  const blocks: string[] = [];
-  try {
-    for (const p of parts) {
-      for (const block of splitArmor(Buffer.from(p.bytes).toString('latin1'), 'SIGNATURE')) {
-        const key = block.replace(/\r/g, '').trim();
-        if (seen.has(key)) continue;
-        seen.add(key);
-        blocks.push(block);
-      }
-    }
-  } catch (e) {
-    if (!(e instanceof ArmorError)) throw e;
-    return Buffer.concat(parts.flatMap((p) => [Buffer.from(p.bytes), Buffer.from('\n')]));
-  }
-  return Buffer.from(blocks.join(''), 'latin1');
+  return mergeSignatureFiles(parts.map((p) => asArmoredSignature(p.bytes)));
 }
 
 export function evidenceFrom(parts: SignaturePart[]): SignatureEvidence {

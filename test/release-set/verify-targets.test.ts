@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyTargetsCommand, type VerifyTargetsOptions } from '../../src/run/verify-targets.js';
 import { io, makeReleaseFixture, type ReleaseFixture } from './fixture.js';
@@ -67,6 +68,13 @@ describe('verify with several targets', () => {
     expect(r.code, JSON.stringify(r.json.reason)).toBe(0);
     expect(r.json.signature.url).toBe(sigs.join(' + '));
     expect((await run([join(rel.dir, n)], { signatures: [sigs[0]!], minSigners: 2 })).code).toBe(1);
+    // a binary .sig (gpg --detach-sign without --armor) merged with an armored .asc
+    const binary = join(await mkdtemp(join(tmpdir(), 'ev-vt-')), `${n}.sig`);
+    const { data } = await openpgp.unarmor(rel.perSigner[n]!.ThomasV!);
+    await writeFile(binary, data as Uint8Array);
+    const mixed = await run([join(rel.dir, n)], { signatures: [binary, sigs[1]!], minSigners: 2 });
+    expect(mixed.code, JSON.stringify(mixed.json.reason)).toBe(0);
+    expect(mixed.json.signature.found).toHaveLength(2);
   });
 
   it('--receipt with one target: written after the verdict, single report unchanged', async () => {
