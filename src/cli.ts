@@ -168,6 +168,39 @@ ${ENVIRONMENT}`);
       setExit(await verifyCommand(targets[0] as string, { ...common, ...(signatures[0] !== undefined ? { signature: signatures[0] } : {}) }, io));
     });
 
+  program
+    .command('check-url')
+    .description('is this link an official Electrum download? (no URLs: one per line on stdin)')
+    .argument('[url...]', 'URLs to judge')
+    .option('--json', 'print one JSON object on stdout')
+    .addHelpText('after', `
+Examples:
+  $ electrum-verify check-url https://download.electrum.org/4.5.8/electrum-4.5.8.dmg
+  $ electrum-verify check-url https://github.com/spesmilo/electrum/releases   # exit 3
+  $ cat urls.txt | electrum-verify check-url --json
+${ENVIRONMENT}`)
+    .action(async (urls: string[], _o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals() as { json?: boolean };
+      const [{ checkUrlCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-url.js'), import('./color.js')]);
+      setExit(await checkUrlCommand(urls, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
+    });
+
+  program
+    .command('check-message')
+    .description('scan a pasted "please update your wallet" message for links and judge each one')
+    .argument('[file]', 'file holding the message, or - for stdin (default: stdin)')
+    .option('--json', 'print one JSON object on stdout')
+    .addHelpText('after', `
+Examples:
+  $ electrum-verify check-message message.txt
+  $ pbpaste | electrum-verify check-message -
+${ENVIRONMENT}`)
+    .action(async (file: string | undefined, _o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals() as { json?: boolean };
+      const [{ checkMessageCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-message.js'), import('./color.js')]);
+      setExit(await checkMessageCommand(file, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
+    });
+
   registerKeys(program, setExit);
   registerLatestAndGet(program, setExit, interrupts);
   registerReleaseCommands(program, setExit, interrupts);

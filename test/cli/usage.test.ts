@@ -18,7 +18,8 @@ describe('usage errors', () => {
   });
 
   it('repeating a single-value option is refused (it could silently swap the keyring)', async () => {
-    const r = await runCli(['verify', 'x', '--signature', 'a.asc', '--signature', 'b.asc']);
+    // (--signature is repeatable: several .asc files for one target, merged)
+    const r = await runCli(['verify', 'x', '--expect-sha256', 'a', '--expect-sha256', 'b']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/more than once/);
   });
@@ -38,6 +39,11 @@ describe('usage errors', () => {
     expect(global.code).toBe(0);
     expect(JSON.parse(global.stdout).results[0].verdict).toBe('official');
     expect(help.stdout).toMatch(/HTTPS_PROXY/);
+    // every command of the contract is there
+    const top = await runCli(['--help']);
+    for (const command of ['verify', 'get', 'latest', 'verify-release', 'check-receipt', 'check-url', 'check-message', 'keys']) {
+      expect(top.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
     expect(help.stdout).toMatch(/130 interrupted/);
   });
 });
