@@ -57,7 +57,7 @@ export async function oracle(
 ): Promise<{ outcome: Outcome; detail: string; gv: GpgvAnswer }> {
   const gv = whole ?? (await runGpgv(gpgHome, keyring, sigPath, data));
   const first = compare(tool, gv);
-  if (first.outcome !== 'false-verdict' || gpgvVerdict(gv) === 'bad') return { ...first, gv };
+  if (first.outcome !== 'false-verdict') return { ...first, gv };
   const text = (await readFile(sigPath)).toString('latin1');
   const blocks = text.match(/-----BEGIN PGP SIGNATURE-----[\s\S]*?-----END PGP SIGNATURE-----/g) ?? [];
   if (blocks.length < 2) return { ...first, gv };

@@ -116,8 +116,13 @@ export function compare(tool: ToolAnswer, gv: GpgvAnswer): { outcome: Outcome; d
     if (verdict === 'bad') return { outcome: 'false-verdict', detail: 'tool verified, gpgv BADSIG' };
     const good = gpgvGoodPrimaries(gv);
     const extra = tool.signers.filter((f) => !good.has(f));
-    if (extra.length > 0) return { outcome: 'false-verdict', detail: `tool counted ${extra.length} signer(s) gpgv does not call good (gpgv ${verdict})` };
-    return { outcome: 'agree', detail: '' };
+    if (extra.length === 0) return { outcome: 'agree', detail: '' };
+    // gpgv decided against a signature (revoked, expired) → false verdict; it could not check one (no key, unknown
+    // algorithm, unreadable) → the oracle cannot decide that signature: a disagreement, not a false verdict
+    const decidedAgainst = gv.sigs.some((s) => s.status === 'REVKEYSIG' || s.status === 'EXPKEYSIG' || s.status === 'EXPSIG');
+    const undecided = gv.sigs.length === 0 || gv.sigs.some((s) => s.status === 'ERRSIG' || s.status === 'NONE');
+    if (!decidedAgainst && undecided) return { outcome: 'disagree', detail: `tool counted ${extra.length} signer(s) gpgv could not check (gpgv ${verdict})` };
+    return { outcome: 'false-verdict', detail: `tool counted ${extra.length} signer(s) gpgv does not call good (gpgv ${verdict})` };
   }
   if (verdict === 'good') return { outcome: 'disagree', detail: `tool ${tool.reason} (exit ${tool.exit}), gpgv good` };
   return { outcome: 'agree', detail: '' };
