@@ -19,6 +19,7 @@ import { PrehashedEcdsa } from './pgp/prehashed-ecdsa.js';
 import { parseSignatureFile } from './pgp/signature-file.js';
 import { artifactFromUrl, parseArtifactName, SUPPORTED_NAMES_HINT, vulnerableReason, type Artifact } from './release/catalogue.js';
 import { judgeSignatureDates } from './release/dates.js';
+import { securityWarning } from './release/security.js';
 import { suggestOfficialName } from './release/suggest.js';
 import { emptyReport, settle, type VerifyReport } from './report.js';
 import { getSignature, looksLikeUrl } from './signature-source.js';
@@ -250,6 +251,8 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   if (dated !== null) throw new VerifyError(dated.code, dated.message, { hint: dated.hint });
   const vulnerable = artifact ? vulnerableReason(artifact.version) : null;
   if (vulnerable !== null) throw new VerifyError('VERSION_VULNERABLE', vulnerable, { hint: 'Get the current release from https://electrum.org/#download.' });
+  const fixes = artifact ? securityWarning(artifact.version) : null; // authentic, but later releases fixed security bugs
+  if (fixes !== null) warn(fixes);
 
   // 11. Only now does the file appear at the output path.
   if (output && state.tempPath) {

@@ -10,7 +10,6 @@ import { checkLatest } from '../announce/latest.js';
 import { EXIT, VerifyError, exitCodeFor, isVerifyError, verdictFor } from '../errors.js';
 import { forTerminal } from '../policy/report.js';
 import { chooseFile, describePlatform, detectPlatform, filesFor, isPlatform, PLATFORMS, type Platform } from '../release/platform.js';
-import { securityWarning } from '../release/security.js';
 import { parseVersion } from '../release/version.js';
 import { SCHEMA, toJson } from '../report.js';
 import { renderLatest } from './latest.js';
@@ -140,9 +139,6 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
     json,
     quiet: opts.quiet === true,
   };
-  const code = await verifyCommand(url, verifyOptions, io);
-  // An authentic file that is older than a release with security fixes (e.g. --release 4.7.1): say so.
-  const fixes = code === EXIT.OK ? securityWarning(version) : null;
-  if (fixes !== null) warn(fixes);
-  return code;
+  // verify() itself warns when an authentic file is older than a release with security fixes (e.g. --release 4.7.1).
+  return verifyCommand(url, verifyOptions, io);
 }
