@@ -38,13 +38,18 @@ const REPORT = arg('report', 'FUZZ_REPORT', '');
 type Done<R> = { i: number; ms: number; r: R };
 type Outcome = 'agree' | 'crash' | 'false-verdict' | 'disagree' | 'hang';
 
+let lastDeath = '';
+
 /** Run cases [0, n) in a worker under the watchdog; `onDone` gets every answer, `onHang` every case that timed out. */
 async function runAll<R>(kind: 'asc' | 'url', n: number, extra: Record<string, unknown>, onDone: (d: Done<R>) => void, onHang: (i: number, why: string) => void): Promise<void> {
   let next = 0;
+  let stillborn = 0; // workers that died before their first case: the code does not load (e.g. mid-edit); give up
   while (next < n) {
+    if (stillborn >= 3) throw new Error(`the fuzz worker died 3 times before running a case (last: ${lastDeath}); does the code load?`);
     await new Promise<void>((resolveRun) => {
-      const w = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { kind, seed: SEED, start: next, end: n, ...extra } });
+      const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { kind, seed: SEED, start: next, end: n, ...extra } });
       let current = -1;
+      let started = false;
       let timer: NodeJS.Timeout | undefined;
       let finished = false;
       const finish = (): void => {
@@ -64,6 +69,8 @@ async function runAll<R>(kind: 'asc' | 'url', n: number, extra: Record<string, u
       w.on('message', (m: { type: string; i: number; ms: number; r: R }) => {
         if (m.type === 'start') {
           current = m.i;
+          started = true;
+          stillborn = 0;
           arm();
         } else if (m.type === 'done') {
           onDone({ i: m.i, ms: m.ms, r: m.r });
@@ -74,12 +81,25 @@ async function runAll<R>(kind: 'asc' | 'url', n: number, extra: Record<string, u
         }
       });
       w.on('error', (e) => {
+        const why = `worker died: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200);
+        if (!started) {
+          stillborn++;
+          lastDeath = why;
+          finish();
+          return;
+        }
         // an exception that escaped the case (e.g. an unhandled rejection): a crash of that case
-        onHang(current, `worker died: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200));
+        onHang(current, why);
         next = Math.max(next, current + 1);
         finish();
       });
-      w.on('exit', () => finish());
+      w.on('exit', () => {
+        if (!started && next < n && !finished) {
+          stillborn++;
+          lastDeath = 'exited before its first case';
+        }
+        finish();
+      });
     });
   }
 }
