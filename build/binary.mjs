@@ -17,8 +17,7 @@
  * Source rewrites done here, each checked (the build fails if the pattern is not found exactly as expected):
  *  - `import.meta.url` has no meaning in CommonJS: a banner defines a fixed, virtual file URL under
  *    /electrum-verify-sea/ (openpgp and src/ use it only with createRequire for built-ins and to locate keys/).
- *  - src/trust/keyring.ts reads keys/ from the disk: for that module only, `node:fs/promises` is replaced by a
- *    shim that serves the virtual, read-only /electrum-verify-sea/keys/ folder from the embedded key files
+ *  - src/ reads keys/ from the disk: for the modules of src/, `node:fs/promises` is replaced by a shim that serves the virtual, read-only /electrum-verify-sea/keys/ folder from the embedded key files
  *    (readdir, readFile, stat, lstat, access, open → FileHandle) and passes every other path to the real fs
  *    (so `--keyring FILE` works as usual). test/binary/ checks the keys are found with nothing beside the binary.
  *  - `createRequire(import.meta.url)('pkg')` (src/policy/domain.ts) becomes `require('pkg')`, which esbuild bundles.
@@ -90,9 +89,9 @@ function seaPlugin(keys) {
   return {
     name: 'electrum-verify-sea',
     setup(build) {
-      // keys/ from the bundle: node:fs/promises as imported by src/trust/keyring.ts
-      build.onResolve({ filter: /^node:fs\/promises$/ }, (args) =>
-        /[\\/]src[\\/]trust[\\/]keyring\.ts$/.test(args.importer) ? { path: 'keys-fs', namespace: 'ev-sea' } : undefined,
+      // keys/ from the bundle: node:fs/promises as imported by any module of src/ (whichever reads the key files)
+      build.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) =>
+        /[\\/]src[\\/].*\.ts$/.test(args.importer) ? { path: 'keys-fs', namespace: 'ev-sea' } : undefined,
       );
       build.onLoad({ filter: /^keys-fs$/, namespace: 'ev-sea' }, () => ({
         resolveDir: ROOT,
@@ -123,7 +122,7 @@ function seaPlugin(keys) {
 }
 
 /**
- * node:fs/promises for src/trust/keyring.ts: the virtual folder /electrum-verify-sea/keys/ (read-only, from the
+ * node:fs/promises for the modules of src/: the virtual folder /electrum-verify-sea/keys/ (read-only, from the
  * embedded files) through readdir, readFile, stat, lstat, access and open (a read-only FileHandle: stat, read,
  * readFile, close); every other path goes to the real node:fs/promises.
  */
@@ -205,6 +204,27 @@ function quiet(command, args, cwd) {
   if (r.status !== 0) fail(`${relative(ROOT, command) || command} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}${r.stderr}`);
 }
 
+/**
+ * The executable, run alone from an empty folder: --version must say it is the single-file build and `keys` must
+ * find the five pinned keys inside it (a source change that moved how keys/ is read would otherwise only show in
+ * the e2e tests).
+ */
+function smokeTest(exe) {
+  const cwd = join(workDir, 'smoke');
+  mkdirSync(cwd, { recursive: true });
+  const run = (args) => spawnSync(exe, args, { cwd, encoding: 'utf8', env: { ...process.env, ELECTRUM_VERIFY_STATE: join(cwd, 'state') } });
+  const version = run(['--version']);
+  if (version.status !== 0 || !/single-file build/.test(version.stdout)) fail(`smoke test: ${exe} --version (exit ${version.status}):\n${version.stdout}${version.stderr}`);
+  const keys = run(['keys', '--json']);
+  let count = -1;
+  try {
+    count = JSON.parse(keys.stdout).keys.length;
+  } catch {
+    count = -1;
+  }
+  if (keys.status !== 0 || count !== 5) fail(`smoke test: ${exe} keys --json (exit ${keys.status}, ${count} keys) — are the embedded keys read?\n${keys.stdout}${keys.stderr}`);
+}
+
 function sha256(file) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
@@ -260,6 +280,7 @@ async function main() {
   if (targetName === 'darwin') postjectArgs.push('--macho-segment-name', 'NODE_SEA');
   quiet(process.execPath, postjectArgs, ROOT);
 
+  if (targetName === 'linux' && process.platform === 'linux' && process.arch === 'x64') smokeTest(out);
   const sum = sha256(out);
   writeFileSync(`${out}.sha256`, `${sum}  ${target.out}\n`);
   const size = readFileSync(out).length;
