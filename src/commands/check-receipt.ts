@@ -12,6 +12,7 @@ export interface CheckReceiptCommandOptions {
   dir?: string;
   keyring?: string;
   keysDir?: string;
+  stateDir?: string;
   json?: boolean;
   now?: Date;
 }
@@ -29,6 +30,7 @@ export async function checkReceiptCommand(file: string, o: CheckReceiptCommandOp
       ...(o.dir !== undefined ? { dir: o.dir } : {}),
       ...(o.keyring !== undefined ? { keyring: o.keyring } : {}),
       ...(o.keysDir !== undefined ? { keysDir: o.keysDir } : {}),
+      ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
       ...(o.now ? { now: o.now } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
     });

@@ -76,6 +76,7 @@ export function registerReleaseCommands(program: Command, setExit: (code: number
     .option('--receipt <file>', 'write an in-toto/SLSA verification receipt (unsigned evidence) after the verdicts', once())
     .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys', once())
     .option('--min-signers <n>', 'distinct trusted signers required (replaces the default policy)', once(positiveInt(64)))
+    .option('--state-dir <dir>', 'state folder with refreshed key copies (see `keys refresh`)', once())
     .option('--concurrency <n>', 'files verified at once (default: the number of cores)', once(positiveInt(64)))
     .addOption(new Option('--timeout <seconds>', 'connect/idle timeout for each request').argParser(seconds).default(30_000, '30'))
     .option('--force', 'with --download: replace files that already exist (only after they verified)')
@@ -105,6 +106,7 @@ Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 a
               ...(o.receipt !== undefined ? { receipt: o.receipt as string } : {}),
               ...(o.keyring !== undefined ? { keyring: o.keyring as string } : {}),
               ...(o.minSigners !== undefined ? { minSigners: o.minSigners as number } : {}),
+              ...(o.stateDir !== undefined ? { stateDir: o.stateDir as string } : {}),
               ...(o.concurrency !== undefined ? { concurrency: o.concurrency as number } : {}),
               ...(o.format !== undefined ? { format: o.format as string } : {}),
               download: o.download === true,
@@ -129,6 +131,7 @@ Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 a
     .argument('<receipt>', 'the receipt written by --receipt')
     .option('--dir <dir>', 'look for the files (by name) in DIR instead of the paths the receipt recorded', once())
     .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys', once())
+    .option('--state-dir <dir>', 'state folder with refreshed key copies (see `keys refresh`)', once())
     .option('--json', 'print one JSON object on stdout and nothing else')
     .addHelpText('after', `
 A receipt is unsigned evidence, not a signature: check-receipt verifies the signatures it embeds over the files
@@ -147,6 +150,7 @@ Examples:
             {
               ...(o.dir !== undefined ? { dir: o.dir as string } : {}),
               ...(o.keyring !== undefined ? { keyring: o.keyring as string } : {}),
+              ...(o.stateDir !== undefined ? { stateDir: o.stateDir as string } : {}),
               json: o.json === true,
             },
             { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout, ciAwareEnv()), signal: stop.signal },

@@ -32,6 +32,7 @@ export interface VerifyReleaseOptions {
   quiet?: boolean;
   keyring?: string;
   keysDir?: string;
+  stateDir?: string;
   minSigners?: number;
   concurrency?: number;
   timeoutMs?: number;
@@ -90,7 +91,14 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
   }
   if (o.download && o.offline) throw new VerifyError('USAGE', '--offline cannot be combined with --download (nothing is fetched offline)');
   if (o.output !== undefined && !o.download) throw new VerifyError('USAGE', '-o DIR applies to --download; with --dir the files are verified where they are');
-  const { keyring, keySet } = await loadKeySet({ keyring: o.keyring, keysDir: o.keysDir });
+  // Warnings (a custom keyring, a refreshed key, an old release…) once each, on stderr (also under --json).
+  const warned = new Set<string>();
+  const warn = (m: string): void => {
+    if (warned.has(m)) return;
+    warned.add(m);
+    io.stderr.write(io.errStyle.warn(`warning: ${m}\n`));
+  };
+  const { keyring, keySet } = await loadKeySet({ keyring: o.keyring, keysDir: o.keysDir, stateDir: o.stateDir, onWarning: warn });
 
   const summary: ReleaseSummary = { version, mode: o.download ? 'download' : 'dir', dir: '', files: set.members.length, present: [], missing: [], notPublished: [], strangers: [], otherVersions: [] };
   const targets: Target[] = [];
@@ -145,11 +153,11 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
     ...(o.now ? { now: o.now } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.fetcher ? { fetcher: io.fetcher } : {}),
-    // Proposed seam (see src/run/verify-many.ts): verify() would use this loaded keyring instead of reloading it.
     trustedKeys: keyring,
+    ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
     relieveMemory: true,
     force: o.force === true,
-    onWarning: () => undefined, // kept in each report's warnings
+    onWarning: warn, // also kept in each report's warnings
   });
 
   const verified: TargetResult[] = [];

@@ -22,6 +22,7 @@ export interface CheckReceiptOptions {
   dir?: string;
   keyring?: string;
   keysDir?: string;
+  stateDir?: string;
   now?: Date;
   signal?: AbortSignal;
 }
@@ -174,6 +175,7 @@ async function checkFile(
     signature: sigPath,
     ...(options.keyring !== undefined ? { keyring: options.keyring } : {}),
     ...(options.keysDir !== undefined ? { keysDir: options.keysDir } : {}),
+    ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
     ...(minSigners !== null ? { minSigners } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -7,7 +7,8 @@
  * reads or fetches them first, with the same official-only rules as `verify()` (signature-source.ts), and hands
  * them to `verify()` as a private temporary `--signature` file; the report then names where they really came from.
  *
- * Note: `verify()` loads the keyring itself on every call (~8 ms for the pinned keys); see `trustedKeys` below.
+ * The keys are loaded once per run (loadKeySet) and passed to every verify() as `trustedKeys` (a load of the
+ * pinned keys costs ~16 ms).
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -38,12 +39,6 @@ export interface Target {
 }
 
 export interface VerifyManyOptions extends Omit<VerifyOptions, 'signature' | 'output' | 'onProgress' | 'fetcher'> {
-  /**
-   * The keyring loaded once for the whole run (loadKeySet). Passed on to verify() as `trustedKeys`: today's
-   * verify() ignores it and reloads the keys for each target (~8 ms each for the pinned keys); the one-line seam
-   * in verify.ts step 4 is `const keyring = o.trustedKeys ?? (o.keyring === undefined ? … : …)`.
-   */
-  trustedKeys?: Keyring;
   /** At most this many targets at once (default: the number of cores). */
   concurrency?: number;
   /** Nothing is fetched: each local file's signatures are `<file>.asc` and every `<file>.<signer>.asc` beside it. */
@@ -129,8 +124,17 @@ export function defaultConcurrency(): number {
 }
 
 /** The keys a run trusts, loaded once (a bad --keyring is one usage error, not one per target). */
-export async function loadKeySet(options: { keyring?: string | undefined; keysDir?: string | undefined }): Promise<{ keyring: Keyring; keySet: KeySet }> {
-  const keyring = options.keyring === undefined ? await loadPinnedKeyring(options.keysDir) : await loadCustomKeyring(options.keyring);
+export async function loadKeySet(options: {
+  keyring?: string | undefined;
+  keysDir?: string | undefined;
+  /** The state folder with refreshed copies of the pinned keys (`--state-dir`), as verify() would load them. */
+  stateDir?: string | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+}): Promise<{ keyring: Keyring; keySet: KeySet }> {
+  const keyring =
+    options.keyring === undefined
+      ? await loadPinnedKeyring(options.keysDir, { stateDir: options.stateDir, ...(options.onWarning ? { onWarning: options.onWarning } : {}) })
+      : await loadCustomKeyring(options.keyring);
   return { keyring, keySet: keySetOf(keyring) };
 }
 

@@ -77,7 +77,13 @@ async function run(targets: readonly string[], o: VerifyTargetsOptions, io: Veri
   if (several && common.expectSha256 !== undefined) throw new VerifyError('USAGE', '--expect-sha256 applies to one target');
   if (offline && signatures.some(looksLikeUrl)) throw new VerifyError('USAGE', '--offline: a --signature URL would be fetched');
   if (receipt !== undefined) await checkReceiptPath(receipt);
-  const { keyring, keySet } = await loadKeySet({ keyring: common.keyring, keysDir: common.keysDir });
+  const warned = new Set<string>();
+  const warn = (m: string): void => {
+    if (warned.has(m)) return;
+    warned.add(m);
+    io.stderr.write(io.errStyle.warn(`warning: ${m}\n`));
+  };
+  const { keyring, keySet } = await loadKeySet({ keyring: common.keyring, keysDir: common.keysDir, stateDir: common.stateDir, onWarning: warn });
 
   const list: Target[] = targets.map((input) => ({
     input,
@@ -94,7 +100,7 @@ async function run(targets: readonly string[], o: VerifyTargetsOptions, io: Veri
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.fetcher ? { fetcher: io.fetcher } : {}),
-    onWarning: (m) => io.stderr.write(io.errStyle.warn(`warning: ${m}\n`)),
+    onWarning: warn, // each distinct warning once, not once per target
   });
   const reports = results.map((r) => r.report);
   const many = combineReports(reports);

@@ -82,6 +82,8 @@ describe('verify-release --dir --offline', () => {
     expect(r.json.results).toHaveLength(10);
     expect(r.json.summary).toMatchObject({ targets: 10, verified: 10, rejected: 0, errors: 0 });
     expect(r.json.release).toMatchObject({ version: V, missing: [], strangers: [], otherVersions: [] });
+    // the custom-keyring warning once on stderr, not once per file
+    expect(r.stderr.match(/warning: using the keys in /g)).toHaveLength(1);
     for (const res of r.json.results) {
       expect(res.verdict).toBe('verified');
       expect(res.signature.signers.map((s: { fingerprint: string }) => s.fingerprint).sort()).toEqual([...rel.fingerprints].sort());

@@ -29,6 +29,7 @@ describe('verify with several targets', () => {
     expect(Object.keys(r.json)).toEqual(['schema', 'verdict', 'exitCode', 'reason', 'results', 'summary']);
     expect(r.json.results.map((x: any) => x.target.input)).toEqual(files);
     expect(r.json.summary).toMatchObject({ targets: 4, verified: 4 });
+    expect(r.stderr.match(/warning: using the keys in /g)).toHaveLength(1);
   });
 
   it('the most severe result decides: a tampered file (1) outranks a missing file (2)', async () => {
