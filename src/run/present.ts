@@ -42,9 +42,11 @@ export async function presentMany(many: ManyReport, format: OutputFormat, p: Pre
     return;
   }
   const lines: string[] = [];
+  // One verdict line per file (the single-target report's first line); a failure also says what to do next.
   for (const r of many.results) {
-    const text = renderHuman(r, r.exitCode === 0 ? io.style : io.style);
-    lines.push(p.quiet ? (text.split('\n')[0] ?? '') : text.trimEnd());
+    const text = renderHuman(r, io.style).split('\n');
+    lines.push(text[0] ?? '');
+    if (r.exitCode !== 0 && !p.quiet) lines.push(...text.filter((l) => l.startsWith('  next:')));
   }
   io.stdout.write(lines.length > 0 ? lines.join('\n') + '\n' : '');
   const head = many.exitCode === 0 ? io.style.ok(io.style.bold('✔ VERIFIED')) : io.style.bad(io.style.bold(many.verdict === 'error' ? '✘ ERROR' : '✘ NOT VERIFIED'));
