@@ -1,0 +1,94 @@
+/**
+ * Step "save": where a download lands, checked before any byte is fetched, and the move into place once it
+ * verified. The temp file is private (0600) until then; the saved file gets the usual mode (0666 & ~umask).
+ */
+import { access, link, lstat, rename, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { VerifyError } from '../errors.js';
+import type { PendingSync } from '../fs/durable.js';
+import { discard, release } from '../fs/temp-files.js';
+
+/** A saved download's mode: 0666 under the umask, as curl or a browser would leave it (read once, at load). */
+const SAVED_MODE = 0o666 & ~process.umask();
+
+/**
+ * Where a download is saved: `-o FILE`, `-o DIR` (an existing folder: DIR/<name>, as curl's --output-dir and
+ * wget's -P do), or the file's own name in the current folder. `-o -` is refused: a file is never streamed to
+ * standard output before it is verified. The path is checked now, before any download.
+ */
+export async function chooseOutput(option: string | undefined, name: string, force: boolean): Promise<string> {
+  if (option === '-') {
+    throw new VerifyError('USAGE', '--output - (standard output) is not supported: a download is never passed on before it has verified', {
+      hint: 'Save it to a file or folder with -o PATH, then read it from there.',
+    });
+  }
+  let output: string;
+  if (option === undefined) output = resolve(safeFileName(name));
+  else {
+    const info = await stat(option).catch(() => null);
+    output = info?.isDirectory() ? join(resolve(option), safeFileName(name)) : resolve(option);
+  }
+  await checkOutput(output, force);
+  return output;
+}
+
+/** The verified temp file becomes `output`: flushed and given the usual mode through its own handle, then linked or renamed. */
+export async function saveVerified(temp: { path: string; durable: PendingSync | null }, output: string, force: boolean): Promise<void> {
+  await temp.durable?.finish(SAVED_MODE).catch((e: unknown) => {
+    throw new VerifyError('IO_ERROR', `cannot save to ${output}: ${(e as Error).message}`);
+  });
+  await moveIntoPlace(temp.path, output, force);
+  release(temp.path);
+}
+
+/** A file name taken from a URL is hostile: no separators, no dot-files, no control characters. */
+function safeFileName(name: string): string {
+  if (!name || name.length > 255 || /[\\/\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name) || name.startsWith('.')) {
+    throw new VerifyError('USAGE', `cannot derive a safe file name from the URL ("${name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '?')}")`, { hint: 'Say where to save it with --output PATH.' });
+  }
+  return name;
+}
+
+/**
+ * The output may not exist, or (with --force) must be a regular file; its folder must exist. Checked before any
+ * download, and again by moveIntoPlace. Never replace a device, directory or symlink target (e.g. /dev/null).
+ */
+async function checkOutput(output: string, force: boolean): Promise<void> {
+  const info = await lstat(output).catch(() => null);
+  if (info && !force) {
+    throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Choose another path with --output, or pass --force to replace it (only after it verifies).' });
+  }
+  if (info && !info.isFile()) throw new VerifyError('OUTPUT_EXISTS', `${output} exists and is not a regular file; --force replaces only regular files`);
+  const dir = await stat(dirname(output)).catch(() => null);
+  if (!dir?.isDirectory()) throw new VerifyError('USAGE', `cannot save to ${output}: the folder ${dirname(output)} does not exist`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function noHardLinks(e: NodeJS.ErrnoException): false {
+  if (e.code === 'EPERM' || e.code === 'ENOTSUP' || e.code === 'EOPNOTSUPP' || e.code === 'ENOSYS') return false;
+  throw e;
+}
+
+/** Without --force, link() fails if the output appeared meanwhile (no check-then-overwrite race). */
+async function moveIntoPlace(temp: string, output: string, force: boolean): Promise<void> {
+  try {
+    if (force) {
+      await checkOutput(output, true);
+      await rename(temp, output);
+    } else if (await link(temp, output).then(() => true, noHardLinks)) await discard(temp);
+    else if (await exists(output)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+    else await rename(temp, output); // file systems without hard links (FAT, some network shares)
+  } catch (e) {
+    if (e instanceof VerifyError) throw e;
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Pass --force to replace it.' });
+    throw new VerifyError('IO_ERROR', `cannot save to ${output}: ${(e as Error).message}`);
+  }
+}
