@@ -4,7 +4,7 @@
  * Exit 0 only when every link is official (a message without links too), 3 otherwise, 2 for unreadable input.
  */
 import { EXIT } from '../errors.js';
-import { InputError, readFileText, readStream } from '../policy/input.js';
+import { InputError, readFileText, readStream } from './input.js';
 import { extractLinks } from '../policy/links.js';
 import { judgeUrl } from '../policy/origin.js';
 import { humanLine, jsonReport, paintFor, type ReportedLink } from '../policy/report.js';

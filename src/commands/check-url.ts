@@ -4,7 +4,7 @@
  * usage errors.
  */
 import { EXIT } from '../errors.js';
-import { InputError, readStream } from '../policy/input.js';
+import { InputError, readStream } from './input.js';
 import { judgeUrl } from '../policy/origin.js';
 import { humanLine, jsonReport, paintFor } from '../policy/report.js';
 
