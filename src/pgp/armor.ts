@@ -97,3 +97,25 @@ export function decodeArmorBlock(block: string): Uint8Array {
   }
   return bytes;
 }
+
+/**
+ * The bytes of an armored block that decodeArmorBlock refuses, read as leniently as gpg does (headers without their
+ * blank line, unknown headers, padding in the middle, a wrong or missing checksum): every line between BEGIN and END
+ * that is not a "Key: value" header or the "=XXXX" checksum, base64-decoded with anything else dropped. Used only to
+ * find whom a refused block claims to be signed by (the block stays `malformed`), never to accept it. Never throws.
+ */
+export function lenientArmorBytes(block: string): Uint8Array {
+  try {
+    const lines = block.split(/\r?\n/).map((l) => l.trim());
+    const first = lines.findIndex((l) => BEGIN.test(l));
+    let last = lines.length - 1;
+    while (last > first && !END.test(lines[last]!)) last--;
+    const body = lines.slice(first + 1, last > first ? last : undefined).filter((l) => l !== '' && !/^[A-Za-z][A-Za-z0-9-]*:/.test(l) && !/^=[A-Za-z0-9+/]{4}$/.test(l));
+    // base64 data ends at its first padding, as in gpg's decoder
+    const data = body.join('').replace(/[^A-Za-z0-9+/=]/g, '');
+    const pad = data.indexOf('=');
+    return new Uint8Array(Buffer.from(pad >= 0 ? data.slice(0, pad) : data, 'base64'));
+  } catch {
+    return new Uint8Array();
+  }
+}

@@ -271,15 +271,18 @@ async function judge(
 ): Promise<FoundSignature> {
   const fail = (status: SignatureStatus, detail: string): FoundSignature => Object.assign(found, { status, detail });
   const form = formOf(packet);
-  found.issuer = form.issuerFingerprint ?? form.issuerKeyId ?? 'none';
+  found.issuer = form.issuerFingerprint ?? form.issuerKeyId ?? form.issuerClaims[0] ?? 'none';
   found.created = iso(form.created);
   found.hash = hashName(packet);
 
   const match = findIssuer(keyring, packet);
   // No trusted key is THE issuer, but the packet may still claim one: a fingerprint whose key-ID part is a trusted
-  // key's (one damaged byte in a real signature's fingerprint, as gpgv reads it: by key ID), or an issuer among
-  // contradictory ones. That is a damaged packet by that key, not a stranger's signature to ignore.
+  // key's (one damaged byte in a real signature's fingerprint, as gpgv reads it: by key ID), an issuer among
+  // contradictory ones, or an UNHASHED hint naming a trusted key while the hashed area names someone else (gpgv
+  // checks it with that key: BADSIG; fuzz s2027 cases 2042, 9037). That is a damaged packet by that key, not a
+  // stranger's signature to ignore. A hashed issuer that IS a trusted key always decides (item 6): `match` first.
   const claimed = match ?? claimedTrusted(keyring, form.issuerClaims);
+  const claimedInHashed = claimed !== null && !match && claimedTrusted(keyring, form.issuerClaims.filter((c) => !form.unhashedClaims.includes(c))) !== null;
   if (claimed) {
     found.signer = claimed.trusted.name;
     found.fingerprint = claimed.trusted.fingerprint;
@@ -288,7 +291,11 @@ async function judge(
   const problem =
     malformedReason(packet) ??
     form.problem ??
-    (claimed && !match ? `it names the issuer ${found.issuer}, which is not ${claimed.trusted.name}'s key although it claims its key ID` : null);
+    (claimed && !match
+      ? claimedInHashed || form.issuerFrom !== 'hashed'
+        ? `it names the issuer ${found.issuer}, which is not ${claimed.trusted.name}'s key although it claims its key ID`
+        : `its hashed area names the issuer ${found.issuer}, its unhashed area ${claimed.trusted.name}'s key: a claim of ${claimed.trusted.name}'s key that does not check out`
+      : null);
   if (problem !== null) return fail('malformed', claimed ? `malformed: ${problem}` : `malformed, and not by a trusted key: ${problem}`);
   if (!match) return fail('unknown-key', 'made by a key that is not trusted');
 
@@ -300,6 +307,10 @@ async function judge(
     const kind = packet.signatureType === openpgp.enums.signature.text ? 'a text-mode (0x01) signature' : `a signature of type 0x${(packet.signatureType ?? 0).toString(16).padStart(2, '0')}`;
     return fail('bad', `${kind}; release files need a binary-document (0x00) signature`);
   }
+  // A designated-revoker subpacket (RFC 9580 §5.2.3.23) belongs on a key's self-signature; in a data signature it
+  // means nothing (gpgv: GOODSIG). openpgp.js refuses any signature that carries one ("intended to be revoked with an
+  // authorized key"), so it is set aside here, as prepareKey does for keys (the hashed bytes are untouched).
+  (packet as AnySignature).revocationKeyClass = null;
   if (packet.hashAlgorithm === null || !ALLOWED_DATA_HASHES.has(packet.hashAlgorithm)) {
     return fail('rejected-algorithm', `${found.hash ?? 'its hash'} is not accepted for release files (only SHA-256, SHA-384, SHA-512)`);
   }

@@ -19,6 +19,8 @@ export interface PacketStream {
   readonly error: string | null;
   /** The tag of the packet whose framing failed, when its header byte could be read. */
   readonly errorTag: number | null;
+  /** The offset of the packet whose framing failed (its header byte), or null. */
+  readonly errorAt: number | null;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface PacketStream {
 export function splitPackets(bytes: Uint8Array): PacketStream {
   const packets: RawPacket[] = [];
   let i = 0;
-  const fail = (error: string, tag: number | null): PacketStream => ({ packets, error, errorTag: tag });
+  const fail = (error: string, tag: number | null): PacketStream => ({ packets, error, errorTag: tag, errorAt: i });
   while (i < bytes.length) {
     const h = bytes[i]!;
     if ((h & 0x80) === 0) return fail(`byte ${i}: not an OpenPGP packet header`, null);
@@ -71,7 +73,7 @@ export function splitPackets(bytes: Uint8Array): PacketStream {
     packets.push({ tag, body: bytes.subarray(at, at + len) });
     i = at + len;
   }
-  return { packets, error: null, errorTag: null };
+  return { packets, error: null, errorTag: null, errorAt: null };
 }
 
 export interface Subpacket {
@@ -134,6 +136,16 @@ const SUB = { created: 2, expires: 3, issuer: 16, notation: 20, signersUserId: 2
  */
 const CRITICAL_OK: ReadonlySet<number> = new Set([SUB.created, SUB.expires, SUB.issuer, SUB.issuerFingerprint]);
 
+/**
+ * Subpacket types that may carry the critical bit in the UNHASHED area (fuzz decision, seed 2027): the types RFC 9580
+ * defines and gpgv handles when critical (creation and expiration times, exportable, trust, regular expression,
+ * revocable, key expiration, preferences, designated revoker, issuer key ID and fingerprint, key server, primary
+ * User ID, policy URI, key flags, reason for revocation, features, embedded signature). RFC 9580 §5.2.3.7 makes only
+ * an UNKNOWN critical subpacket an error; we act on nothing in the unhashed area but issuer hints, and gpgv says
+ * GOODSIG for all of these. Unknown types, notations and the Signer's User ID stay errors there (item 11; gpgv: BADSIG).
+ */
+const UNHASHED_CRITICAL_KNOWN: ReadonlySet<number> = new Set([2, 3, 4, 5, 6, 7, 9, 11, 12, 16, 21, 22, 23, 24, 25, 26, 27, 29, 30, 32, 33]);
+
 export interface SignatureForm {
   readonly version: number;
   /** What is wrong with the packet's form, or null. */
@@ -151,6 +163,22 @@ export interface SignatureForm {
   readonly issuerClaims: readonly string[];
   /** The one hashed creation time, when it is well formed. */
   readonly created: Date | null;
+  /**
+   * Every well-formed fingerprint and non-wildcard key ID the UNHASHED area names (empty when it cannot be read).
+   * checkSignature uses them only when the hashed issuer is not a trusted key: an unhashed hint naming a trusted key
+   * then is a claim of that key that does not check out (gpgv checks it with that key: BADSIG).
+   */
+  readonly unhashedClaims: readonly string[];
+  /**
+   * Subpacket type bytes (offsets in the body) that openpgp.js must not parse: embedded signatures in a data
+   * signature (meaningless there; openpgp.js throws on junk ones, gpgv ignores them). See `forOpenpgp`.
+   */
+  readonly ignoredAt: readonly number[];
+  /**
+   * True when `issuerClaims` were found only by the lenient reader (the packet could not be read strictly): they
+   * attribute the packet, but do not make the file "name a signer" (parseSignatureFile's whole-file rule).
+   */
+  readonly claimsLenient?: boolean;
 }
 
 const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
@@ -203,12 +231,13 @@ function issuerOf(subs: readonly Subpacket[], version: number, area: string): Is
  * a version other than 4 or 6; areas whose subpackets do not exactly fill the stated length; no creation time, or
  * more than one, in the hashed area (two are ambiguous: gpg reads the first, openpgp.js the last), or one not 4 bytes
  * long (openpgp.js would make an Invalid Date of it); more than one expiration time; a critical subpacket we do not
- * act on; any critical subpacket in the unhashed area (nobody vouched for it, and RFC 9580 gives no exception);
+ * act on; a critical subpacket in the unhashed area of a type outside UNHASHED_CRITICAL_KNOWN (unknown types, the
+ * Signer's User ID, notations);
  * contradictory issuers inside one area; a v6 salt of the wrong size for its hash (RFC 9580 §5.2.3).
  */
 export function inspectSignature(body: Uint8Array): SignatureForm {
   const version = body[0] ?? 0;
-  const base = { version, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: [] };
+  const base = { version, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: [], unhashedClaims: [], ignoredAt: [] };
   if (version !== 4 && version !== 6) return { ...base, problem: `unsupported signature version ${version}` };
   if (body.length < 4) return { ...base, problem: 'the signature packet is truncated' };
   const hashAlgo = body[3]!;
@@ -220,7 +249,8 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
   try {
     end = readArea(body, 4, lengthBytes, 'hashed', hashed);
   } catch (e) {
-    return { ...base, problem: (e as Error).message };
+    // Not readable strictly: still find (leniently) whom it claims, so that a trusted key's broken packet is its own.
+    return { ...base, problem: (e as Error).message, issuerClaims: lenientClaims(body), claimsLenient: true };
   }
   const hashedClaims = claimsOf(hashed);
   // The issuer is known as soon as the hashed area is (so even an otherwise broken packet is attributed).
@@ -257,8 +287,18 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
     if (critical) problem = `a critical ${subpacketName(critical.type)} in the hashed area, which this tool does not act on`;
   }
   if (problem === null) {
-    const critical = unhashed.find((s) => s.critical);
+    const critical = unhashed.find((s) => s.critical && !UNHASHED_CRITICAL_KNOWN.has(s.type));
     if (critical) problem = `a critical ${subpacketName(critical.type)} in the unhashed area`;
+  }
+  // Embedded signatures (RFC 9580 §5.2.3.34: only for primary-key binding signatures) mean nothing in a data
+  // signature (types 0x00, 0x01): openpgp.js is kept from parsing them (it throws on junk; gpgv ignores them). In the
+  // unhashed area always; in the hashed area when not critical (a critical one stays an error: see CRITICAL_OK).
+  const ignoredAt: number[] = [];
+  const sigType = body[1];
+  if (sigType === 0x00 || sigType === 0x01) {
+    for (const s of [...unhashed, ...hashed.filter((x) => !x.critical)]) {
+      if (s.type === SUB.embedded) ignoredAt.push(s.body.byteOffset - body.byteOffset - 1);
+    }
   }
   if (problem === null && version === 6) {
     // after the areas: the 2-byte hash prefix, then the salt size and the salt
@@ -267,8 +307,126 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
     if (saltSize === undefined) problem = 'the signature packet is truncated';
     else if (want !== undefined && saltSize !== want) problem = `a version 6 signature with a ${saltSize}-byte salt (its hash needs ${want})`;
   }
-  const issuerClaims = hashedClaims.length > 0 ? hashedClaims : claimsOf(unhashed);
-  return { version, problem, issuerFingerprint: issuer.fpr, issuerKeyId: issuer.keyId, issuerFrom, created, issuerClaims };
+  const unhashedClaims = claimsOf(unhashed);
+  // Every claim, the hashed area's first: a broken packet that names a trusted key anywhere is that key's problem.
+  const issuerClaims = [...new Set([...hashedClaims, ...unhashedClaims])];
+  return { version, problem, issuerFingerprint: issuer.fpr, issuerKeyId: issuer.keyId, issuerFrom, created, issuerClaims, unhashedClaims, ignoredAt };
+}
+
+/** The body openpgp.js gets: `form.ignoredAt` subpackets renamed to a private, non-critical type it skips (101). */
+export function forOpenpgp(body: Uint8Array, form: SignatureForm): Uint8Array {
+  if (form.ignoredAt.length === 0) return body;
+  const copy = Uint8Array.from(body);
+  for (const at of form.ignoredAt) copy[at] = 101;
+  return copy;
+}
+
+/** Upper bound on what the lenient readers below look at (a signature file is at most 1 MiB). */
+const LENIENT_MAX_PACKETS = 64;
+
+/**
+ * The issuer claims of a signature packet body that cannot be read strictly (a truncated or overstated area, a body
+ * cut short by its packet length): the hashed area's issuer fingerprints and key IDs as far as its subpackets can be
+ * framed within the bytes present, then the unhashed area's the same way. Never throws; bounded by the body.
+ * Used only to attribute a `malformed` entry (a trusted key's broken packet fails the check), never to accept anything.
+ */
+export function lenientClaims(body: Uint8Array): string[] {
+  try {
+    const version = body[0];
+    if (version !== 4 && version !== 6 && version !== 5) return [];
+    const lengthBytes = version === 4 ? 2 : 4;
+    const hashed: Subpacket[] = [];
+    const hashedEnd = lenientArea(body, 4, lengthBytes, hashed);
+    const unhashed: Subpacket[] = [];
+    if (hashedEnd !== null) lenientArea(body, hashedEnd, lengthBytes, unhashed);
+    return [...new Set([...claimsOf(hashed), ...claimsOf(unhashed)])];
+  } catch {
+    return [];
+  }
+}
+
+/** Like readArea, but keeps every subpacket it can frame inside the bytes present; returns the stated end, or null. */
+function lenientArea(bytes: Uint8Array, start: number, lengthBytes: number, out: Subpacket[]): number | null {
+  if (start + lengthBytes > bytes.length) return null;
+  let size = 0;
+  for (let k = 0; k < lengthBytes; k++) size = size * 256 + bytes[start + k]!;
+  const begin = start + lengthBytes;
+  const end = Math.min(begin + size, bytes.length);
+  let i = begin;
+  while (i < end && out.length < 4096) {
+    const l0 = bytes[i]!;
+    let len: number;
+    if (l0 < 192) {
+      len = l0;
+      i += 1;
+    } else if (l0 < 255) {
+      if (i + 2 > end) break;
+      len = ((l0 - 192) << 8) + bytes[i + 1]! + 192;
+      i += 2;
+    } else {
+      if (i + 5 > end) break;
+      len = Buffer.from(bytes.subarray(i + 1, i + 5)).readUInt32BE(0);
+      i += 5;
+    }
+    if (len === 0 || i + len > end) break;
+    out.push({ type: bytes[i]! & 0x7f, critical: (bytes[i]! & 0x80) !== 0, body: bytes.subarray(i + 1, i + len) });
+    i += len;
+  }
+  return begin + size;
+}
+
+/**
+ * The signature packet bodies in a stream that splitPackets cannot frame (from `from` on), read leniently: a length
+ * that runs past the end is cut to the bytes present, partial and indeterminate lengths run to the end, the scan
+ * stops at the first byte that is not a header. For issuer claims only (see lenientClaims). Never throws.
+ */
+export function lenientSignatureBodies(bytes: Uint8Array, from = 0): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let i = from;
+  try {
+    while (i < bytes.length && out.length < LENIENT_MAX_PACKETS) {
+      const h = bytes[i]!;
+      if ((h & 0x80) === 0) break;
+      let tag: number;
+      let len: number;
+      let at = i + 1;
+      if (h & 0x40) {
+        tag = h & 0x3f;
+        const l0 = bytes[at];
+        if (l0 === undefined) break;
+        if (l0 < 192) {
+          len = l0;
+          at += 1;
+        } else if (l0 < 224) {
+          len = ((l0 - 192) << 8) + (bytes[at + 1] ?? 0) + 192;
+          at += 2;
+        } else if (l0 === 255) {
+          len = at + 5 <= bytes.length ? Buffer.from(bytes.subarray(at + 1, at + 5)).readUInt32BE(0) : bytes.length;
+          at += 5;
+        } else {
+          len = bytes.length; // partial: to the end
+          at += 1;
+        }
+      } else {
+        tag = (h >> 2) & 0x0f;
+        const type = h & 0x03;
+        if (type === 3) len = bytes.length;
+        else {
+          const n = [1, 2, 4][type]!;
+          len = 0;
+          for (let k = 0; k < n; k++) len = len * 256 + (bytes[at + k] ?? 0);
+          at += n;
+        }
+      }
+      const end = Math.min(at + len, bytes.length);
+      if (tag === 2 && at < end) out.push(bytes.subarray(at, end));
+      if (end <= i) break;
+      i = end;
+    }
+  } catch {
+    // lenient: whatever was found so far
+  }
+  return out;
 }
 
 function subpacketName(type: number): string {

@@ -6,14 +6,16 @@
  * What fails the whole file (SIGNATURE_MALFORMED): armor that is not strictly well formed, anything that is not a
  * detached signature (a cleartext- or inline-signed message), too many signatures, too many bytes.
  * What does not: one packet that cannot be read, or breaks a rule (see packets.ts `inspectSignature`). That packet
- * becomes a placeholder marked malformed (`malformedReason`), still attributed to the issuer its hashed area names
- * when that can be read, and checkSignature reports it as `malformed`; the other signatures are judged as usual.
+ * becomes a placeholder marked malformed (`malformedReason`), still attributed to the issuer it names (its hashed
+ * area, else its unhashed one; for bytes the strict readers refuse, a block's armor or a packet's framing, found by a
+ * lenient, bounded read as gpg would do it: packets.ts lenientClaims), and checkSignature reports it as `malformed`
+ * (by a trusted key when it names one: then the check fails); the other signatures are judged as usual.
  */
 import * as openpgp from 'openpgp';
 import { VerifyError } from '../errors.js';
-import { ArmorError, decodeArmorBlock, splitArmor } from './armor.js';
+import { ArmorError, decodeArmorBlock, lenientArmorBytes, splitArmor } from './armor.js';
 import { PGP_CONFIG } from './config.js';
-import { IGNORED_TAG, MESSAGE_TAGS, inspectSignature, splitPackets, type SignatureForm } from './packets.js';
+import { IGNORED_TAG, MESSAGE_TAGS, forOpenpgp, inspectSignature, lenientClaims, lenientSignatureBodies, splitPackets, type SignatureForm } from './packets.js';
 
 export const MAX_SIGNATURE_FILE_BYTES = 1024 * 1024;
 export const MAX_SIGNATURES = 64;
@@ -50,7 +52,7 @@ export function formOf(packet: openpgp.SignaturePacket): SignatureForm {
       const framed = splitPackets(packet.write());
       form = inspectSignature(framed.packets[0]?.body ?? new Uint8Array());
     } catch (e) {
-      form = { version: packet.version ?? 0, problem: `cannot be read back: ${(e as Error).message}`, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: [] };
+      form = { version: packet.version ?? 0, problem: `cannot be read back: ${(e as Error).message}`, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: [], unhashedClaims: [], ignoredAt: [] };
     }
     forms.set(packet, form);
     applyIssuer(packet, form);
@@ -73,10 +75,13 @@ function applyIssuer(packet: openpgp.SignaturePacket, form: SignatureForm): void
   p.issuerKeyVersion = form.issuerFingerprint === null ? null : form.issuerFingerprint.length === 64 ? 6 : 4;
 }
 
-/** A placeholder for a packet that could not be used: no hash, no algorithm, only the issuer (when known). */
-function placeholder(problem: string, form: SignatureForm | null): openpgp.SignaturePacket {
+/**
+ * A placeholder for a packet that could not be used: no hash, no algorithm, only the issuer (when known). `claims`:
+ * for bytes that could not be read strictly, whom they claim (found leniently, see packets.ts lenientClaims).
+ */
+function placeholder(problem: string, form: SignatureForm | null, claims: readonly string[] = []): openpgp.SignaturePacket {
   const packet = new openpgp.SignaturePacket();
-  const f: SignatureForm = form ?? { version: 0, problem, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: [] };
+  const f: SignatureForm = form ?? { version: 0, problem, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: claims, unhashedClaims: [], ignoredAt: [], claimsLenient: true };
   problems.set(packet, problem);
   forms.set(packet, { ...f, problem });
   applyIssuer(packet, f);
@@ -91,7 +96,10 @@ async function readOne(body: Uint8Array): Promise<openpgp.SignaturePacket> {
   let packet: openpgp.SignaturePacket;
   try {
     packet = new openpgp.SignaturePacket();
-    (packet as unknown as { read(bytes: Uint8Array, config: openpgp.Config): void }).read(body, PGP_CONFIG);
+    (packet as unknown as { read(bytes: Uint8Array, config: openpgp.Config): void }).read(forOpenpgp(body, form), PGP_CONFIG);
+    // The hashed bytes are the packet's own, whatever openpgp.js was kept from parsing in them (forOpenpgp).
+    const p = packet as unknown as { signatureData: Uint8Array | null };
+    if (p.signatureData) p.signatureData = body.subarray(0, p.signatureData.length);
   } catch (e) {
     return placeholder(`openpgp.js cannot read it (${(e as Error).message})`, form);
   }
@@ -125,7 +133,7 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
   const encoding = bytes.byteLength > 0 && looksBinary(bytes[0]!) ? 'binary' : 'armored';
   // The block structure is decided for the whole file (text outside blocks, another block type, a block without its
   // END line: no block boundary can be trusted then). What is INSIDE one block is that block's business.
-  let blocks: Array<Uint8Array | ArmorError>;
+  let blocks: Array<Uint8Array | { error: ArmorError; text: string }>;
   try {
     blocks =
       encoding === 'binary'
@@ -134,7 +142,7 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
             try {
               return decodeArmorBlock(block);
             } catch (e) {
-              if (e instanceof ArmorError) return e;
+              if (e instanceof ArmorError) return { error: e, text: block };
               throw e;
             }
           });
@@ -149,8 +157,10 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
     if (packets.length > MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} signatures`);
   };
   for (const [i, block] of blocks.entries()) {
-    if (block instanceof ArmorError) {
-      add(placeholder(`${where(i)}: ${block.message}`, null));
+    if (!(block instanceof Uint8Array)) {
+      // Refused by the strict reader; gpg may still read it. Whom it claims decides whose problem it is.
+      const claims = lenientSignatureBodies(lenientArmorBytes(block.text)).flatMap(lenientClaims);
+      add(placeholder(`${where(i)}: ${block.error.message}`, null, [...new Set(claims)]));
       continue;
     }
     const stream = splitPackets(block);
@@ -166,14 +176,17 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
       count++;
     }
     if (stream.error !== null) {
-      // The rest of this block cannot be framed: one malformed entry stands for it (its issuer is unknown).
-      add(placeholder(`${where(i)}: ${stream.error}`, null));
+      // The rest of this block cannot be framed: one malformed entry stands for it, attributed to whom it claims
+      // (read leniently, as gpg reads an overstated length at the end of a block).
+      const claims = lenientSignatureBodies(block, stream.errorAt ?? block.length).flatMap(lenientClaims);
+      add(placeholder(`${where(i)}: ${stream.error}`, null, [...new Set(claims)]));
       count++;
     }
     if (count === 0) throw malformed(`${where(i)} holds no signature`);
   }
   // Nothing in the file could be read far enough to say who made it: the file itself is broken, not one block.
-  if (packets.every((p) => problems.has(p) && (forms.get(p)?.issuerClaims.length ?? 0) === 0)) {
+  // (Claims found only by the lenient reader attribute a block beside readable ones; alone, they do not save a file.)
+  if (packets.every((p) => problems.has(p) && (forms.get(p)?.claimsLenient === true || (forms.get(p)?.issuerClaims.length ?? 0) === 0))) {
     throw malformed(packets.map((p) => problems.get(p)).join('; '));
   }
   return { packets, encoding };
