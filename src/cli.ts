@@ -274,6 +274,21 @@ function installInterrupts(json: boolean): Interrupts & { dispose(): void } {
   };
 }
 
+/**
+ * `electrum-verify --help | head`: the reader went away. Like other Unix tools, stop quietly (no EPIPE stack trace);
+ * a closed stderr only loses the messages.
+ */
+function closedPipes(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    removeTrackedFilesSync();
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK);
+  });
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 /** Run the CLI; resolves to the process exit code. Never prints a stack trace for bad input. */
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.OK;
@@ -285,6 +300,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const interrupts = installInterrupts(json);
   process.on('exit', removeTrackedFilesSync);
+  closedPipes();
   const program = buildProgram((c) => (code = c), interrupts);
   try {
     await program.parseAsync(argv);

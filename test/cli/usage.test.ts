@@ -1,6 +1,6 @@
 /** Usage errors: exit 2, one short reason, no stack trace; under --json still exactly one JSON object. */
 import { describe, expect, it } from 'vitest';
-import { runCli, stackTraceLines } from '../support/cli.js';
+import { cliCommand, runCli, stackTraceLines } from '../support/cli.js';
 
 describe('usage errors', () => {
   it.each([
@@ -15,6 +15,14 @@ describe('usage errors', () => {
     expect(r.json).toMatchObject({ schema: 'electrum-verify/v1', verdict: 'error', exitCode: 2, reason: { code: 'USAGE' } });
     expect(stackTraceLines(r.stderr)).toEqual([]);
     expect(r.stderr).toMatch(/electrum-verify:/);
+  });
+
+  it('a reader that goes away (--help | head -1) ends the CLI quietly: no EPIPE stack trace', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const cli = cliCommand(['--help']);
+    const line = [cli.command, ...cli.args].map((a) => `'${a}'`).join(' ');
+    const out = execFileSync('bash', ['-c', `for i in 1 2 3 4 5; do ${line} 2>>/tmp/ev-epipe-$$ | head -c 10 >/dev/null; done; cat /tmp/ev-epipe-$$; rm -f /tmp/ev-epipe-$$`], { encoding: 'utf8' });
+    expect(out).not.toMatch(/EPIPE|Unhandled 'error'/);
   });
 
   it('repeating a single-value option is refused (it could silently swap the keyring)', async () => {

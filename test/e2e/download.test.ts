@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, describeRun, runCli, type CliResult } from '../support/cli.js';
+import { cliCommand, describeRun, runCli, type CliResult } from '../support/cli.js';
 import { makeFakeRelease, type FakeRelease } from '../support/fake-release.js';
 import { proxiedEnv, route, startConnectProxy, startFakeElectrumServer, type ConnectProxy, type FakeServer } from '../support/servers.js';
 import { getTestPki, type TestPki } from '../support/tls.js';
@@ -357,7 +357,8 @@ describe('every fault ends with the contract exit code, nothing in the output di
 
   it('Ctrl-C during a download exits 130 and leaves no temporary file', async () => {
     const dir = await outDir();
-    const child = spawn(process.execPath, [BIN, 'verify', `${D}/4.4.1/Electrum-4.4.1.tar.gz`, '--keyring', rel.keyringPath, '--timeout', '60'], {
+    const cli = cliCommand(['verify', `${D}/4.4.1/Electrum-4.4.1.tar.gz`, '--keyring', rel.keyringPath, '--timeout', '60']);
+    const child = spawn(cli.command, cli.args, {
       cwd: dir,
       env: { ...env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
