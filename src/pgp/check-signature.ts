@@ -319,6 +319,14 @@ async function judge(
     return fail('malformed', 'malformed: no single valid creation time');
   }
   if (digest === null) return fail('malformed', 'malformed: no digest could be computed for this signature');
+  // OpenPGP times are 32-bit (RFC 9580 §3.5): an expiration that ends past 2106-02-07 cannot be a date. gpg adds it
+  // in 32 bits, so the end wraps into the past and gpgv says EXPSIG (fuzz s2028 cases 12187, 19413: 0xFFFFFFFF
+  // seconds). Never more lenient than the reference: such a signature does not count (not fatal: it says nothing
+  // against the data).
+  const expiresAfter = (packet as unknown as { signatureExpirationTime: number | null }).signatureExpirationTime;
+  if (typeof expiresAfter === 'number' && expiresAfter > 0 && created.getTime() / 1000 + expiresAfter > 0xffffffff) {
+    return fail('expired-key', `its expiration time (${expiresAfter} seconds after ${found.created}) lies past the end of OpenPGP time (2106), which gpg reads as already expired; it does not count`);
+  }
 
   // The signed-hash prefix (openpgp.js checks it first too), the public-key check over the one-pass digest, then
   // openpgp.js's date, hash and critical-subpacket checks.

@@ -169,6 +169,21 @@ describe('fuzz decisions: "the tool refuses what gpgv accepts", by class', () =>
     expect(await gpgvSays(sig)).toEqual(['GOODSIG']);
   });
 
+  // Found by the seed-2028 run (cases 12187, 19413): an expiration of 0xFFFFFFFF seconds ends past 2106, beyond
+  // OpenPGP's 32-bit time; gpg adds it in 32 bits, the end wraps into the past, gpgv says EXPSIG. We counted it.
+  // Decision: never more lenient than the reference → expired-key (not counted, not fatal). Ten years → valid.
+  it('a signature expiration that ends past 2106 → expired-key, not counted (gpgv: EXPSIG); ten years → valid (gpgv: GOODSIG)', async () => {
+    const far = armorSig(frame(craftBody({ signer: A, data, hashed: [now(), issuerFpr(A.toPublic()), sub(3, u32(0xffffffff))] })));
+    const found = await judge(far);
+    expect(found.map((f) => [f.status, f.signer])).toEqual([['expired-key', 'A']]);
+    expect(found[0]!.detail).toMatch(/past the end of OpenPGP time/);
+    expect(await gpgvSays(far)).toEqual(['EXPSIG']);
+    expect((await verdict(far))[0]).not.toBe(0);
+    const tenYears = armorSig(frame(craftBody({ signer: A, data, hashed: [now(), issuerFpr(A.toPublic()), sub(3, u32(10 * 365 * 86400))] })));
+    expect(await pairs(tenYears)).toEqual([['valid', 'A']]);
+    expect(await gpgvSays(tenYears)).toEqual(['GOODSIG']);
+  });
+
   // RFC 9580 §5.2.3.23: a designated revoker is named in a key's self-signature; in a data signature it means
   // nothing, so it is ignored → accept (openpgp.js refused every signature carrying one). gpgv: GOODSIG.
   it('a revocation-key subpacket in the hashed area of a data signature → valid (gpgv: GOODSIG)', async () => {
