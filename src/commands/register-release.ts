@@ -24,26 +24,6 @@ function once<T>(parse: (value: string) => T = (v) => v as unknown as T) {
   };
 }
 
-/**
- * Ctrl-C / SIGTERM for a command that runs many targets: the first signal aborts the run (each target ends
- * INTERRUPTED, the report is still printed, no receipt is written) and the exit code is 130 / 143; a second one
- * exits at once. The handlers are removed when the command ends. (CLI layer only: the library installs none.)
- */
-export function interruptible(): { signal: AbortSignal; exitCode: () => number; dispose: () => void } {
-  const controller = new AbortController();
-  let code = 130;
-  const handlers: Array<[NodeJS.Signals, () => void]> = (['SIGINT', 'SIGTERM'] as const).map((sig) => [
-    sig,
-    () => {
-      if (controller.signal.aborted) process.exit(sig === 'SIGTERM' ? 143 : 130);
-      code = sig === 'SIGTERM' ? 143 : 130;
-      controller.abort();
-    },
-  ]);
-  for (const [sig, h] of handlers) process.on(sig, h);
-  return { signal: controller.signal, exitCode: () => code, dispose: () => handlers.forEach(([sig, h]) => process.off(sig, h)) };
-}
-
 /** Colour off in CI (CI set) unless FORCE_COLOR says otherwise; NO_COLOR always wins (color.ts). */
 export function ciAwareEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
@@ -56,8 +36,13 @@ export interface ClaimableInterrupts {
   interruptedBy(): NodeJS.Signals | null;
 }
 
-function interruptsFor(given: ClaimableInterrupts | undefined): { signal: AbortSignal; exitCode: () => number; dispose: () => void } {
-  if (given === undefined) return interruptible();
+/**
+ * Ctrl-C / SIGTERM: the CLI's handlers (src/cli.ts, the only place that installs any) abort the claimed signal; each
+ * target then ends INTERRUPTED, the report is still printed, no receipt is written, and the exit is 130/143/129.
+ * Without `interrupts` (a caller that builds its own program), a signal ends the process as it would anyway.
+ */
+function interruptsFor(given: ClaimableInterrupts | undefined): { signal: AbortSignal | undefined; exitCode: () => number; dispose: () => void } {
+  if (given === undefined) return { signal: undefined, exitCode: () => 130, dispose: () => undefined };
   const signal = given.claim();
   const exitCode = (): number => ({ SIGTERM: 143, SIGHUP: 129 } as Record<string, number>)[given.interruptedBy() ?? ''] ?? 130;
   return { signal, exitCode, dispose: () => undefined };
@@ -117,7 +102,7 @@ Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 a
               quiet: o.quiet === true,
               timeoutMs: o.timeout as number,
             },
-            { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout, env), errStyle: styleFor(process.stderr, env), env: process.env, signal: stop.signal, interruptedExit: stop.exitCode },
+            { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout, env), errStyle: styleFor(process.stderr, env), env: process.env, ...(stop.signal ? { signal: stop.signal } : {}), interruptedExit: stop.exitCode },
           ),
         );
       } finally {
@@ -153,7 +138,7 @@ Examples:
               ...(o.stateDir !== undefined ? { stateDir: o.stateDir as string } : {}),
               json: o.json === true,
             },
-            { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout, ciAwareEnv()), signal: stop.signal },
+            { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout, ciAwareEnv()), ...(stop.signal ? { signal: stop.signal } : {}) },
           ),
         );
       } finally {
