@@ -10,7 +10,6 @@
  * The keys are loaded once per run (loadKeySet) and passed to every verify() as `trustedKeys` (a load of the
  * pinned keys costs ~16 ms).
  */
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -24,6 +23,7 @@ import { SCHEMA, emptyReport, settle, type VerifyReport } from '../report.js';
 import { getSignature, looksLikeUrl } from '../signature-source.js';
 import { mirrorSet } from '../source-policy.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../trust/keyring.js';
+import { keySetDigest } from '../trust/key-set-id.js';
 import { DEFAULT_TIMEOUT_MS, verify, type VerifyOptions } from '../verify.js';
 import { evidenceFrom, readSignaturePart, signaturesBeside, type SignatureEvidence, type SignaturePart } from './local-signatures.js';
 
@@ -140,7 +140,7 @@ export async function loadKeySet(options: {
 
 export function keySetOf(keyring: Keyring): KeySet {
   const fingerprints = keyring.keys.map((k) => k.fingerprint).sort();
-  return { trust: keyring.trust, fingerprints, id: createHash('sha256').update(fingerprints.join('\n') + '\n').digest('hex') };
+  return { trust: keyring.trust, fingerprints, id: keySetDigest(fingerprints) }; // --version prints its first 16 digits
 }
 
 /** A report for a target that never ran (interrupted before its turn, or refused before verify()). */

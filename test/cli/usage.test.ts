@@ -42,6 +42,10 @@ describe('usage errors', () => {
     // the tool's version, Node's, OpenPGP.js's and the pinned key set's id: what a bug report needs
     expect(version.stdout).toMatch(/^electrum-verify \d+\.\d+\.\d+ \((Node script|single-file build[^)]*)\)\nNode\.js v\d+\.\d+\.\d+, OpenPGP\.js \d+\.\d+\.\d+\npinned keys: set [0-9a-f]{16}\n$/);
     for (const flag of ['-v', '-V']) expect((await runCli([flag])).stdout).toBe(version.stdout);
+    // the key-set id is the pinned fingerprints' digest, the same one receipts record
+    const { keySetDigest } = await import('../../src/trust/key-set-id.js');
+    const { PINNED_SIGNERS } = await import('../../src/trust/pinned.js');
+    expect(version.stdout).toContain(`pinned keys: set ${keySetDigest(PINNED_SIGNERS.map((p) => p.fingerprint)).slice(0, 16)}`);
     // a command's own options come after it; the global --json before it works too
     const global = await runCli(['--json', 'check-url', 'https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz']);
     expect(global.code).toBe(0);
