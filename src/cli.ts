@@ -8,6 +8,7 @@ import { registerLatestAndGet } from './commands/register-announce.js';
 import { registerKeys } from './commands/keys.js';
 import { registerReleaseCommands } from './commands/register-release.js';
 import { removeTrackedFilesSync } from './fs/temp-files.js';
+import { SCHEMA } from './report/schema.js';
 
 export const VERSION = '0.1.0';
 
@@ -136,7 +137,7 @@ ${ENVIRONMENT}`);
         json: o.json === true,
         quiet: o.quiet === true,
       };
-      const [{ styleFor }, { needsVerifyTargets }] = await Promise.all([import('./style.js'), import('./run/verify-targets.js')]);
+      const [{ styleFor }, { needsVerifyTargets }] = await Promise.all([import('./report/style.js'), import('./run/verify-targets.js')]);
       const io = {
         stdout: process.stdout,
         stderr: process.stderr,
@@ -181,7 +182,7 @@ Examples:
 ${ENVIRONMENT}`)
     .action(async (urls: string[], _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as { json?: boolean };
-      const [{ checkUrlCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-url.js'), import('./color.js')]);
+      const [{ checkUrlCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-url.js'), import('./report/color.js')]);
       setExit(await checkUrlCommand(urls, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
     });
 
@@ -197,7 +198,7 @@ Examples:
 ${ENVIRONMENT}`)
     .action(async (file: string | undefined, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as { json?: boolean };
-      const [{ checkMessageCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-message.js'), import('./color.js')]);
+      const [{ checkMessageCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-message.js'), import('./report/color.js')]);
       setExit(await checkMessageCommand(file, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
     });
 
@@ -210,7 +211,7 @@ ${ENVIRONMENT}`)
 
 /** Under --json, even a failure before any command ran prints one JSON object on stdout. */
 function jsonFailure(code: ReasonCode, message: string, exitCode: number = EXIT.USAGE): void {
-  process.stdout.write(JSON.stringify({ schema: 'electrum-verify/v1', verdict: 'error', exitCode, reason: { code, message } }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify({ schema: SCHEMA, verdict: 'error', exitCode, reason: { code, message } }, null, 2) + '\n');
 }
 
 /** `--version`: what a bug report needs. The key-set id changes whenever the pinned keys do. */

@@ -3,7 +3,7 @@
  * throws for a verification outcome; the other exports are the building blocks it uses.
  */
 export { verify, type VerifyOptions, DEFAULT_MAX_SIZE, DEFAULT_TIMEOUT_MS } from './verify.js';
-export type { VerifyReport, SignerEntry } from './report.js';
+export type { VerifyReport, SignerEntry } from './report/verify-report.js';
 export type { FoundSignature, SignatureStatus } from './pgp/check-signature.js';
 export { EXIT, VerifyError, exitCodeFor, verdictFor, type ReasonCode, type ExitCode, type Verdict } from './errors.js';
 export { judgeUrl, judgeSource, judgeMirrorHost, OFFICIAL_HOSTS, type UrlJudgement, type SourceVerdict } from './policy/origin.js';

@@ -9,7 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { isVerifyError } from './errors.js';
 import { discard } from './fs/temp-files.js';
 import type { Fetcher } from './net/index.js';
-import { emptyReport, settle, type VerifyReport } from './report.js';
+import { emptyReport, settle, type VerifyReport } from './report/verify-report.js';
 import { looksLikeUrl } from './signature-source.js';
 import { mirrorSet } from './source-policy.js';
 import type { Keyring } from './trust/keyring.js';

@@ -11,7 +11,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VerifyError, isVerifyError, exitCodeFor, verdictFor, EXIT, type ExitCode, type ReasonCode, type Verdict } from '../errors.js';
 import type { Fetcher } from '../net/index.js';
-import { SCHEMA } from '../report.js';
+import { SCHEMA } from '../report/verify-report.js';
 import { vulnerableReason } from '../release/catalogue.js';
 import { newestKnownRelease, releasesBetween, securityFixesAfter, type SecurityRelease } from '../release/security.js';
 import { compareVersions, parseVersion } from '../release/version.js';

@@ -7,7 +7,7 @@ import { EXIT } from '../errors.js';
 import { InputError, readFileText, readStream } from './input.js';
 import { extractLinks } from '../policy/links.js';
 import { judgeUrl } from '../policy/origin.js';
-import { humanLine, jsonReport, paintFor, type ReportedLink } from '../policy/report.js';
+import { humanLine, jsonReport, paintFor, type ReportedLink } from '../report/links.js';
 import { promptIfTerminal, type CommandIO } from './check-url.js';
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;

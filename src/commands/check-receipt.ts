@@ -4,9 +4,9 @@
  * FILE is not a receipt.
  */
 import { EXIT, isVerifyError, verdictFor } from '../errors.js';
-import { forTerminal } from '../policy/report.js';
+import { forTerminal } from '../report/links.js';
 import { checkReceipt } from '../receipt/check.js';
-import { SCHEMA, toJson, type Style } from '../report.js';
+import { SCHEMA, toJson, type Style } from '../report/verify-report.js';
 
 export interface CheckReceiptCommandOptions {
   dir?: string;

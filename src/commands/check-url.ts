@@ -6,7 +6,7 @@
 import { EXIT } from '../errors.js';
 import { InputError, readStream } from './input.js';
 import { judgeUrl } from '../policy/origin.js';
-import { humanLine, jsonReport, paintFor } from '../policy/report.js';
+import { humanLine, jsonReport, paintFor } from '../report/links.js';
 
 export interface CommandIO {
   stdout: NodeJS.WritableStream;

@@ -5,7 +5,7 @@
  * the keyring and the styling are imported when a `keys` command actually runs.
  */
 import type { Command } from 'commander';
-import type { Style } from '../report.js';
+import type { Style } from '../report/verify-report.js';
 
 interface KeysIo {
   stdout: NodeJS.WritableStream;
@@ -27,7 +27,7 @@ const when = (iso: string | null): string => (iso === null ? 'never' : iso.slice
 /** `keys` and `keys --check`. Exit 0, or (with --check) 1 when a key the default policy requires is unusable. */
 export async function keysCommand(opts: KeysOptions, io: KeysIo): Promise<number> {
   const [{ SCHEMA, groupFingerprint, toJson }, { describeKey }, { loadPinnedKeyring }, { keyHealth, shortFingerprint }] = await Promise.all([
-    import('../report.js'),
+    import('../report/verify-report.js'),
     import('../trust/describe.js'),
     import('../trust/keyring.js'),
     import('../trust/key-health.js'),
@@ -118,7 +118,7 @@ export async function keysCommand(opts: KeysOptions, io: KeysIo): Promise<number
 
 /** `keys refresh <file…>`: exit 0 when every file was read (changed or not), 2 when a file was not a key file. */
 export async function keysRefreshCommand(files: readonly string[], opts: { json?: boolean; stateDir?: string | undefined; keysDir?: string }, io: KeysIo): Promise<number> {
-  const [{ SCHEMA, toJson }, { refreshKeys }] = await Promise.all([import('../report.js'), import('../trust/refresh.js')]);
+  const [{ SCHEMA, toJson }, { refreshKeys }] = await Promise.all([import('../report/verify-report.js'), import('../trust/refresh.js')]);
   const warnings: string[] = [];
   const r = await refreshKeys(files, { stateDir: opts.stateDir, keysDir: opts.keysDir, onWarning: (m) => warnings.push(m) });
   const exitCode = r.errors.length > 0 ? 2 : 0;
@@ -144,7 +144,7 @@ export async function keysRefreshCommand(files: readonly string[], opts: { json?
 
 /** The `keys` command and its `refresh` subcommand, for src/cli.ts. */
 export function registerKeys(program: Command, setExit: (code: number) => void): void {
-  const styled = async (stream: NodeJS.WriteStream): Promise<Style> => (await import('../style.js')).styleFor(stream);
+  const styled = async (stream: NodeJS.WriteStream): Promise<Style> => (await import('../report/style.js')).styleFor(stream);
   const keys = program
     .command('keys')
     .description('show the pinned Electrum release-signing keys; --check judges their health today')

@@ -1,7 +1,7 @@
 /** `electrum-verify latest`: Electrum's signed latest-version announcement, verified, and --installed status. */
 import { checkLatest, type LatestOptions, type LatestReport } from '../announce/latest.js';
-import { forTerminal } from '../policy/report.js';
-import { toJson, type Style } from '../report.js';
+import { forTerminal } from '../report/links.js';
+import { toJson, type Style } from '../report/verify-report.js';
 
 export interface LatestCommandOptions extends Omit<LatestOptions, 'onWarning'> {
   json?: boolean;

@@ -78,10 +78,10 @@ export interface AnnounceInterrupts {
 export function registerLatestAndGet(program: Command, setExit: (code: number) => void, interrupts?: AnnounceInterrupts): void {
   // chalk is loaded only when a stream is coloured (a pipe, NO_COLOR, a script: plain text, nothing loaded).
   const io = async () => {
-    const { colorEnabled } = await import('../color.js');
+    const { colorEnabled } = await import('../report/color.js');
     const plain = (s: string): string => s;
     const none = { ok: plain, bad: plain, warn: plain, dim: plain, bold: plain };
-    const styled = colorEnabled(process.stdout) || colorEnabled(process.stderr) ? (await import('../style.js')).styleFor : null;
+    const styled = colorEnabled(process.stdout) || colorEnabled(process.stderr) ? (await import('../report/style.js')).styleFor : null;
     return {
       stdout: process.stdout,
       stderr: process.stderr,

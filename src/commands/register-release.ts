@@ -78,7 +78,7 @@ Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 a
 --require-all; 2 for a folder with no file of that version.`)
     .action(async (version: string, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Record<string, unknown>;
-      const [{ verifyReleaseCommand }, { styleFor }] = await Promise.all([import('./verify-release.js'), import('../style.js')]);
+      const [{ verifyReleaseCommand }, { styleFor }] = await Promise.all([import('./verify-release.js'), import('../report/style.js')]);
       const env = ciAwareEnv();
       const stop = interruptsFor(interrupts);
       try {
@@ -126,7 +126,7 @@ Examples:
   $ electrum-verify check-receipt receipt.json --dir ./mirror/4.5.8`)
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Record<string, unknown>;
-      const [{ checkReceiptCommand }, { styleFor }] = await Promise.all([import('./check-receipt.js'), import('../style.js')]);
+      const [{ checkReceiptCommand }, { styleFor }] = await Promise.all([import('./check-receipt.js'), import('../report/style.js')]);
       const stop = interruptsFor(interrupts);
       try {
         setExit(

@@ -18,7 +18,7 @@ import type { Annotation } from '../report/ci.js';
 import { chooseFormat, wantsAnnotations } from '../report/ci.js';
 import { presentMany, type ManyIO } from '../run/present.js';
 import { combineReports, loadKeySet, verifyMany, type RunFailure, type Target, type TargetResult } from '../run/verify-many.js';
-import { SCHEMA, toJson } from '../report.js';
+import { SCHEMA, toJson } from '../report/verify-report.js';
 
 export interface VerifyReleaseOptions {
   dir?: string;

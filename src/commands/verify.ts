@@ -1,7 +1,7 @@
 /** `electrum-verify verify <target>`: runs the checklist and reports it (human on a terminal, or --json). */
 import { EXIT } from '../errors.js';
-import type { Style } from '../report.js';
-import { renderHuman, toJson } from '../report.js';
+import type { Style } from '../report/verify-report.js';
+import { renderHuman, toJson } from '../report/verify-report.js';
 import { looksLikeUrl } from '../signature-source.js';
 import { verify, type VerifyOptions, type VerifyStage } from '../verify.js';
 import { createProgress } from './progress.js';

@@ -7,7 +7,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { VerifyError } from '../errors.js';
-import type { VerifyReport } from '../report.js';
+import type { VerifyReport } from './verify-report.js';
 
 export type OutputFormat = 'github' | 'json' | 'text';
 

@@ -3,8 +3,8 @@
  * the text plus GitHub annotations on stderr and a step summary (github). Shared by `verify <target…>` and
  * `verify-release`.
  */
-import { renderHuman, toJson, type Style } from '../report.js';
-import { forTerminal } from '../policy/report.js';
+import { renderHuman, toJson, type Style } from '../report/verify-report.js';
+import { forTerminal } from '../report/links.js';
 import { annotationsFor, appendStepSummary, formatAnnotation, stepSummary, type Annotation, type OutputFormat } from '../report/ci.js';
 import type { ManyReport } from './verify-many.js';
 

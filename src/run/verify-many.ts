@@ -19,7 +19,7 @@ import { EXIT, VerifyError, isVerifyError, mostSevereExit, verdictFor, type Exit
 import type { Fetcher } from '../net/index.js';
 import { judgeSource } from '../policy/origin.js';
 import { artifactFromUrl, parseArtifactName, signatureUrls, type Artifact } from '../release/catalogue.js';
-import { SCHEMA, emptyReport, settle, type VerifyReport } from '../report.js';
+import { SCHEMA, emptyReport, settle, type VerifyReport } from '../report/verify-report.js';
 import { getSignature, looksLikeUrl } from '../signature-source.js';
 import { mirrorSet } from '../source-policy.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../trust/keyring.js';

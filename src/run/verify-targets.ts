@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import { EXIT, VerifyError, isVerifyError, verdictFor } from '../errors.js';
 import type { Fetcher } from '../net/index.js';
 import { buildReceipt, checkReceiptPath, writeReceipt } from '../receipt/statement.js';
-import { SCHEMA, renderHuman, toJson } from '../report.js';
+import { SCHEMA, renderHuman, toJson } from '../report/verify-report.js';
 import { chooseFormat, wantsAnnotations } from '../report/ci.js';
 import { looksLikeUrl } from '../signature-source.js';
 import type { VerifyOptions } from '../verify.js';

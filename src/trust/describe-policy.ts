@@ -4,7 +4,7 @@
  *   required: ThomasV + SomberNight (Electrum's release gate) · also signed by: Emzy, svanstaa
  *   not counted: Emzy — our copy of Emzy's key says its signing subkey expired on 2026-10-12, before this …
  */
-import type { VerifyReport } from '../report.js';
+import type { VerifyReport } from '../report/verify-report.js';
 import { PINNED_SIGNERS } from './pinned.js';
 
 const shown = (name: string): string => PINNED_SIGNERS.find((s) => s.name === name)?.shownAs ?? name;

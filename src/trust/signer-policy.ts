@@ -14,7 +14,7 @@
 import { VerifyError } from '../errors.js';
 import { NOT_COUNTED_STATUSES, type FoundSignature } from '../pgp/check-signature.js';
 import { atLeast, parseVersion } from '../release/version.js';
-import type { VerifyReport } from '../report.js';
+import type { VerifyReport } from '../report/verify-report.js';
 import type { Keyring } from './keyring.js';
 import { PINNED_SIGNERS, type SignerPolicyEntry } from './pinned.js';
 

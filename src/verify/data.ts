@@ -12,7 +12,7 @@ import type { Fetcher, FetchOptions } from '../net/index.js';
 import { digestFile } from '../pgp/digest-file.js';
 import { judgeSource } from '../policy/origin.js';
 import type { Artifact } from '../release/catalogue.js';
-import type { VerifyReport } from '../report.js';
+import type { VerifyReport } from '../report/verify-report.js';
 import { requireSource } from '../source-policy.js';
 import type { SignatureEngine } from './signature-engine.js';
 import { lastSegment } from './target.js';

@@ -8,7 +8,7 @@ import { VerifyError, isVerifyError } from '../errors.js';
 import type { Fetcher, FetchOptions } from '../net/index.js';
 import { parseSignatureFile } from '../pgp/signature-file.js';
 import type { Artifact } from '../release/catalogue.js';
-import type { VerifyReport } from '../report.js';
+import type { VerifyReport } from '../report/verify-report.js';
 import { getSignature, looksLikeUrl } from '../signature-source.js';
 import { requireSource } from '../source-policy.js';
 

@@ -10,7 +10,7 @@ import { openRegularFile } from '../fs/local-file.js';
 import { judgeSource } from '../policy/origin.js';
 import { artifactFromUrl, parseArtifactName, SUPPORTED_NAMES_HINT, type Artifact } from '../release/catalogue.js';
 import { suggestOfficialName } from '../release/suggest.js';
-import type { VerifyReport } from '../report.js';
+import type { VerifyReport } from '../report/verify-report.js';
 import { assertAllowed } from '../source-policy.js';
 
 export interface Target {

@@ -3,8 +3,8 @@
  * folder, or a custom `--keyring`), and who must have signed a file of this version (trust/signer-policy.ts).
  */
 import { VerifyError } from '../errors.js';
-import { forTerminal } from '../policy/report.js';
-import type { VerifyReport } from '../report.js';
+import { forTerminal } from '../report/links.js';
+import type { VerifyReport } from '../report/verify-report.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../trust/keyring.js';
 import type { SignerPolicyEntry } from '../trust/pinned.js';
 import { signerRequirement, type SignerRequirement } from '../trust/signer-policy.js';

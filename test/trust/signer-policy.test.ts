@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describePolicy } from '../../src/trust/describe.js';
 import { signerRequirement } from '../../src/trust/signer-policy.js';
 import { verify } from '../../src/verify.js';
-import type { VerifyReport } from '../../src/report.js';
+import type { VerifyReport } from '../../src/report/verify-report.js';
 import { DAY, makeKey, revoked, signData, table, tempDir, withExpiry, writeKeyring, type TestSigner } from './fixture-keys.js';
 
 let dir: string;

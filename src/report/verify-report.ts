@@ -1,14 +1,17 @@
 /**
  * The verification report: the JSON object of the contract (`--json`) and the human rendering of it.
  */
-import { EXIT, type ExitCode, type ReasonCode, type Verdict, exitCodeFor, verdictFor } from './errors.js';
-import type { FoundSignature } from './pgp/check-signature.js';
+import { EXIT, type ExitCode, type ReasonCode, type Verdict, exitCodeFor, verdictFor } from '../errors.js';
+import type { FoundSignature } from '../pgp/check-signature.js';
 // Text from outside (URLs, file names, server answers) is shown with control and bidi characters escaped.
-import { forTerminal } from './policy/report.js';
-import { formatBytes } from './format.js';
-import { describePolicy } from './trust/describe-policy.js';
+import { forTerminal } from './links.js';
+import type { Style } from './style.js';
+import { formatBytes } from '../format.js';
+import { describePolicy } from '../trust/describe-policy.js';
 
-export const SCHEMA = 'electrum-verify/v1';
+import { SCHEMA } from './schema.js';
+
+export { SCHEMA };
 
 export interface SignerEntry {
   name: string;
@@ -78,13 +81,7 @@ export function toJson(value: unknown): string {
 }
 
 /** Minimal styling interface so this module does not depend on chalk directly. */
-export interface Style {
-  ok(s: string): string;
-  bad(s: string): string;
-  warn(s: string): string;
-  dim(s: string): string;
-  bold(s: string): string;
-}
+export type { Style } from './style.js';
 
 const HEADLINE: Record<number, string> = {
   [EXIT.OK]: 'VERIFIED',

@@ -1,7 +1,8 @@
 /** How check-url and check-message show judgements: one JSON object, or one line per link for a person. */
-import type { UrlJudgement } from './origin.js';
+import type { UrlJudgement } from '../policy/origin.js';
 
-const SCHEMA = 'electrum-verify/v1';
+import { SCHEMA } from './schema.js';
+import type { Style } from './style.js';
 
 export interface ReportedLink extends UrlJudgement {
   /** What the reader of a message saw, when it differs from the URL judged. */
@@ -18,27 +19,21 @@ export function forTerminal(s: string): string {
   return s.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`);
 }
 
-export interface Paint {
-  good: (s: string) => string;
-  bad: (s: string) => string;
-  dim: (s: string) => string;
-}
+const plain = (s: string): string => s;
+const PLAIN: Style = { ok: plain, bad: plain, warn: plain, dim: plain, bold: plain };
 
-/** chalk is loaded only when colour is wanted. */
-export async function paintFor(color: boolean): Promise<Paint> {
-  if (!color) return { good: (s) => s, bad: (s) => s, dim: (s) => s };
-  const { Chalk } = await import('chalk');
-  const chalk = new Chalk({ level: 1 });
-  return { good: (s) => chalk.green(s), bad: (s) => chalk.red(s), dim: (s) => chalk.dim(s) };
+/** The report style (style.ts); chalk is loaded only when colour is wanted (check-url starts in ~90 ms). */
+export async function paintFor(color: boolean): Promise<Style> {
+  return color ? (await import('./style.js')).styleWithLevel(1) : PLAIN;
 }
 
 const INDENT = ' '.repeat(13);
 
 /** `✔ official   https://…`, or `✘ lookalike  https://…` followed by what the reader saw and the reason. */
-export function humanLine(r: ReportedLink, paint: Paint): string {
+export function humanLine(r: ReportedLink, paint: Style): string {
   const official = r.verdict === 'official';
-  const mark = official ? paint.good('✔') : paint.bad('✘');
-  const head = `${mark} ${(official ? paint.good : paint.bad)(r.verdict.padEnd(10))} ${forTerminal(r.url)}\n`;
+  const mark = official ? paint.ok('✔') : paint.bad('✘');
+  const head = `${mark} ${(official ? paint.ok : paint.bad)(r.verdict.padEnd(10))} ${forTerminal(r.url)}\n`;
   if (official) return head;
   const shown = r.text === undefined ? '' : `${INDENT}${paint.dim(`shown as "${forTerminal(r.text)}"`)}\n`;
   return `${head}${shown}${INDENT}${forTerminal(r.reason)}\n`;
