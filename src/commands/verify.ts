@@ -21,6 +21,11 @@ export interface VerifyIO {
   interruptedBy?: () => NodeJS.Signals | null;
 }
 
+const FLAG_HINTS: Partial<Record<string, string>> = {
+  TIMEOUT: 'Try again, or allow more time with --timeout SECONDS (default 30).',
+  TOO_LARGE: 'A real Electrum file is well under 512 MiB; if this one is genuinely larger, raise --max-size.',
+};
+
 export async function verifyCommand(target: string, opts: VerifyCommandOptions, io: VerifyIO): Promise<number> {
   const { json, quiet, ...options } = opts;
   const progress = await createProgress(io.stderr, !json && !quiet);
@@ -43,6 +48,8 @@ export async function verifyCommand(target: string, opts: VerifyCommandOptions, 
     progress.stop();
   }
   if (report.reason?.code === 'INTERRUPTED' && io.interruptedBy?.() === 'SIGTERM') report.exitCode = EXIT.TERMINATED;
+  // The library's messages name no flags; the command line adds which of its options helps.
+  if (report.reason && !report.reason.hint && FLAG_HINTS[report.reason.code]) report.reason.hint = FLAG_HINTS[report.reason.code];
   if (json) {
     io.stdout.write(toJson(report));
   } else {

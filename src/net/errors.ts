@@ -118,7 +118,7 @@ export function toNetworkError(e: unknown, url: string): VerifyError {
   }
   const timeout = find(TIMEOUT_CODES);
   if (timeout !== undefined) {
-    return new VerifyError('TIMEOUT', `${host} did not respond in time. Check your connection, or raise --timeout.`, { cause: e });
+    return new VerifyError('TIMEOUT', `${host} did not respond in time. Check your connection, or allow more time.`, { cause: e });
   }
   const via = proxyFor(url);
   const proxy = links.find((l) => /^Proxy response \((\d+)\)/.test(l.message) || l.message.includes('Proxy Authentication'));
@@ -163,10 +163,10 @@ export function toNetworkError(e: unknown, url: string): VerifyError {
 export function timeoutError(url: string, timeoutMs: number, what: 'response' | 'slow' ): VerifyError {
   const secs = Math.round(timeoutMs / 100) / 10;
   return what === 'response'
-    ? new VerifyError('TIMEOUT', `${hostOf(url)} did not respond within ${secs} s. Check your connection, or raise --timeout.`)
+    ? new VerifyError('TIMEOUT', `${hostOf(url)} did not respond within ${secs} s. Check your connection, or allow more time.`)
     : new VerifyError(
         'TIMEOUT',
-        `The download from ${hostOf(url)} stalled or slowed below 1 KiB/s for ${secs} s. Nothing was saved; try again later, or raise --timeout.`,
+        `The download from ${hostOf(url)} stalled or slowed below 1 KiB/s for ${secs} s. Nothing was saved; try again later, or allow more time.`,
       );
 }
 
