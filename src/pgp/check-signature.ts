@@ -241,6 +241,35 @@ async function verifyAllButValue(packet: openpgp.SignaturePacket, key: openpgp.A
   }
 }
 
+/** Whether the signature's hash prefix and value check out with `key` over `digest` (nothing else is judged). */
+async function checksOutWith(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array, now: Date): Promise<boolean> {
+  if (packet.signedHashValue?.[0] !== digest[0] || packet.signedHashValue?.[1] !== digest[1]) return false;
+  // openpgp.js first checks that the packet names this key: make it, for this one call
+  const p = packet as unknown as { issuerKeyID: openpgp.KeyID };
+  const named = p.issuerKeyID;
+  p.issuerKeyID = key.getKeyID();
+  try {
+    await verifyWithDigest(packet, key, digest, new Date(now.getTime() + CLOCK_SKEW_MS));
+    return true;
+  } catch (e) {
+    // a date, expiry or hash-policy refusal comes after the value check in openpgp.js: the value was fine
+    return !/digest did not match|verification failed|not issued by|Public key algorithm/i.test((e as Error).message);
+  } finally {
+    p.issuerKeyID = named;
+  }
+}
+
+/**
+ * The signature packets whose data digest checkSignature needs: those whose issuer is a trusted key (findIssuer),
+ * and those that only claim one (an unhashed hint under another hashed issuer: whether the value checks out with
+ * the trusted key decides between unknown-key and a fatal malformed). Without a digest such a packet is malformed.
+ */
+export function needsDigest(keyring: Keyring, packet: openpgp.SignaturePacket): boolean {
+  if (findIssuer(keyring, packet) !== null) return true;
+  const form = formOf(packet);
+  return form.problem === null && malformedReason(packet) === null && claimedTrusted(keyring, form.unhashedClaims) !== null;
+}
+
 /**
  * `fast`, when given, may confirm the signature value (RSA and NIST-curve ECDSA, see fast-values.ts); a value it
  * does not confirm goes through openpgp.js's own check, as without it.
@@ -296,6 +325,16 @@ async function judge(
         ? `it names the issuer ${found.issuer}, which is not ${claimed.trusted.name}'s key although it claims its key ID`
         : `its hashed area names the issuer ${found.issuer}, its unhashed area ${claimed.trusted.name}'s key: a claim of ${claimed.trusted.name}'s key that does not check out`
       : null);
+  if (problem !== null && claimed && !match && !claimedInHashed && form.issuerFrom === 'hashed' && (malformedReason(packet) ?? form.problem) === null && digest !== null) {
+    // Only an unhashed hint names the trusted key. If its value checks out with that key, the key's holder signed a
+    // packet whose hashed area names another issuer: contradictory, so it does not count, but it is no evidence of
+    // tampering (gpgv: GOODSIG) → treated as the stranger's it says it is (unknown-key), as before. If it does not
+    // check out: a claim of the trusted key that fails (gpgv: BADSIG) → malformed, attributed to it.
+    if (await checksOutWith(packet, claimed.signing.keyPacket, digest, now)) {
+      Object.assign(found, { signer: null, fingerprint: null, signingKey: null });
+      return fail('unknown-key', `made for the issuer its hashed area names (${found.issuer}), a key that is not trusted (an unhashed hint names ${claimed.trusted.name}'s key); it does not count`);
+    }
+  }
   if (problem !== null) return fail('malformed', claimed ? `malformed: ${problem}` : `malformed, and not by a trusted key: ${problem}`);
   if (!match) return fail('unknown-key', 'made by a key that is not trusted');
 

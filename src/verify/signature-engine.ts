@@ -7,7 +7,7 @@
  * can only confirm, never approve (pgp/fast-values.ts states and enforces that).
  */
 import type * as openpgp from 'openpgp';
-import { checkSignature, findIssuer, usesEcdsa, warmUpKeyChecks, type FoundSignature } from '../pgp/check-signature.js';
+import { checkSignature, needsDigest, usesEcdsa, warmUpKeyChecks, type FoundSignature } from '../pgp/check-signature.js';
 import { DataHasher, type DataDigests } from '../pgp/data-digest.js';
 import { FastValues } from '../pgp/fast-values.js';
 import { PrehashedEcdsa } from '../pgp/prehashed-ecdsa.js';
@@ -25,7 +25,7 @@ export class SignatureEngine {
     now: Date,
   ) {
     // Hash lanes only for signatures a trusted key could have made: crafted signatures by strangers cost nothing.
-    const trusted = packets.filter((p) => findIssuer(keyring, p) !== null);
+    const trusted = packets.filter((p) => needsDigest(keyring, p)); // a trusted issuer, or an unhashed claim of one
     this.hasher = new DataHasher(trusted);
     // ECDSA values (P-256 for Electrum) are checked with @noble/curves, whose ~25 ms load is spent while we wait anyway.
     this.ecdsa = usesEcdsa(trusted) ? new PrehashedEcdsa() : null;
