@@ -7,7 +7,6 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { isVerifyError } from './errors.js';
-import { discard } from './fs/temp-files.js';
 import type { Fetcher } from './net/index.js';
 import { emptyReport, settle, type VerifyReport } from './report/verify-report.js';
 import { looksLikeUrl } from './signature-source.js';
@@ -15,8 +14,8 @@ import { mirrorSet } from './source-policy.js';
 import type { Keyring } from './trust/keyring.js';
 import type { SignerPolicyEntry } from './trust/pinned.js';
 import { applySignerPolicy } from './trust/signer-policy.js';
-import { downloadInto, readInto, type Downloaded } from './verify/data.js';
-import { chooseOutput, saveVerified } from './verify/output.js';
+import { downloadInto, readInto } from './verify/data.js';
+import { chooseOutput, type PendingDownload } from './verify/output.js';
 import { SignatureEngine } from './verify/signature-engine.js';
 import { loadSignatures } from './verify/signatures.js';
 import { resolveTarget, unrecognisedName } from './verify/target.js';
@@ -74,8 +73,7 @@ export async function verify(input: string, options: VerifyOptions = {}): Promis
     return settle(report, { code: e.code, message: e.message, hint: e.hint });
   } finally {
     await held.input?.close().catch(() => undefined);
-    await held.temp?.durable?.abandon();
-    if (held.temp !== null) await discard(held.temp.path);
+    await held.temp?.discard(); // nothing to do once it was committed
     await held.ownFetcher?.close?.().catch(() => undefined); // cleanup never replaces the report
   }
 }
@@ -83,7 +81,7 @@ export async function verify(input: string, options: VerifyOptions = {}): Promis
 /** What verify() releases whatever happened: the local file's handle, the download's temp file, a fetcher it made. */
 interface Held {
   input: FileHandle | null;
-  temp: Downloaded | null;
+  temp: PendingDownload | null;
   ownFetcher: Fetcher | null;
 }
 
@@ -137,12 +135,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
 
   // 11. Only now does the file appear at the output path.
   if (output && held.temp) {
-    const temp = held.temp;
-    held.temp = null;
-    await saveVerified(temp, output, o.force === true).catch(async (e: unknown) => {
-      await discard(temp.path);
-      throw e;
-    });
+    await held.temp.commit(output, o.force === true);
     report.output = output;
   }
 }

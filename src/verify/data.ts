@@ -7,21 +7,15 @@ import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { VerifyError } from '../errors.js';
 import { describeFsError } from '../fs/local-file.js';
-import type { PendingSync } from '../fs/durable.js';
 import type { Fetcher, FetchOptions } from '../net/index.js';
 import { digestFile } from '../pgp/digest-file.js';
 import { judgeSource } from '../policy/origin.js';
 import type { Artifact } from '../release/catalogue.js';
 import type { VerifyReport } from '../report/verify-report.js';
 import { requireSource } from '../source-policy.js';
+import { PendingDownload } from './output.js';
 import type { SignatureEngine } from './signature-engine.js';
 import { lastSegment } from './target.js';
-
-export interface Downloaded {
-  path: string;
-  /** The temp file's pending flush to disk (it runs while the signatures are checked): see fs/durable.ts. */
-  durable: PendingSync | null;
-}
 
 export async function downloadInto(
   engine: SignatureEngine,
@@ -30,7 +24,7 @@ export async function downloadInto(
   net: Omit<FetchOptions, 'checkUrl' | 'maxBytes'>,
   report: VerifyReport,
   onProgress: ((received: number, total: number | null) => void) | undefined,
-  onTemp: (temp: Downloaded) => void,
+  onTemp: (temp: PendingDownload) => void,
 ): Promise<void> {
   const { url, artifact, mirrors } = request;
   engine.beforeDownload();
@@ -47,7 +41,7 @@ export async function downloadInto(
     onChunk: (chunk) => engine.update(chunk),
     ...(onProgress ? { onProgress } : {}),
   });
-  onTemp({ path: got.tempPath, durable: got.durable });
+  onTemp(new PendingDownload(got.tempPath, got.durable)); // its flush to disk runs while the signatures are checked
   report.source.redirects = got.redirects;
   report.source.url = got.finalUrl;
   // An official URL that redirected to an approved mirror was served by the mirror.

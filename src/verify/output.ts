@@ -32,13 +32,38 @@ export async function chooseOutput(option: string | undefined, name: string, for
   return output;
 }
 
-/** The verified temp file becomes `output`: flushed and given the usual mode through its own handle, then linked or renamed. */
-export async function saveVerified(temp: { path: string; durable: PendingSync | null }, output: string, force: boolean): Promise<void> {
-  await temp.durable?.finish(SAVED_MODE).catch((e: unknown) => {
-    throw new VerifyError('IO_ERROR', `cannot save to ${output}: ${(e as Error).message}`);
-  });
-  await moveIntoPlace(temp.path, output, force);
-  release(temp.path);
+/**
+ * A downloaded, not yet verified file: one handle, two ways out. `commit` makes it the output (flushed and given
+ * the usual mode through its own handle, then linked or renamed into place); `discard` removes it. Either may be
+ * called once; after a failed commit, or any other end, `discard` cleans up, so a caller cannot leave it behind.
+ */
+export class PendingDownload {
+  private done = false;
+
+  constructor(
+    readonly path: string,
+    private durable: PendingSync | null,
+  ) {}
+
+  async commit(output: string, force: boolean): Promise<void> {
+    const durable = this.durable;
+    this.durable = null;
+    await durable?.finish(SAVED_MODE).catch((e: unknown) => {
+      throw new VerifyError('IO_ERROR', `cannot save to ${output}: ${(e as Error).message}`);
+    });
+    await moveIntoPlace(this.path, output, force);
+    release(this.path);
+    this.done = true;
+  }
+
+  /** Remove the temp file (and stop its pending flush). Never throws; nothing to do after a commit. */
+  async discard(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.durable?.abandon();
+    this.durable = null;
+    await discard(this.path);
+  }
 }
 
 /** A file name taken from a URL is hostile: no separators, no dot-files, no control characters. */
