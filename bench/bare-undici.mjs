@@ -5,7 +5,10 @@ import { EnvHttpProxyAgent } from 'undici';
 
 const url = new URL(process.argv[2]);
 const expected = Number(process.argv[3]);
-const dispatcher = new EnvHttpProxyAgent({ connect: { rejectUnauthorized: true }, requestTls: { rejectUnauthorized: true } });
+const dispatcher = new EnvHttpProxyAgent({
+  connect: { rejectUnauthorized: true },
+  requestTls: { rejectUnauthorized: true },
+});
 const res = await dispatcher.request({ origin: url.origin, path: url.pathname, method: 'GET' });
 let n = 0;
 for await (const chunk of res.body) n += chunk.length;

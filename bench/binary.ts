@@ -25,7 +25,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPT = join(ROOT, 'bin', 'electrum-verify.js');
 const BINARY = join(ROOT, 'dist', 'bin', 'electrum-verify-linux-x64');
 const NODE = process.execPath;
-const NODE24 = execFileSync(process.execPath, [join(ROOT, 'build', 'registry-node.mjs'), '24'], { encoding: 'utf8' }).trim();
+const NODE24 = execFileSync(process.execPath, [join(ROOT, 'build', 'registry-node.mjs'), '24'], {
+  encoding: 'utf8',
+}).trim();
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const OUT = resolve(ROOT, args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'BENCHMARKS.md');
@@ -52,24 +54,33 @@ function verified5(s: Sample): boolean {
 }
 
 function table(rows: Array<[string, CaseResult | undefined]>, unit: 's' | 'ms'): string {
-  const out = ['| command | median wall | runs (wall) | CPU user+sys (median) | peak RSS |', '|---|---:|---|---:|---:|'];
+  const out = [
+    '| command | median wall | runs (wall) | CPU user+sys (median) | peak RSS |',
+    '|---|---:|---|---:|---:|',
+  ];
   for (const [what, r] of rows) {
     if (!r) continue;
     const f = unit === 's' ? fmtS : fmtMs;
     const runs = r.samples.map((s) => (unit === 's' ? (s.wallMs / 1000).toFixed(3) : s.wallMs.toFixed(0))).join(' ');
     const fail = r.failures.length ? ` **(${r.failures.length} failed: ${r.failures[0]!.replace(/\|/g, '/')})**` : '';
-    out.push(`| ${what} | ${f(r.wallMs)} | ${runs}${fail} | ${r.cpuS === null ? 'n/a' : `${r.cpuS.toFixed(2)} s`} | ${fmtMB(r.rssBytes)} |`);
+    out.push(
+      `| ${what} | ${f(r.wallMs)} | ${runs}${fail} | ${r.cpuS === null ? 'n/a' : `${r.cpuS.toFixed(2)} s`} | ${fmtMB(r.rssBytes)} |`,
+    );
   }
   return out.join('\n');
 }
 
 function compressedSize(tool: 'gzip' | 'xz', level: string): number {
-  const out = execFileSync('sh', ['-c', `${tool} ${level} -c "$1" | wc -c`, 'sh', BINARY], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync('sh', ['-c', `${tool} ${level} -c "$1" | wc -c`, 'sh', BINARY], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return Number(out.trim());
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(BINARY)) throw new Error('dist/bin/electrum-verify-linux-x64 is missing: run npm run build:binary first');
+  if (!existsSync(BINARY))
+    throw new Error('dist/bin/electrum-verify-linux-x64 is missing: run npm run build:binary first');
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run npm run build first');
   const t0 = Date.now();
   const data = await makeBenchData(join(ROOT, '.bench-data'), log);
@@ -85,22 +96,78 @@ async function main(): Promise<void> {
 
   log('a --code-cache build, for contrast (not reproducible, so not the default)');
   const ccDir = await mkdtemp(join(tmpdir(), 'ev-bench-cc-'));
-  execFileSync(NODE, [join(ROOT, 'build', 'binary.mjs'), '--code-cache', '--out-dir', ccDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(NODE, [join(ROOT, 'build', 'binary.mjs'), '--code-cache', '--out-dir', ccDir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const CC = join(ccDir, 'electrum-verify-linux-x64');
 
   log('start-up');
   const startup = await runInterleaved(
     [
       { id: 'node0', group: 's', label: 'node -e 0', command: { cmd: NODE, args: ['-e', '0'] }, runs: RUNS.startup },
-      { id: 'node24', group: 's', label: 'node24 -e 0', command: { cmd: NODE24, args: ['-e', '0'] }, runs: RUNS.startup },
-      { id: 'bhelp', group: 's', label: 'binary --help', command: { cmd: BINARY, args: ['--help'] }, runs: RUNS.startup },
-      { id: 'shelp', group: 's', label: 'script --help', command: { cmd: NODE, args: [SCRIPT, '--help'] }, runs: RUNS.startup },
-      { id: 's24help', group: 's', label: 'script --help (Node 24)', command: { cmd: NODE24, args: [SCRIPT, '--help'] }, runs: RUNS.startup },
-      { id: 'cchelp', group: 's', label: 'binary --help (--code-cache build)', command: { cmd: CC, args: ['--help'] }, runs: RUNS.startup },
-      { id: 'ccurl', group: 's', label: 'binary check-url (--code-cache build)', command: { cmd: CC, args: ['check-url', URL1] }, runs: RUNS.startup },
-      { id: 'burl', group: 's', label: 'binary check-url', command: { cmd: BINARY, args: ['check-url', URL1] }, runs: RUNS.startup },
-      { id: 'surl', group: 's', label: 'script check-url', command: { cmd: NODE, args: [SCRIPT, 'check-url', URL1] }, runs: RUNS.startup },
-      { id: 's24url', group: 's', label: 'script check-url (Node 24)', command: { cmd: NODE24, args: [SCRIPT, 'check-url', URL1] }, runs: RUNS.startup },
+      {
+        id: 'node24',
+        group: 's',
+        label: 'node24 -e 0',
+        command: { cmd: NODE24, args: ['-e', '0'] },
+        runs: RUNS.startup,
+      },
+      {
+        id: 'bhelp',
+        group: 's',
+        label: 'binary --help',
+        command: { cmd: BINARY, args: ['--help'] },
+        runs: RUNS.startup,
+      },
+      {
+        id: 'shelp',
+        group: 's',
+        label: 'script --help',
+        command: { cmd: NODE, args: [SCRIPT, '--help'] },
+        runs: RUNS.startup,
+      },
+      {
+        id: 's24help',
+        group: 's',
+        label: 'script --help (Node 24)',
+        command: { cmd: NODE24, args: [SCRIPT, '--help'] },
+        runs: RUNS.startup,
+      },
+      {
+        id: 'cchelp',
+        group: 's',
+        label: 'binary --help (--code-cache build)',
+        command: { cmd: CC, args: ['--help'] },
+        runs: RUNS.startup,
+      },
+      {
+        id: 'ccurl',
+        group: 's',
+        label: 'binary check-url (--code-cache build)',
+        command: { cmd: CC, args: ['check-url', URL1] },
+        runs: RUNS.startup,
+      },
+      {
+        id: 'burl',
+        group: 's',
+        label: 'binary check-url',
+        command: { cmd: BINARY, args: ['check-url', URL1] },
+        runs: RUNS.startup,
+      },
+      {
+        id: 'surl',
+        group: 's',
+        label: 'script check-url',
+        command: { cmd: NODE, args: [SCRIPT, 'check-url', URL1] },
+        runs: RUNS.startup,
+      },
+      {
+        id: 's24url',
+        group: 's',
+        label: 'script check-url (Node 24)',
+        command: { cmd: NODE24, args: [SCRIPT, 'check-url', URL1] },
+        runs: RUNS.startup,
+      },
     ],
     log,
   );
@@ -110,9 +177,27 @@ async function main(): Promise<void> {
   const verifyArgs = ['verify', S.path, '--signature', S.sig5, '--keyring', kr, '--json'];
   const verify = await runInterleaved(
     [
-      { id: 'bin', group: 'v', label: 'binary', command: { cmd: BINARY, args: verifyArgs, ok: verified5 }, runs: RUNS.verify },
-      { id: 'script', group: 'v', label: 'script', command: { cmd: NODE, args: [SCRIPT, ...verifyArgs], ok: verified5 }, runs: RUNS.verify },
-      { id: 'script24', group: 'v', label: 'script (Node 24)', command: { cmd: NODE24, args: [SCRIPT, ...verifyArgs], ok: verified5 }, runs: RUNS.verify },
+      {
+        id: 'bin',
+        group: 'v',
+        label: 'binary',
+        command: { cmd: BINARY, args: verifyArgs, ok: verified5 },
+        runs: RUNS.verify,
+      },
+      {
+        id: 'script',
+        group: 'v',
+        label: 'script',
+        command: { cmd: NODE, args: [SCRIPT, ...verifyArgs], ok: verified5 },
+        runs: RUNS.verify,
+      },
+      {
+        id: 'script24',
+        group: 'v',
+        label: 'script (Node 24)',
+        command: { cmd: NODE24, args: [SCRIPT, ...verifyArgs], ok: verified5 },
+        runs: RUNS.verify,
+      },
     ],
     log,
   );

@@ -50,7 +50,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Buffe
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', rej);
     child.on('close', (code) =>
-      code === 0 ? res(Buffer.concat(out)) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${Buffer.concat(err).toString()}`)),
+      code === 0
+        ? res(Buffer.concat(out))
+        : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${Buffer.concat(err).toString()}`)),
     );
   });
 }
@@ -58,7 +60,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Buffe
 async function randomFile(path: string, size: number): Promise<void> {
   const fh = await open(path, 'w');
   try {
-    for (let done = 0; done < size; ) {
+    for (let done = 0; done < size;) {
       const n = Math.min(16 * MiB, size - done);
       await fh.write(randomBytes(n));
       done += n;
@@ -125,8 +127,14 @@ export async function makeBenchData(root: string, log: (s: string) => void): Pro
     const fprs: string[] = [];
     for (const k of KEYS) {
       log(`  gpg --quick-gen-key ${k.algo} (${k.email})`);
-      await run('gpg', [...base, '--quick-gen-key', `Bench ${k.email.split('@')[0]} <${k.email}>`, k.algo, 'sign', 'never'], env);
-      const colons = (await run('gpg', [...base, '--with-colons', '--fingerprint', '--list-keys', `<${k.email}>`], env)).toString();
+      await run(
+        'gpg',
+        [...base, '--quick-gen-key', `Bench ${k.email.split('@')[0]} <${k.email}>`, k.algo, 'sign', 'never'],
+        env,
+      );
+      const colons = (
+        await run('gpg', [...base, '--with-colons', '--fingerprint', '--list-keys', `<${k.email}>`], env)
+      ).toString();
       const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(colons)?.[1];
       if (!fpr) throw new Error(`no fingerprint for ${k.email}`);
       fprs.push(fpr);
@@ -137,7 +145,22 @@ export async function makeBenchData(root: string, log: (s: string) => void): Pro
     await writeFile(p('keys.asc'), Buffer.concat(armored));
     await writeFile(p('keys.gpg'), await run('gpg', [...base, '--export', ...fprs], env));
     const sign = (i: number, file: string, out: string, digest = KEYS[i]!.digest): Promise<Buffer> =>
-      run('gpg', [...base, '--local-user', `${fprs[i]}!`, '--digest-algo', digest, '--armor', '--detach-sign', '--output', out, file], env);
+      run(
+        'gpg',
+        [
+          ...base,
+          '--local-user',
+          `${fprs[i]}!`,
+          '--digest-algo',
+          digest,
+          '--armor',
+          '--detach-sign',
+          '--output',
+          out,
+          file,
+        ],
+        env,
+      );
     for (const f of files) {
       const d = describe(f);
       log(`  signing ${f.name} (5 + 1 signatures)`);

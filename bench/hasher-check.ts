@@ -60,13 +60,16 @@ export async function checkHasher(log: (s: string) => void = console.log): Promi
       const d = await hasher.finish();
       const where = `size ${size}, chunks ${name}`;
       if (d.size !== size) throw new Error(`${where}: size ${d.size}`);
-      if (d.sha256 !== createHash('sha256').update(view).digest('hex')) throw new Error(`${where}: file SHA-256 differs`);
+      if (d.sha256 !== createHash('sha256').update(view).digest('hex'))
+        throw new Error(`${where}: file SHA-256 differs`);
       for (const [i, p] of packets.entries()) {
         const got = d.digestFor(p);
         const want = expected(algoOf[p.hashAlgorithm!]!, view, p);
-        if (got === null || Buffer.from(got).toString('hex') !== want) throw new Error(`${where}: digest of packet ${i} differs`);
+        if (got === null || Buffer.from(got).toString('hex') !== want)
+          throw new Error(`${where}: digest of packet ${i} differs`);
       }
-      if (d.digestFor(fakePacket(H.sha512, randomBytes(40))) !== null) throw new Error(`${where}: digest for an unknown packet`);
+      if (d.digestFor(fakePacket(H.sha512, randomBytes(40))) !== null)
+        throw new Error(`${where}: digest for an unknown packet`);
       if (d.digestFor(fakePacket(H.sha1, randomBytes(40))) !== null) throw new Error(`${where}: digest for SHA-1`);
       cases++;
     }
@@ -81,8 +84,12 @@ export async function checkHasher(log: (s: string) => void = console.log): Promi
       await digestFile(path, hasher, 1_000_003);
       const d = await hasher.finish();
       const view = data.subarray(0, size);
-      const ok = d.size === size && d.sha256 === createHash('sha256').update(view).digest('hex') &&
-        packets.every((p) => Buffer.from(d.digestFor(p) ?? []).toString('hex') === expected(algoOf[p.hashAlgorithm!]!, view, p));
+      const ok =
+        d.size === size &&
+        d.sha256 === createHash('sha256').update(view).digest('hex') &&
+        packets.every(
+          (p) => Buffer.from(d.digestFor(p) ?? []).toString('hex') === expected(algoOf[p.hashAlgorithm!]!, view, p),
+        );
       if (!ok) throw new Error(`digestFile, size ${size}: digests differ`);
       cases++;
     }

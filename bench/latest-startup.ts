@@ -49,7 +49,9 @@ async function main(): Promise<void> {
     await writeFile(file, A472);
     const bare = join(ROOT, `.bench-bare-recover-${process.pid}.mjs`); // inside the repo: bare specifiers resolve from node_modules
     await writeFile(bare, BARE);
-    const wired = existsSync(join(ROOT, 'dist', 'cli.js')) && readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8').includes('registerLatestAndGet');
+    const wired =
+      existsSync(join(ROOT, 'dist', 'cli.js')) &&
+      readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8').includes('registerLatestAndGet');
     let cliArgs: string[];
     let cliLabel: string;
     if (wired) {
@@ -69,9 +71,27 @@ await p.parseAsync(process.argv); process.exitCode = code;\n`,
     }
     const env = { ...process.env, ELECTRUM_VERIFY_STATE: join(dir, 'state'), NO_COLOR: '1' };
     const cases: Case[] = [
-      { id: 'node', group: 'latest-startup', label: '`node -e 0`', command: { cmd: NODE, args: ['-e', '0'] }, runs: RUNS },
-      { id: 'bare', group: 'latest-startup', label: 'bare script: load @noble/curves, recover one key', command: { cmd: NODE, args: [bare], cwd: ROOT }, runs: RUNS },
-      { id: 'help', group: 'latest-startup', label: '`electrum-verify --help` (the CLI\'s own start-up)', command: { cmd: NODE, args: [...cliArgs, '--help'], env, cwd: ROOT }, runs: RUNS },
+      {
+        id: 'node',
+        group: 'latest-startup',
+        label: '`node -e 0`',
+        command: { cmd: NODE, args: ['-e', '0'] },
+        runs: RUNS,
+      },
+      {
+        id: 'bare',
+        group: 'latest-startup',
+        label: 'bare script: load @noble/curves, recover one key',
+        command: { cmd: NODE, args: [bare], cwd: ROOT },
+        runs: RUNS,
+      },
+      {
+        id: 'help',
+        group: 'latest-startup',
+        label: "`electrum-verify --help` (the CLI's own start-up)",
+        command: { cmd: NODE, args: [...cliArgs, '--help'], env, cwd: ROOT },
+        runs: RUNS,
+      },
       {
         id: 'latest',
         group: 'latest-startup',
@@ -84,12 +104,16 @@ await p.parseAsync(process.argv); process.exitCode = code;\n`,
       const results = await runInterleaved(cases, (s) => process.stderr.write(`${s}\n`));
       const ms = (id: string): number | null => results.get(id)?.wallMs ?? null;
       const fmt = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(1)} ms`);
-      process.stdout.write(`\n| case | median wall | min wall | median CPU (user+sys) | peak RSS |\n| --- | --- | --- | --- | --- |\n`);
+      process.stdout.write(
+        `\n| case | median wall | min wall | median CPU (user+sys) | peak RSS |\n| --- | --- | --- | --- | --- |\n`,
+      );
       for (const c of cases) {
         const r = results.get(c.id)!;
         const min = r.samples.length ? Math.min(...r.samples.map((s) => s.wallMs)) : null;
         const rss = r.rssBytes === null ? 'n/a' : `${(r.rssBytes / 1024 / 1024).toFixed(1)} MiB`;
-        process.stdout.write(`| ${c.label} | ${fmt(r.wallMs)} | ${fmt(min)} | ${r.cpuS === null ? 'n/a' : fmt(r.cpuS * 1000)} | ${rss} |${r.failures.length ? ` failures: ${r.failures.join('; ')}` : ''}\n`);
+        process.stdout.write(
+          `| ${c.label} | ${fmt(r.wallMs)} | ${fmt(min)} | ${r.cpuS === null ? 'n/a' : fmt(r.cpuS * 1000)} | ${rss} |${r.failures.length ? ` failures: ${r.failures.join('; ')}` : ''}\n`,
+        );
       }
       const b = ms('bare');
       const l = ms('latest');
@@ -98,12 +122,16 @@ await p.parseAsync(process.argv); process.exitCode = code;\n`,
         const cb = results.get('bare')?.cpuS ?? null;
         const cl = results.get('latest')?.cpuS ?? null;
         const cpuGap = cb !== null && cl !== null ? `; CPU ${((cl - cb) * 1000).toFixed(0)} ms` : '';
-        process.stdout.write(`\nlatest − bare script: wall ${gap.toFixed(1)} ms${cpuGap} (target ≤ 30 ms: ${gap <= 30 ? 'met' : 'NOT met'}); ${RUNS} interleaved runs each.\n`);
+        process.stdout.write(
+          `\nlatest − bare script: wall ${gap.toFixed(1)} ms${cpuGap} (target ≤ 30 ms: ${gap <= 30 ? 'met' : 'NOT met'}); ${RUNS} interleaved runs each.\n`,
+        );
         const n = ms('node');
         const h = ms('help');
         if (n !== null && h !== null) {
           // What latest adds beyond the CLI's own start-up and the bare curve work.
-          process.stdout.write(`decomposition (wall): CLI start-up (--help − node) ${(h - n).toFixed(1)} ms; curve work (bare − node) ${(b - n).toFixed(1)} ms; latest's own ${(l - h - (b - n)).toFixed(1)} ms.\n`);
+          process.stdout.write(
+            `decomposition (wall): CLI start-up (--help − node) ${(h - n).toFixed(1)} ms; curve work (bare − node) ${(b - n).toFixed(1)} ms; latest's own ${(l - h - (b - n)).toFixed(1)} ms.\n`,
+          );
         }
       }
     } finally {

@@ -45,19 +45,27 @@ export async function runOnce(c: Command): Promise<Sample> {
   const useTime = haveGnuTime();
   const [cmd, args] = useTime ? [GNU_TIME, ['-v', '-o', timeFile, c.cmd, ...c.args]] : [c.cmd, c.args];
   const t0 = process.hrtime.bigint();
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((res, rej) => {
-    const child = spawn(cmd, args, { env: c.env ?? process.env, cwd: c.cwd, stdio: [c.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout!.on('data', (b: Buffer) => out.push(b));
-    child.stderr!.on('data', (b: Buffer) => err.push(b));
-    child.on('error', rej);
-    child.on('close', (code) => res({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-    if (child.stdin) {
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(c.input);
-    }
-  });
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (res, rej) => {
+      const child = spawn(cmd, args, {
+        env: c.env ?? process.env,
+        cwd: c.cwd,
+        stdio: [c.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout!.on('data', (b: Buffer) => out.push(b));
+      child.stderr!.on('data', (b: Buffer) => err.push(b));
+      child.on('error', rej);
+      child.on('close', (code) =>
+        res({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+      );
+      if (child.stdin) {
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(c.input);
+      }
+    },
+  );
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   let rssBytes: number | null = null;
   let cpuS: number | null = null;
@@ -108,10 +116,23 @@ export interface CaseResult {
  * Interleaved rounds: round r runs every case that still wants runs, in order, so that slow drift of the machine
  * (page cache, CPU frequency, other load) spreads over all cases alike. Medians per case.
  */
-export async function runInterleaved(cases: readonly Case[], log: (s: string) => void): Promise<Map<string, CaseResult>> {
+export async function runInterleaved(
+  cases: readonly Case[],
+  log: (s: string) => void,
+): Promise<Map<string, CaseResult>> {
   const results = new Map<string, CaseResult>();
   const maxRuns = Math.max(...cases.map((c) => c.runs));
-  for (const c of cases) results.set(c.id, { id: c.id, label: c.label, group: c.group, samples: [], failures: [], wallMs: null, cpuS: null, rssBytes: null });
+  for (const c of cases)
+    results.set(c.id, {
+      id: c.id,
+      label: c.label,
+      group: c.group,
+      samples: [],
+      failures: [],
+      wallMs: null,
+      cpuS: null,
+      rssBytes: null,
+    });
   for (let r = 0; r < maxRuns; r++) {
     await waitForQuiet();
     for (const c of cases) {
@@ -123,7 +144,10 @@ export async function runInterleaved(cases: readonly Case[], log: (s: string) =>
       const s = await runOnce(command);
       const ok = command.ok ? command.ok(s) : s.code === 0;
       if (ok) res.samples.push(s);
-      else res.failures.push(`exit ${s.code}: ${(s.stderr || s.stdout).trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`);
+      else
+        res.failures.push(
+          `exit ${s.code}: ${(s.stderr || s.stdout).trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`,
+        );
     }
     log(`  round ${r + 1}/${maxRuns} done`);
   }
@@ -144,7 +168,11 @@ export async function runInterleaved(cases: readonly Case[], log: (s: string) =>
  * also wait for that. Flushing before each download run gives every run the same quiet disk.
  */
 export async function flushDirtyPages(): Promise<void> {
-  await new Promise<void>((res) => spawn('sync', [], { stdio: 'ignore' }).on('close', () => res()).on('error', () => res()));
+  await new Promise<void>((res) =>
+    spawn('sync', [], { stdio: 'ignore' })
+      .on('close', () => res())
+      .on('error', () => res()),
+  );
 }
 
 /** How busy the CPUs were (0..1, all processes) over `ms`, from /proc/stat; null where unavailable. */

@@ -57,7 +57,11 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Buffe
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', rej);
-    child.on('close', (code) => (code === 0 ? res(Buffer.concat(out)) : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${Buffer.concat(err).toString()}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? res(Buffer.concat(out))
+        : rej(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${Buffer.concat(err).toString()}`)),
+    );
   });
 }
 
@@ -69,7 +73,8 @@ async function makeData(): Promise<void> {
   for (const [name, mib] of FILES) {
     const fh = await open(join(DATA, 'dir', name), 'w');
     try {
-      for (let done = 0; done < mib * MiB; done += 8 * MiB) await fh.write(randomBytes(Math.min(8 * MiB, mib * MiB - done)));
+      for (let done = 0; done < mib * MiB; done += 8 * MiB)
+        await fh.write(randomBytes(Math.min(8 * MiB, mib * MiB - done)));
     } finally {
       await fh.close();
     }
@@ -81,7 +86,9 @@ async function makeData(): Promise<void> {
     const fprs: string[] = [];
     for (const k of KEYS) {
       await run('gpg', [...base, '--quick-gen-key', `Bench ${k.email} <${k.email}>`, k.algo, 'sign', 'never'], env);
-      const colons = (await run('gpg', [...base, '--with-colons', '--fingerprint', '--list-keys', `<${k.email}>`], env)).toString();
+      const colons = (
+        await run('gpg', [...base, '--with-colons', '--fingerprint', '--list-keys', `<${k.email}>`], env)
+      ).toString();
       fprs.push(/^fpr:+([0-9A-F]{40}):/m.exec(colons)![1]!);
     }
     const armored: Buffer[] = [];
@@ -92,7 +99,24 @@ async function makeData(): Promise<void> {
       log(`  signing ${name} (5 signatures)`);
       const blocks: Buffer[] = [];
       for (const [i, k] of KEYS.entries()) {
-        blocks.push(await run('gpg', [...base, '--local-user', `${fprs[i]}!`, '--digest-algo', k.digest, '--armor', '--detach-sign', '--output', '-', join(DATA, 'dir', name)], env));
+        blocks.push(
+          await run(
+            'gpg',
+            [
+              ...base,
+              '--local-user',
+              `${fprs[i]}!`,
+              '--digest-algo',
+              k.digest,
+              '--armor',
+              '--detach-sign',
+              '--output',
+              '-',
+              join(DATA, 'dir', name),
+            ],
+            env,
+          ),
+        );
       }
       await writeFile(join(DATA, 'dir', `${name}.asc`), Buffer.concat(blocks));
     }
@@ -106,7 +130,8 @@ async function makeData(): Promise<void> {
 async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
-  if (!existsSync(join(ROOT, 'dist', 'commands', 'register-release.js'))) throw new Error('compile first: npx tsc -p tsconfig.json');
+  if (!existsSync(join(ROOT, 'dist', 'commands', 'register-release.js')))
+    throw new Error('compile first: npx tsc -p tsconfig.json');
   if (!haveGnuTime()) log('warning: /usr/bin/time missing: no peak RSS');
   await makeData();
   const dir = join(DATA, 'dir');
@@ -115,21 +140,58 @@ async function main(): Promise<void> {
   const shim = join(ROOT, 'test', 'release-set', 'cli-shim.mjs');
   const ev = (concurrency: number | null): Case['command'] => ({
     cmd: process.execPath,
-    args: [shim, 'verify-release', V, '--dir', dir, '--offline', '--keyring', join(DATA, 'keys.asc'), '--min-signers', '5', '--json', ...(concurrency ? ['--concurrency', String(concurrency)] : [])],
+    args: [
+      shim,
+      'verify-release',
+      V,
+      '--dir',
+      dir,
+      '--offline',
+      '--keyring',
+      join(DATA, 'keys.asc'),
+      '--min-signers',
+      '5',
+      '--json',
+      ...(concurrency ? ['--concurrency', String(concurrency)] : []),
+    ],
     env: { ...process.env, EV_TEST_KEYRING: '' },
     ok: (s) => s.code === 0 && JSON.parse(s.stdout).summary.verified === 10,
   });
   const cases: Case[] = [
-    { id: 'ev', group: 'release', label: `electrum-verify verify-release --dir --offline (concurrency = cores = ${availableParallelism()})`, command: ev(null), runs },
-    { id: 'ev1', group: 'release', label: 'electrum-verify verify-release --dir --offline --concurrency 1', command: ev(1), runs },
-    { id: 'sha512', group: 'release', label: 'sha512sum over the 10 files', command: { cmd: 'sha512sum', args: files }, runs },
+    {
+      id: 'ev',
+      group: 'release',
+      label: `electrum-verify verify-release --dir --offline (concurrency = cores = ${availableParallelism()})`,
+      command: ev(null),
+      runs,
+    },
+    {
+      id: 'ev1',
+      group: 'release',
+      label: 'electrum-verify verify-release --dir --offline --concurrency 1',
+      command: ev(1),
+      runs,
+    },
+    {
+      id: 'sha512',
+      group: 'release',
+      label: 'sha512sum over the 10 files',
+      command: { cmd: 'sha512sum', args: files },
+      runs,
+    },
     {
       id: 'gpgv',
       group: 'release',
       label: 'for f in …; do gpgv --keyring keys.gpg f.asc f; done',
       command: {
         cmd: 'bash',
-        args: ['-c', 'set -e; k="$1"; shift; for f in "$@"; do gpgv --keyring "$k" "$f.asc" "$f" 2>/dev/null; done', 'bash', join(DATA, 'keys.gpg'), ...files],
+        args: [
+          '-c',
+          'set -e; k="$1"; shift; for f in "$@"; do gpgv --keyring "$k" "$f.asc" "$f" 2>/dev/null; done',
+          'bash',
+          join(DATA, 'keys.gpg'),
+          ...files,
+        ],
       },
       runs,
     },
@@ -147,10 +209,14 @@ async function main(): Promise<void> {
     '',
     '| command | median wall | CPU user+sys | peak RSS | failures |',
     '|---|---:|---:|---:|---|',
-    ...cases.map((c) => `| ${c.label} | ${s(r(c.id).wallMs)} | ${r(c.id).cpuS?.toFixed(2) ?? 'n/a'} s | ${mb(r(c.id).rssBytes)} | ${r(c.id).failures.join('; ') || '—'} |`),
+    ...cases.map(
+      (c) =>
+        `| ${c.label} | ${s(r(c.id).wallMs)} | ${r(c.id).cpuS?.toFixed(2) ?? 'n/a'} s | ${mb(r(c.id).rssBytes)} | ${r(c.id).failures.join('; ') || '—'} |`,
+    ),
     '',
   ];
-  const ratio = (a: string, b: string) => (r(a).wallMs !== null && r(b).wallMs !== null ? r(a).wallMs! / r(b).wallMs! : null);
+  const ratio = (a: string, b: string) =>
+    r(a).wallMs !== null && r(b).wallMs !== null ? r(a).wallMs! / r(b).wallMs! : null;
   const vsSha = ratio('ev', 'sha512');
   const vsGpgv = ratio('ev', 'gpgv');
   const rss = r('ev').rssBytes;

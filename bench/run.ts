@@ -20,7 +20,19 @@ import { cpus, totalmem, release as osRelease } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBenchData, type DataFile } from './data.js';
-import { busyRounds, cleanupScratch, flushDirtyPages, haveGnuTime, QUIET_WAIT_MS, quietWaitedMs, runInterleaved, runOnce, type Case, type CaseResult, type Sample } from './measure.js';
+import {
+  busyRounds,
+  cleanupScratch,
+  flushDirtyPages,
+  haveGnuTime,
+  QUIET_WAIT_MS,
+  quietWaitedMs,
+  runInterleaved,
+  runOnce,
+  type Case,
+  type CaseResult,
+  type Sample,
+} from './measure.js';
 import { checkHasher } from './hasher-check.js';
 import { startLoopbackSite, type LoopbackSite } from './site.js';
 import { makeUrlList } from './urls.js';
@@ -31,13 +43,24 @@ const NODE = process.execPath;
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const LARGE = !args.includes('--no-large');
-const OUT = resolve(ROOT, args[args.indexOf('--out') + 1] && args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'BENCHMARKS.md');
+const OUT = resolve(
+  ROOT,
+  args[args.indexOf('--out') + 1] && args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'BENCHMARKS.md',
+);
 /**
  * The paced download cases, in MiB/s: 100 ≈ 840 Mbit/s, already faster than download.electrum.org serves most
  * users; 200 and 300 ≈ 1.7 and 2.5 Gbit/s, up to the ≈ 310 MiB/s that curl gets from the unpaced loopback server.
  */
 const LINK_RATES_MIB_S = QUICK ? [100, 300] : [100, 200, 300];
-const RUNS = { verify: QUICK ? 3 : 5, large: 3, download: QUICK ? 3 : 7, link: QUICK ? 3 : 5, startup: QUICK ? 5 : 11, urls: QUICK ? 3 : 5, reference: 3 };
+const RUNS = {
+  verify: QUICK ? 3 : 5,
+  large: 3,
+  download: QUICK ? 3 : 7,
+  link: QUICK ? 3 : 5,
+  startup: QUICK ? 5 : 11,
+  urls: QUICK ? 3 : 5,
+  reference: 3,
+};
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
 function version(cmd: string, argv: string[], pick: (out: string) => string): string {
@@ -124,13 +147,18 @@ interface Row {
 }
 
 function table(rows: Row[], unit: 's' | 'ms' = 's'): string {
-  const out = ['| command | median wall | runs (wall) | CPU user+sys (median) | peak RSS |', '|---|---:|---|---:|---:|'];
+  const out = [
+    '| command | median wall | runs (wall) | CPU user+sys (median) | peak RSS |',
+    '|---|---:|---|---:|---:|',
+  ];
   for (const { what, r } of rows) {
     if (!r) continue;
     const f = unit === 's' ? fmtS : fmtMs;
     const runs = r.samples.map((s) => (unit === 's' ? (s.wallMs / 1000).toFixed(3) : s.wallMs.toFixed(0))).join(' ');
     const fail = r.failures.length ? ` **(${r.failures.length} failed: ${r.failures[0]!.replace(/\|/g, '/')})**` : '';
-    out.push(`| ${what} | ${f(r.wallMs)} | ${runs}${fail} | ${r.cpuS === null ? 'n/a' : `${r.cpuS.toFixed(2)} s`} | ${fmtMB(r.rssBytes)} |`);
+    out.push(
+      `| ${what} | ${f(r.wallMs)} | ${runs}${fail} | ${r.cpuS === null ? 'n/a' : `${r.cpuS.toFixed(2)} s`} | ${fmtMB(r.rssBytes)} |`,
+    );
   }
   return out.join('\n');
 }
@@ -215,15 +243,51 @@ async function main(): Promise<void> {
   }
   const small = await runInterleaved(
     [
-      { id: 'ev5', group: 'small', label: 'electrum-verify, 5 sigs', command: evVerify(S, S.sig5, kr), runs: RUNS.verify },
+      {
+        id: 'ev5',
+        group: 'small',
+        label: 'electrum-verify, 5 sigs',
+        command: evVerify(S, S.sig5, kr),
+        runs: RUNS.verify,
+      },
       { id: 'gpgv5', group: 'small', label: 'gpgv, 5 sigs', command: gpgv(S, S.sig5, krBin, 5), runs: RUNS.verify },
-      { id: 'ev1', group: 'small', label: 'electrum-verify, 1 sig', command: evVerify(S, S.sig1, kr), runs: RUNS.verify },
-      { id: 'ev4rsa', group: 'small', label: 'electrum-verify, 4 RSA sigs', command: evVerify(S, sig4rsa, kr), runs: RUNS.verify },
+      {
+        id: 'ev1',
+        group: 'small',
+        label: 'electrum-verify, 1 sig',
+        command: evVerify(S, S.sig1, kr),
+        runs: RUNS.verify,
+      },
+      {
+        id: 'ev4rsa',
+        group: 'small',
+        label: 'electrum-verify, 4 RSA sigs',
+        command: evVerify(S, sig4rsa, kr),
+        runs: RUNS.verify,
+      },
       { id: 'gpgv1', group: 'small', label: 'gpgv, 1 sig', command: gpgv(S, S.sig1, krBin, 1), runs: RUNS.verify },
-      { id: 'ev256', group: 'small', label: 'electrum-verify, 1 sig RSA/SHA-256', command: evVerify(S, S.sigRsa256, kr), runs: RUNS.verify },
-      { id: 'gpgv256', group: 'small', label: 'gpgv, 1 sig RSA/SHA-256', command: gpgv(S, S.sigRsa256, krBin, 1), runs: RUNS.verify },
+      {
+        id: 'ev256',
+        group: 'small',
+        label: 'electrum-verify, 1 sig RSA/SHA-256',
+        command: evVerify(S, S.sigRsa256, kr),
+        runs: RUNS.verify,
+      },
+      {
+        id: 'gpgv256',
+        group: 'small',
+        label: 'gpgv, 1 sig RSA/SHA-256',
+        command: gpgv(S, S.sigRsa256, krBin, 1),
+        runs: RUNS.verify,
+      },
       { id: 'sha', group: 'small', label: 'sha256sum', command: sha256sum(S), runs: RUNS.verify },
-      { id: 'ref5', group: 'small', label: 'openpgp.js streaming (reference path), 5 sigs', command: reference(S, S.sig5, kr), runs: RUNS.reference },
+      {
+        id: 'ref5',
+        group: 'small',
+        label: 'openpgp.js streaming (reference path), 5 sigs',
+        command: reference(S, S.sig5, kr),
+        runs: RUNS.reference,
+      },
     ],
     log,
   );
@@ -235,9 +299,21 @@ async function main(): Promise<void> {
     await warm(L.path);
     large = await runInterleaved(
       [
-        { id: 'ev5', group: 'large', label: 'electrum-verify, 5 sigs', command: evVerify(L, L.sig5, kr), runs: RUNS.large },
+        {
+          id: 'ev5',
+          group: 'large',
+          label: 'electrum-verify, 5 sigs',
+          command: evVerify(L, L.sig5, kr),
+          runs: RUNS.large,
+        },
         { id: 'gpgv5', group: 'large', label: 'gpgv, 5 sigs', command: gpgv(L, L.sig5, krBin, 5), runs: RUNS.large },
-        { id: 'ev1', group: 'large', label: 'electrum-verify, 1 sig', command: evVerify(L, L.sig1, kr), runs: RUNS.large },
+        {
+          id: 'ev1',
+          group: 'large',
+          label: 'electrum-verify, 1 sig',
+          command: evVerify(L, L.sig1, kr),
+          runs: RUNS.large,
+        },
         { id: 'sha', group: 'large', label: 'sha256sum', command: sha256sum(L), runs: RUNS.large },
       ],
       log,
@@ -245,7 +321,10 @@ async function main(): Promise<void> {
   }
 
   // ---------- 3. download + verify vs curl: unlimited, then over a paced "link" ----------
-  const downloadCases = async (opts: { bytesPerSecond?: number }, withBare: boolean): Promise<{ results: Map<string, CaseResult>; note: string }> => {
+  const downloadCases = async (
+    opts: { bytesPerSecond?: number },
+    withBare: boolean,
+  ): Promise<{ results: Map<string, CaseResult>; note: string }> => {
     const runs = opts.bytesPerSecond === undefined ? RUNS.download : RUNS.link; // the unpaced case is the noisy one
     let site: LoopbackSite | null = null;
     try {
@@ -261,7 +340,17 @@ async function main(): Promise<void> {
           label: 'electrum-verify verify <url> (download + .asc + verify 5 sigs + save)',
           command: {
             cmd: NODE,
-            args: [BIN, 'verify', s.fileUrl, '--keyring', kr, '--output', join(outDir, s.fileName), '--force', '--json'],
+            args: [
+              BIN,
+              'verify',
+              s.fileUrl,
+              '--keyring',
+              kr,
+              '--output',
+              join(outDir, s.fileName),
+              '--force',
+              '--json',
+            ],
             env: s.env,
             ok: verifiedJson,
           },
@@ -271,7 +360,21 @@ async function main(): Promise<void> {
           id: 'curl',
           group: 'download',
           label: 'curl (file only)',
-          command: { cmd: 'curl', args: ['-sS', '--fail', '--proxy', s.proxyUrl, '--cacert', s.caCertPath, '-o', join(outDir, 'curl.bin'), s.fileUrl], env: s.curlEnv },
+          command: {
+            cmd: 'curl',
+            args: [
+              '-sS',
+              '--fail',
+              '--proxy',
+              s.proxyUrl,
+              '--cacert',
+              s.caCertPath,
+              '-o',
+              join(outDir, 'curl.bin'),
+              s.fileUrl,
+            ],
+            env: s.curlEnv,
+          },
           runs,
         },
         {
@@ -282,7 +385,17 @@ async function main(): Promise<void> {
           label: 'curl | tee | gpgv (the same job by hand)',
           command: {
             cmd: 'bash',
-            args: ['-c', 'set -o pipefail; curl -sS --fail --proxy "$1" --cacert "$2" "$3" | tee "$4" | gpgv --keyring "$5" "$6" -', 'bash', s.proxyUrl, s.caCertPath, s.fileUrl, join(outDir, 'manual.bin'), krBin, S.sig5],
+            args: [
+              '-c',
+              'set -o pipefail; curl -sS --fail --proxy "$1" --cacert "$2" "$3" | tee "$4" | gpgv --keyring "$5" "$6" -',
+              'bash',
+              s.proxyUrl,
+              s.caCertPath,
+              s.fileUrl,
+              join(outDir, 'manual.bin'),
+              krBin,
+              S.sig5,
+            ],
             env: { ...s.curlEnv, LC_ALL: 'C', LANG: 'C' },
             ok: (r) => r.code === 0 && (r.stderr.match(/Good signature/g) ?? []).length === 5,
           },
@@ -294,7 +407,12 @@ async function main(): Promise<void> {
           id: 'bare',
           group: 'download',
           label: 'plain undici (file only, discarded)',
-          command: { cmd: NODE, args: [join(ROOT, 'bench', 'bare-undici.mjs'), s.fileUrl, String(S.size)], env: s.env, ok: (r) => r.stdout.includes('"ok":true') },
+          command: {
+            cmd: NODE,
+            args: [join(ROOT, 'bench', 'bare-undici.mjs'), s.fileUrl, String(S.size)],
+            env: s.env,
+            ok: (r) => r.stdout.includes('"ok":true'),
+          },
           runs,
         });
       }
@@ -325,9 +443,27 @@ async function main(): Promise<void> {
   const oneUrl = 'https://download.electrum.org/4.5.8/electrum-4.5.8-x86_64.AppImage';
   const startup = await runInterleaved(
     [
-      { id: 'node', group: 'startup', label: '`node -e 0`', command: { cmd: NODE, args: ['-e', '0'] }, runs: RUNS.startup },
-      { id: 'help', group: 'startup', label: '`electrum-verify --help`', command: { cmd: NODE, args: [BIN, '--help'] }, runs: RUNS.startup },
-      { id: 'checkurl', group: 'startup', label: `\`electrum-verify check-url ${oneUrl}\``, command: { cmd: NODE, args: [BIN, 'check-url', oneUrl] }, runs: RUNS.startup },
+      {
+        id: 'node',
+        group: 'startup',
+        label: '`node -e 0`',
+        command: { cmd: NODE, args: ['-e', '0'] },
+        runs: RUNS.startup,
+      },
+      {
+        id: 'help',
+        group: 'startup',
+        label: '`electrum-verify --help`',
+        command: { cmd: NODE, args: [BIN, '--help'] },
+        runs: RUNS.startup,
+      },
+      {
+        id: 'checkurl',
+        group: 'startup',
+        label: `\`electrum-verify check-url ${oneUrl}\``,
+        command: { cmd: NODE, args: [BIN, 'check-url', oneUrl] },
+        runs: RUNS.startup,
+      },
     ],
     log,
   );
@@ -368,9 +504,27 @@ async function main(): Promise<void> {
   const urlsMs = w(batch, 'urls');
   type Target = { name: string; figure: string; ratio: number | null; limit: number; unit: '×' | 'MB' | 's' };
   const targets: Target[] = [
-    { name: '150 MiB, 5 signatures vs gpgv', figure: `${fmtS(w(small, 'ev5'))} / ${fmtS(w(small, 'gpgv5'))}`, ratio: ratio(w(small, 'ev5'), w(small, 'gpgv5')), limit: 0.9, unit: '×' },
-    { name: '5 signatures vs 1 signature (150 MiB)', figure: `${fmtS(w(small, 'ev5'))} / ${fmtS(w(small, 'ev1'))}`, ratio: ratio(w(small, 'ev5'), w(small, 'ev1')), limit: 1.1, unit: '×' },
-    { name: '(per-signature cost) 4 RSA signatures vs 1 RSA signature (150 MiB)', figure: `${fmtS(w(small, 'ev4rsa'))} / ${fmtS(w(small, 'ev1'))}`, ratio: ratio(w(small, 'ev4rsa'), w(small, 'ev1')), limit: 1.1, unit: '×' },
+    {
+      name: '150 MiB, 5 signatures vs gpgv',
+      figure: `${fmtS(w(small, 'ev5'))} / ${fmtS(w(small, 'gpgv5'))}`,
+      ratio: ratio(w(small, 'ev5'), w(small, 'gpgv5')),
+      limit: 0.9,
+      unit: '×',
+    },
+    {
+      name: '5 signatures vs 1 signature (150 MiB)',
+      figure: `${fmtS(w(small, 'ev5'))} / ${fmtS(w(small, 'ev1'))}`,
+      ratio: ratio(w(small, 'ev5'), w(small, 'ev1')),
+      limit: 1.1,
+      unit: '×',
+    },
+    {
+      name: '(per-signature cost) 4 RSA signatures vs 1 RSA signature (150 MiB)',
+      figure: `${fmtS(w(small, 'ev4rsa'))} / ${fmtS(w(small, 'ev1'))}`,
+      ratio: ratio(w(small, 'ev4rsa'), w(small, 'ev1')),
+      limit: 1.1,
+      unit: '×',
+    },
     {
       name: 'peak RSS, 1 GiB, 5 signatures',
       figure: fmtMB(large.get('ev5')?.rssBytes ?? null),
@@ -378,7 +532,13 @@ async function main(): Promise<void> {
       limit: 100,
       unit: 'MB',
     },
-    { name: 'download + verify vs curl', figure: `${fmtS(w(download, 'evdl'))} / ${fmtS(w(download, 'curl'))}`, ratio: ratio(w(download, 'evdl'), w(download, 'curl')), limit: 1.15, unit: '×' },
+    {
+      name: 'download + verify vs curl',
+      figure: `${fmtS(w(download, 'evdl'))} / ${fmtS(w(download, 'curl'))}`,
+      ratio: ratio(w(download, 'evdl'), w(download, 'curl')),
+      limit: 1.15,
+      unit: '×',
+    },
     {
       name: '(context) the same job by hand, `curl \\| tee \\| gpgv`, vs curl',
       figure: `${fmtS(w(download, 'manual'))} / ${fmtS(w(download, 'curl'))}`,
@@ -393,13 +553,38 @@ async function main(): Promise<void> {
       limit: 1.15,
       unit: '×',
     })),
-    { name: 'start-up `--help` vs `node -e 0`', figure: `${fmtMs(w(startup, 'help'))} / ${fmtMs(w(startup, 'node'))}`, ratio: ratio(w(startup, 'help'), w(startup, 'node')), limit: 1.5, unit: '×' },
-    { name: 'start-up `check-url <url>` vs `node -e 0`', figure: `${fmtMs(w(startup, 'checkurl'))} / ${fmtMs(w(startup, 'node'))}`, ratio: ratio(w(startup, 'checkurl'), w(startup, 'node')), limit: 1.5, unit: '×' },
-    { name: '10,000 URLs through `check-url` (whole process)', figure: fmtS(urlsMs), ratio: urlsMs === null ? null : urlsMs / 1000, limit: 1, unit: 's' },
+    {
+      name: 'start-up `--help` vs `node -e 0`',
+      figure: `${fmtMs(w(startup, 'help'))} / ${fmtMs(w(startup, 'node'))}`,
+      ratio: ratio(w(startup, 'help'), w(startup, 'node')),
+      limit: 1.5,
+      unit: '×',
+    },
+    {
+      name: 'start-up `check-url <url>` vs `node -e 0`',
+      figure: `${fmtMs(w(startup, 'checkurl'))} / ${fmtMs(w(startup, 'node'))}`,
+      ratio: ratio(w(startup, 'checkurl'), w(startup, 'node')),
+      limit: 1.5,
+      unit: '×',
+    },
+    {
+      name: '10,000 URLs through `check-url` (whole process)',
+      figure: fmtS(urlsMs),
+      ratio: urlsMs === null ? null : urlsMs / 1000,
+      limit: 1,
+      unit: 's',
+    },
   ];
-  const verdict = (t: Target): string => (t.ratio === null ? 'not measured' : t.ratio <= t.limit ? '**met**' : '**missed**');
+  const verdict = (t: Target): string =>
+    t.ratio === null ? 'not measured' : t.ratio <= t.limit ? '**met**' : '**missed**';
   const shown = (t: Target): string =>
-    t.ratio === null ? 'n/a' : t.unit === '×' ? `${t.ratio.toFixed(2)} × (≤ ${t.limit} ×)` : t.unit === 'MB' ? `${t.ratio.toFixed(1)} MB (≤ ${t.limit} MB)` : `${t.ratio.toFixed(3)} s (≤ ${t.limit} s)`;
+    t.ratio === null
+      ? 'n/a'
+      : t.unit === '×'
+        ? `${t.ratio.toFixed(2)} × (≤ ${t.limit} ×)`
+        : t.unit === 'MB'
+          ? `${t.ratio.toFixed(1)} MB (≤ ${t.limit} MB)`
+          : `${t.ratio.toFixed(3)} s (≤ ${t.limit} s)`;
 
   const totalS = ((Date.now() - tStart) / 1000).toFixed(0);
   const md = `# Benchmarks
@@ -452,12 +637,16 @@ ${table([
 
 ## 1 GiB file, warm cache
 
-${LARGE ? table([
-  { what: '`electrum-verify verify`, 5 sigs', r: large.get('ev5') },
-  { what: '`gpgv`, 5 sigs', r: large.get('gpgv5') },
-  { what: '`electrum-verify verify`, 1 sig', r: large.get('ev1') },
-  { what: '`sha256sum`', r: large.get('sha') },
-]) : '(skipped: --no-large)'}
+${
+  LARGE
+    ? table([
+        { what: '`electrum-verify verify`, 5 sigs', r: large.get('ev5') },
+        { what: '`gpgv`, 5 sigs', r: large.get('gpgv5') },
+        { what: '`electrum-verify verify`, 1 sig', r: large.get('ev1') },
+        { what: '`sha256sum`', r: large.get('sha') },
+      ])
+    : '(skipped: --no-large)'
+}
 
 ## Download + verify vs curl (150 MiB, 5 sigs)
 
@@ -472,8 +661,14 @@ ${downloadNote ? `\n**${downloadNote}**\n` : ''}
 ${table([
   { what: '`electrum-verify verify https://download.electrum.org/…`', r: download.get('evdl') },
   { what: '`curl` (file only)', r: download.get('curl') },
-  { what: '`curl \\| tee FILE \\| gpgv --keyring … FILE.asc -`: the same job by hand (fetch, save, check 5 signatures in one pass)', r: download.get('manual') },
-  { what: 'plain undici, same proxy, body counted and discarded (`bench/bare-undici.mjs`): the floor for a Node client', r: download.get('bare') },
+  {
+    what: '`curl \\| tee FILE \\| gpgv --keyring … FILE.asc -`: the same job by hand (fetch, save, check 5 signatures in one pass)',
+    r: download.get('manual'),
+  },
+  {
+    what: 'plain undici, same proxy, body counted and discarded (`bench/bare-undici.mjs`): the floor for a Node client',
+    r: download.get('bare'),
+  },
 ])}
 
 ### Over a network link

@@ -8,7 +8,13 @@
  * transfer decides and the question is whether the client keeps up while it hashes and saves).
  */
 import { readFile } from 'node:fs/promises';
-import { route, startConnectProxy, startFakeElectrumServer, proxiedEnv, type RouteSpec } from '../test/support/servers.js';
+import {
+  route,
+  startConnectProxy,
+  startFakeElectrumServer,
+  proxiedEnv,
+  type RouteSpec,
+} from '../test/support/servers.js';
 import { getTestPki } from '../test/support/tls.js';
 import type { DataFile } from './data.js';
 
@@ -62,7 +68,11 @@ function paced(body: Buffer, bytesPerSecond: number): RouteSpec {
   });
 }
 
-export async function startLoopbackSite(file: DataFile, log: (s: string) => void, opts: { bytesPerSecond?: number } = {}): Promise<LoopbackSite> {
+export async function startLoopbackSite(
+  file: DataFile,
+  log: (s: string) => void,
+  opts: { bytesPerSecond?: number } = {},
+): Promise<LoopbackSite> {
   const pki = await getTestPki();
   const fileName = `Electrum-${DOWNLOAD_VERSION}.tar.gz`;
   const path = `/${DOWNLOAD_VERSION}/${fileName}`;
@@ -70,7 +80,9 @@ export async function startLoopbackSite(file: DataFile, log: (s: string) => void
   const asc = await readFile(file.sig5);
   const served = opts.bytesPerSecond === undefined ? body : paced(body, opts.bytesPerSecond);
   const site = await startFakeElectrumServer({ routes: { [path]: served, [`${path}.asc`]: asc } }, pki);
-  const proxy = await startConnectProxy({ map: { 'download.electrum.org': site.port, 'electrum.org': site.port, 'www.electrum.org': site.port } });
+  const proxy = await startConnectProxy({
+    map: { 'download.electrum.org': site.port, 'electrum.org': site.port, 'www.electrum.org': site.port },
+  });
   log(`  https://download.electrum.org${path} → 127.0.0.1:${site.port} via proxy ${proxy.url}`);
   const env = proxiedEnv(proxy.url, pki.caCertPath);
   const curlEnv = proxiedEnv(proxy.url, pki.caCertPath);

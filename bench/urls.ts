@@ -2,7 +2,13 @@
  * A deterministic list of URLs for the check-url batch case: official release links, GitHub, lookalikes
  * (homoglyphs, Punycode, extra labels, typos), plain http, userinfo and port tricks, and junk.
  */
-const FILES = ['electrum-{v}-x86_64.AppImage', 'electrum-{v}.dmg', 'electrum-{v}-setup.exe', 'Electrum-{v}.tar.gz', 'electrum-{v}-portable.exe'];
+const FILES = [
+  'electrum-{v}-x86_64.AppImage',
+  'electrum-{v}.dmg',
+  'electrum-{v}-setup.exe',
+  'Electrum-{v}.tar.gz',
+  'electrum-{v}-portable.exe',
+];
 const VERSIONS = ['4.5.8', '4.5.5', '4.4.6', '4.3.4', '4.6.2', '4.2.2', '4.1.5'];
 const TEMPLATES: Array<(f: string, v: string, i: number) => string> = [
   (f, v) => `https://download.electrum.org/${v}/${f}`,

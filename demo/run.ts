@@ -44,10 +44,26 @@ async function main(): Promise<void> {
   const env = { ...proxiedEnv(proxy.url, pki.caCertPath), FORCE_COLOR: process.stdout.isTTY ? '1' : '0' };
   const work = await mkdtemp(join(tmpdir(), 'electrum-verify-demo-'));
   const cases: Array<{ title: string; url: string; expect: number }> = [
-    { title: 'An authentic download (2 signers, SHA-256 shown, file saved only after it verified)', url: 'https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz', expect: 0 },
-    { title: 'A tampered file (one bit flipped) with the genuine signatures', url: 'https://download.electrum.org/4.5.9/Electrum-4.5.9.tar.gz', expect: 1 },
-    { title: 'A GitHub "mirror" like the December 2018 phishing link', url: 'https://github.com/electrum-wallet/electrum/releases/download/4.5.8/Electrum-4.5.8.tar.gz', expect: 3 },
-    { title: 'A lookalike domain (Cyrillic "е" in place of "e")', url: 'https://download.\u0435lectrum.org/4.5.8/Electrum-4.5.8.tar.gz', expect: 3 },
+    {
+      title: 'An authentic download (2 signers, SHA-256 shown, file saved only after it verified)',
+      url: 'https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz',
+      expect: 0,
+    },
+    {
+      title: 'A tampered file (one bit flipped) with the genuine signatures',
+      url: 'https://download.electrum.org/4.5.9/Electrum-4.5.9.tar.gz',
+      expect: 1,
+    },
+    {
+      title: 'A GitHub "mirror" like the December 2018 phishing link',
+      url: 'https://github.com/electrum-wallet/electrum/releases/download/4.5.8/Electrum-4.5.8.tar.gz',
+      expect: 3,
+    },
+    {
+      title: 'A lookalike domain (Cyrillic "е" in place of "e")',
+      url: 'https://download.\u0435lectrum.org/4.5.8/Electrum-4.5.8.tar.gz',
+      expect: 3,
+    },
   ];
   let ok = true;
   try {
@@ -55,12 +71,16 @@ async function main(): Promise<void> {
       const dir = join(work, `case${i + 1}`);
       await rm(dir, { recursive: true, force: true });
       await import('node:fs/promises').then((fs) => fs.mkdir(dir));
-      console.log(`\n── ${i + 1}. ${c.title}\n   $ electrum-verify verify ${c.url} --keyring test-keys.asc --min-signers 2`);
+      console.log(
+        `\n── ${i + 1}. ${c.title}\n   $ electrum-verify verify ${c.url} --keyring test-keys.asc --min-signers 2`,
+      );
       const before = proxy.log.length;
       const code = await runCli(['verify', c.url, '--keyring', rel.keyringPath, '--min-signers', '2'], dir, env);
       const files = await readdir(dir);
       const contacted = [...new Set(proxy.log.slice(before))];
-      console.log(`   exit ${code} (expected ${c.expect}); files left in the output folder: ${files.length ? files.join(', ') : 'none'}; hosts contacted: ${contacted.length ? contacted.join(', ') : 'none'}`);
+      console.log(
+        `   exit ${code} (expected ${c.expect}); files left in the output folder: ${files.length ? files.join(', ') : 'none'}; hosts contacted: ${contacted.length ? contacted.join(', ') : 'none'}`,
+      );
       if (code !== c.expect) ok = false;
     }
   } finally {
@@ -69,7 +89,11 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true });
     await rm(rel.dir, { recursive: true, force: true });
   }
-  console.log(ok ? '\nDemo finished: every case gave the expected verdict.' : '\nDemo FAILED: a case gave an unexpected exit code.');
+  console.log(
+    ok
+      ? '\nDemo finished: every case gave the expected verdict.'
+      : '\nDemo FAILED: a case gave an unexpected exit code.',
+  );
   process.exitCode = ok ? 0 : 1;
 }
 

@@ -14,7 +14,8 @@ export const VERSION = '0.1.0';
 
 function positiveInt(max: number) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+      throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
     return Number(value);
   };
 }
@@ -31,7 +32,8 @@ function byteSize(value: string): number {
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600) throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600)
+    throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
   return Math.round(n * 1000);
 }
 
@@ -79,42 +81,97 @@ export function buildProgram(setExit: (code: number) => void, interrupts?: Inter
   const stdio = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
   program
     .name('electrum-verify')
-    .description('Check that an Electrum release file is authentic before you run it: official source, pinned developer keys, every signature checked.')
+    .description(
+      'Check that an Electrum release file is authentic before you run it: official source, pinned developer keys, every signature checked.',
+    )
     .usage('[--json] [--version] <command> [options]')
     // Options belong to the command they follow: `get --release V` is never the global --version.
     .enablePositionalOptions()
-    .option('--json', 'print one JSON report on stdout and nothing else (the same as the command\'s own --json)')
-    .option('-v, --version', 'print the versions of electrum-verify, Node.js and OpenPGP.js, and the pinned key set (also -V)')
+    .option('--json', "print one JSON report on stdout and nothing else (the same as the command's own --json)")
+    .option(
+      '-v, --version',
+      'print the versions of electrum-verify, Node.js and OpenPGP.js, and the pinned key set (also -V)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'electrum-verify: ')) })
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ electrum-verify verify https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz
   $ electrum-verify verify ./electrum-4.5.8-x86_64.AppImage
   $ electrum-verify check-url 'https://electrum.org@evil.example/update'
   $ pbpaste | electrum-verify check-message -
   $ electrum-verify keys
-${ENVIRONMENT}`);
+${ENVIRONMENT}`,
+    );
 
   program
     .command('verify')
     .description('download (or take) Electrum release files and verify their official signatures')
     .argument('<target...>', 'https:// URLs of release files on download.electrum.org, and/or local files')
-    .option('--signature <path|url>', 'use this detached signature (.asc, or a binary .sig) instead of the official one; repeatable for one target (merged)', collect, [])
-    .option('--offline', "fetch nothing: each local file's signatures are <file>.asc and every <file>.<signer>.asc beside it")
-    .option('-o, --output <path>', 'where a download is saved: a file path, or an existing folder (default: its name, in the current folder)', once())
+    .option(
+      '--signature <path|url>',
+      'use this detached signature (.asc, or a binary .sig) instead of the official one; repeatable for one target (merged)',
+      collect,
+      [],
+    )
+    .option(
+      '--offline',
+      "fetch nothing: each local file's signatures are <file>.asc and every <file>.<signer>.asc beside it",
+    )
+    .option(
+      '-o, --output <path>',
+      'where a download is saved: a file path, or an existing folder (default: its name, in the current folder)',
+      once(),
+    )
     .option('--force', 'allow replacing an existing output file (only after it verified)')
-    .option('--as <name>', 'judge a local file as if it had this official Electrum file name (e.g. after a browser renamed it)', once())
-    .option('--min-signers <n>', 'require any n distinct trusted signers instead of Electrum\'s own signer policy', once(positiveInt(64)))
-    .option('--keyring <file>', 'trust the public keys in this file (armored or binary) INSTEAD of the pinned Electrum keys', once())
-    .option('--allow-host <host>', 'approve this exact host as a mirror for the file (repeatable; never GitHub or lookalikes)', collect, [])
+    .option(
+      '--as <name>',
+      'judge a local file as if it had this official Electrum file name (e.g. after a browser renamed it)',
+      once(),
+    )
+    .option(
+      '--min-signers <n>',
+      "require any n distinct trusted signers instead of Electrum's own signer policy",
+      once(positiveInt(64)),
+    )
+    .option(
+      '--keyring <file>',
+      'trust the public keys in this file (armored or binary) INSTEAD of the pinned Electrum keys',
+      once(),
+    )
+    .option(
+      '--allow-host <host>',
+      'approve this exact host as a mirror for the file (repeatable; never GitHub or lookalikes)',
+      collect,
+      [],
+    )
     .option('--expect-sha256 <hex>', 'additionally require this SHA-256', once())
-    .addOption(new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)').argParser(byteSize).default(512 * 1024 * 1024, '512M'))
-    .addOption(new Option('--timeout <seconds>', 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off').argParser(seconds).default(30_000, '30'))
-    .option('--receipt <file>', 'write an in-toto/SLSA verification receipt (unsigned evidence) after the verdicts', once())
+    .addOption(
+      new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)')
+        .argParser(byteSize)
+        .default(512 * 1024 * 1024, '512M'),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off')
+        .argParser(seconds)
+        .default(30_000, '30'),
+    )
+    .option(
+      '--receipt <file>',
+      'write an in-toto/SLSA verification receipt (unsigned evidence) after the verdicts',
+      once(),
+    )
     .option('--concurrency <n>', 'targets verified at once (default: the number of cores)', once(positiveInt(64)))
-    .addOption(new Option('--format <format>', 'github, json or text (default: github when GITHUB_ACTIONS=true)').choices(['github', 'json', 'text']))
+    .addOption(
+      new Option('--format <format>', 'github, json or text (default: github when GITHUB_ACTIONS=true)').choices([
+        'github',
+        'json',
+        'text',
+      ]),
+    )
     .option('--state-dir <dir>', 'state folder with refreshed key copies (see `keys refresh`)', once())
     .option('--json', 'print one JSON report on stdout and nothing else')
     .option('-q, --quiet', 'no progress; only the verdict line')
@@ -122,7 +179,8 @@ ${ENVIRONMENT}`);
     .action(async (targets: string[], _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Record<string, unknown>;
       const signatures = o.signature as string[];
-      if (o.json === true && o.format !== undefined) throw new VerifyError('USAGE', '--format and --json cannot be used together (--json is --format json)');
+      if (o.json === true && o.format !== undefined)
+        throw new VerifyError('USAGE', '--format and --json cannot be used together (--json is --format json)');
       const common = {
         ...(o.output !== undefined ? { output: o.output as string } : {}),
         ...(o.keyring !== undefined ? { keyring: o.keyring as string } : {}),
@@ -137,7 +195,10 @@ ${ENVIRONMENT}`);
         json: o.json === true,
         quiet: o.quiet === true,
       };
-      const [{ styleFor }, { needsVerifyTargets }] = await Promise.all([import('./report/style.js'), import('./run/verify-targets.js')]);
+      const [{ styleFor }, { needsVerifyTargets }] = await Promise.all([
+        import('./report/style.js'),
+        import('./run/verify-targets.js'),
+      ]);
       const io = {
         stdout: process.stdout,
         stderr: process.stderr,
@@ -145,7 +206,12 @@ ${ENVIRONMENT}`);
         errStyle: styleFor(process.stderr),
         ...(interrupts ? { signal: interrupts.claim(), interruptedBy: () => interrupts.interruptedBy() } : {}),
       };
-      const many = { signatures, offline: o.offline === true, receipt: o.receipt as string | undefined, format: o.format as string | undefined };
+      const many = {
+        signatures,
+        offline: o.offline === true,
+        receipt: o.receipt as string | undefined,
+        format: o.format as string | undefined,
+      };
       if (needsVerifyTargets(targets, many)) {
         // Several targets, --offline, repeated --signature, --receipt or --format: src/run/verify-targets.ts.
         const { verifyTargetsCommand } = await import('./run/verify-targets.js');
@@ -166,7 +232,13 @@ ${ENVIRONMENT}`);
         return;
       }
       const { verifyCommand } = await import('./commands/verify.js');
-      setExit(await verifyCommand(targets[0] as string, { ...common, ...(signatures[0] !== undefined ? { signature: signatures[0] } : {}) }, io));
+      setExit(
+        await verifyCommand(
+          targets[0] as string,
+          { ...common, ...(signatures[0] !== undefined ? { signature: signatures[0] } : {}) },
+          io,
+        ),
+      );
     });
 
   program
@@ -174,16 +246,24 @@ ${ENVIRONMENT}`);
     .description('is this link an official Electrum download? (no URLs: one per line on stdin)')
     .argument('[url...]', 'URLs to judge')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ electrum-verify check-url https://download.electrum.org/4.5.8/electrum-4.5.8.dmg
   $ electrum-verify check-url https://github.com/spesmilo/electrum/releases   # exit 3
   $ cat urls.txt | electrum-verify check-url --json
-${ENVIRONMENT}`)
+${ENVIRONMENT}`,
+    )
     .action(async (urls: string[], _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as { json?: boolean };
-      const [{ checkUrlCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-url.js'), import('./report/color.js')]);
-      setExit(await checkUrlCommand(urls, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
+      const [{ checkUrlCommand }, { colorEnabled }] = await Promise.all([
+        import('./commands/check-url.js'),
+        import('./report/color.js'),
+      ]);
+      setExit(
+        await checkUrlCommand(urls, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }),
+      );
     });
 
   program
@@ -191,15 +271,23 @@ ${ENVIRONMENT}`)
     .description('scan a pasted "please update your wallet" message for links and judge each one')
     .argument('[file]', 'file holding the message, or - for stdin (default: stdin)')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ electrum-verify check-message message.txt
   $ pbpaste | electrum-verify check-message -
-${ENVIRONMENT}`)
+${ENVIRONMENT}`,
+    )
     .action(async (file: string | undefined, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as { json?: boolean };
-      const [{ checkMessageCommand }, { colorEnabled }] = await Promise.all([import('./commands/check-message.js'), import('./report/color.js')]);
-      setExit(await checkMessageCommand(file, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }));
+      const [{ checkMessageCommand }, { colorEnabled }] = await Promise.all([
+        import('./commands/check-message.js'),
+        import('./report/color.js'),
+      ]);
+      setExit(
+        await checkMessageCommand(file, { json: o.json === true }, { ...stdio, color: colorEnabled(process.stdout) }),
+      );
     });
 
   registerKeys(program, setExit);
@@ -211,17 +299,25 @@ ${ENVIRONMENT}`)
 
 /** Under --json, even a failure before any command ran prints one JSON object on stdout. */
 function jsonFailure(code: ReasonCode, message: string, exitCode: number = EXIT.USAGE): void {
-  process.stdout.write(JSON.stringify({ schema: SCHEMA, verdict: 'error', exitCode, reason: { code, message } }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify({ schema: SCHEMA, verdict: 'error', exitCode, reason: { code, message } }, null, 2) + '\n',
+  );
 }
 
 /** `--version`: what a bug report needs. The key-set id changes whenever the pinned keys do. */
 async function versionText(): Promise<string> {
-  const [{ config }, { pinnedKeySetId }, { buildKind }] = await Promise.all([import('openpgp'), import('./trust/key-set-id.js'), import('./build-info.js')]);
-  return [
-    `electrum-verify ${VERSION} (${buildKind()})`,
-    `Node.js ${process.version}, ${config.versionString}`,
-    `pinned keys: set ${pinnedKeySetId()}`,
-  ].join('\n') + '\n';
+  const [{ config }, { pinnedKeySetId }, { buildKind }] = await Promise.all([
+    import('openpgp'),
+    import('./trust/key-set-id.js'),
+    import('./build-info.js'),
+  ]);
+  return (
+    [
+      `electrum-verify ${VERSION} (${buildKind()})`,
+      `Node.js ${process.version}, ${config.versionString}`,
+      `pinned keys: set ${pinnedKeySetId()}`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** Program-level options before the command name (`electrum-verify --json -v`). */
@@ -234,7 +330,11 @@ function globalOptions(argv: string[]): string[] {
   return out;
 }
 
-const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED, SIGHUP: EXIT.HANGUP };
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = {
+  SIGINT: EXIT.INTERRUPTED,
+  SIGTERM: EXIT.TERMINATED,
+  SIGHUP: EXIT.HANGUP,
+};
 /** After the first Ctrl-C, a run that has not finished cleaning up within this time is ended anyway. */
 const INTERRUPT_GRACE_MS = 1500;
 

@@ -17,5 +17,7 @@ export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
   const m = Math.floor(seconds / 60);
   const s = Math.round(seconds % 60);
-  return m < 60 ? `${m} min ${s.toString().padStart(2, '0')} s` : `${Math.floor(m / 60)} h ${(m % 60).toString().padStart(2, '0')} min`;
+  return m < 60
+    ? `${m} min ${s.toString().padStart(2, '0')} s`
+    : `${Math.floor(m / 60)} h ${(m % 60).toString().padStart(2, '0')} min`;
 }

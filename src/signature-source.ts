@@ -26,15 +26,29 @@ export function looksLikeUrl(s: string): boolean {
 
 async function readLocal(path: string): Promise<SignatureBytes> {
   const tooLarge = (size: number): VerifyError =>
-    new VerifyError('SIGNATURE_MALFORMED', `the signature file ${path} is ${formatBytes(size)}; a real one is a few KiB (limit ${formatBytes(MAX_SIGNATURE_FILE_BYTES)})`);
-  return { origin: path, bytes: await readSmallRegularFile(path, 'the signature file', MAX_SIGNATURE_FILE_BYTES, tooLarge) };
+    new VerifyError(
+      'SIGNATURE_MALFORMED',
+      `the signature file ${path} is ${formatBytes(size)}; a real one is a few KiB (limit ${formatBytes(MAX_SIGNATURE_FILE_BYTES)})`,
+    );
+  return {
+    origin: path,
+    bytes: await readSmallRegularFile(path, 'the signature file', MAX_SIGNATURE_FILE_BYTES, tooLarge),
+  };
 }
 
 function fetchOptions(base: Omit<FetchOptions, 'checkUrl' | 'maxBytes'>): FetchOptions {
-  return { ...base, maxBytes: MAX_SIGNATURE_FILE_BYTES, checkUrl: (url, hop) => void requireSource(url.href, NO_MIRRORS, hop) };
+  return {
+    ...base,
+    maxBytes: MAX_SIGNATURE_FILE_BYTES,
+    checkUrl: (url, hop) => void requireSource(url.href, NO_MIRRORS, hop),
+  };
 }
 
-async function fetchOfficial(fetcher: Fetcher, url: string, base: Omit<FetchOptions, 'checkUrl' | 'maxBytes'>): Promise<Uint8Array | null> {
+async function fetchOfficial(
+  fetcher: Fetcher,
+  url: string,
+  base: Omit<FetchOptions, 'checkUrl' | 'maxBytes'>,
+): Promise<Uint8Array | null> {
   try {
     return (await fetcher.fetchBytes(url, fetchOptions(base))).bytes;
   } catch (e) {
@@ -56,9 +70,13 @@ export async function getSignature(
     return { origin: request.signature, bytes };
   }
   if (request.artifact === null) {
-    throw new VerifyError('ARTIFACT_UNRECOGNISED', 'cannot tell which Electrum release this is, so its official signature cannot be found', {
-      hint: 'Use the file name Electrum publishes (e.g. Electrum-4.5.8.tar.gz), or give the signature with --signature FILE.asc.',
-    });
+    throw new VerifyError(
+      'ARTIFACT_UNRECOGNISED',
+      'cannot tell which Electrum release this is, so its official signature cannot be found',
+      {
+        hint: 'Use the file name Electrum publishes (e.g. Electrum-4.5.8.tar.gz), or give the signature with --signature FILE.asc.',
+      },
+    );
   }
   const { aggregate, perSigner } = signatureUrls(request.artifact);
   const f = await fetcher();
@@ -85,12 +103,17 @@ export async function getSignature(
     }
   }
   if (used.length === 0) {
-    throw new VerifyError('SIGNATURE_NOT_FOUND', `the official signature ${aggregate} does not exist (HTTP 404), nor do the per-signer files beside it`, {
-      hint: 'Check the version and file name on https://electrum.org/#download.',
-    });
+    throw new VerifyError(
+      'SIGNATURE_NOT_FOUND',
+      `the official signature ${aggregate} does not exist (HTTP 404), nor do the per-signer files beside it`,
+      {
+        hint: 'Check the version and file name on https://electrum.org/#download.',
+      },
+    );
   }
   const bytes = mergeSignatureFiles(parts);
-  if (bytes.byteLength > MAX_SIGNATURE_FILE_BYTES) throw new VerifyError('TOO_LARGE', 'the signature files of this release together exceed 1 MiB');
+  if (bytes.byteLength > MAX_SIGNATURE_FILE_BYTES)
+    throw new VerifyError('TOO_LARGE', 'the signature files of this release together exceed 1 MiB');
   return { origin: used.join(' + '), bytes };
 }
 

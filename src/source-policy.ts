@@ -14,7 +14,8 @@ const CODE_FOR: Record<SourceVerdict, ReasonCode> = {
   invalid: 'SOURCE_INVALID',
 };
 
-const HINT = 'Download Electrum only from https://electrum.org/#download (files are served from https://download.electrum.org/).';
+const HINT =
+  'Download Electrum only from https://electrum.org/#download (files are served from https://download.electrum.org/).';
 
 /** Approved mirrors from --allow-host; GitHub and lookalike hosts are a usage error. */
 export function mirrorSet(hosts: readonly string[]): Set<string> {
@@ -35,7 +36,11 @@ export function requireSource(url: string, mirrors: ReadonlySet<string>, hop: nu
 export function assertAllowed(judged: SourceJudgement, hop: number): SourceJudgement {
   if (judged.verdict === 'official' || judged.verdict === 'mirror') return judged;
   if (hop > 0) {
-    throw new VerifyError('REDIRECT_OFF_ORIGIN', `redirected to ${judged.url}, which is not an allowed source: ${judged.reason}`, { hint: HINT });
+    throw new VerifyError(
+      'REDIRECT_OFF_ORIGIN',
+      `redirected to ${judged.url}, which is not an allowed source: ${judged.reason}`,
+      { hint: HINT },
+    );
   }
   throw new VerifyError(CODE_FOR[judged.verdict], judged.reason, { hint: HINT });
 }

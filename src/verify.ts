@@ -68,7 +68,11 @@ export async function verify(input: string, options: VerifyOptions = {}): Promis
     return settle(report, null);
   } catch (e) {
     // An interrupted run is INTERRUPTED, whatever the abort broke on its way out.
-    if (options.signal?.aborted) return settle(report, { code: 'INTERRUPTED', message: 'interrupted before the verification finished; nothing was saved' });
+    if (options.signal?.aborted)
+      return settle(report, {
+        code: 'INTERRUPTED',
+        message: 'interrupted before the verification finished; nothing was saved',
+      });
     if (!isVerifyError(e)) throw e;
     return settle(report, { code: e.code, message: e.message, hint: e.hint });
   } finally {
@@ -89,7 +93,8 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   const warn = (message: string): void => void (report.warnings.push(message), o.onWarning?.(message));
   const net = { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(o.signal ? { signal: o.signal } : {}) };
   let fetcher = o.fetcher;
-  const getFetcher = async (): Promise<Fetcher> => (fetcher ??= held.ownFetcher = (await import('./net/index.js')).createFetcher());
+  const getFetcher = async (): Promise<Fetcher> =>
+    (fetcher ??= held.ownFetcher = (await import('./net/index.js')).createFetcher());
 
   // 1. Options that are wrong whatever the target.
   const mirrors = mirrorSet(o.allowHosts ?? []);
@@ -108,7 +113,12 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
 
   // 5. The detached signatures (official site or --signature), parsed strictly before any data is read.
   o.onStage?.('signature');
-  const packets = await loadSignatures({ signature: o.signature, artifact, localInput: url ? null : input }, report, getFetcher, net);
+  const packets = await loadSignatures(
+    { signature: o.signature, artifact, localInput: url ? null : input },
+    report,
+    getFetcher,
+    net,
+  );
 
   // 6. The data, read or downloaded once: every digest every signature needs is computed in this single pass.
   const engine = new SignatureEngine(packets, keyring, o.now ?? new Date());

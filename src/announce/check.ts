@@ -28,7 +28,10 @@ export interface AnnouncementCheck {
   failure: VerifyError | null;
 }
 
-export function checkAnnouncement(a: Announcement, pinned: readonly AnnouncementSigner[] = ANNOUNCEMENT_SIGNERS): AnnouncementCheck {
+export function checkAnnouncement(
+  a: Announcement,
+  pinned: readonly AnnouncementSigner[] = ANNOUNCEMENT_SIGNERS,
+): AnnouncementCheck {
   const signatures: AnnouncementSignatureReport[] = [];
   let signer: AnnouncementSigner | null = null;
   let tampered: AnnouncementSignatureReport | null = null;
@@ -40,7 +43,12 @@ export function checkAnnouncement(a: Announcement, pinned: readonly Announcement
     }
     const r = verifyMessage(address, signature, a.version);
     if (r.status === 'valid') {
-      signatures.push({ address, signer: who.name, status: 'valid', ...(r.highS ? { highS: true, note: 'high-S signature (accepted, as Electrum does)' } : {}) });
+      signatures.push({
+        address,
+        signer: who.name,
+        status: 'valid',
+        ...(r.highS ? { highS: true, note: 'high-S signature (accepted, as Electrum does)' } : {}),
+      });
       signer ??= who;
     } else {
       const entry: AnnouncementSignatureReport = {
@@ -54,7 +62,8 @@ export function checkAnnouncement(a: Announcement, pinned: readonly Announcement
     }
   }
   let failure: VerifyError | null = null;
-  const hint = 'Do not trust this version number; get Electrum from https://electrum.org/#download and verify the file.';
+  const hint =
+    'Do not trust this version number; get Electrum from https://electrum.org/#download and verify the file.';
   if (tampered !== null) {
     failure = new VerifyError(
       'ANNOUNCEMENT_UNSIGNED',
@@ -62,8 +71,15 @@ export function checkAnnouncement(a: Announcement, pinned: readonly Announcement
       { hint },
     );
   } else if (signer === null) {
-    const others = signatures.length === 0 ? 'it carries no signatures' : `its ${signatures.length === 1 ? 'only signature is' : 'signatures are'} by addresses that are not pinned (${signatures.map((s) => s.address).join(', ')})`;
-    failure = new VerifyError('ANNOUNCEMENT_UNSIGNED', `the announcement of ${a.version} is not signed by a pinned address: ${others}`, { hint });
+    const others =
+      signatures.length === 0
+        ? 'it carries no signatures'
+        : `its ${signatures.length === 1 ? 'only signature is' : 'signatures are'} by addresses that are not pinned (${signatures.map((s) => s.address).join(', ')})`;
+    failure = new VerifyError(
+      'ANNOUNCEMENT_UNSIGNED',
+      `the announcement of ${a.version} is not signed by a pinned address: ${others}`,
+      { hint },
+    );
   }
   return { signer: failure === null ? signer : null, signatures, failure };
 }

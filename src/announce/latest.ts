@@ -9,7 +9,16 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VerifyError, isVerifyError, exitCodeFor, verdictFor, EXIT, type ExitCode, type ReasonCode, type Verdict } from '../errors.js';
+import {
+  VerifyError,
+  isVerifyError,
+  exitCodeFor,
+  verdictFor,
+  EXIT,
+  type ExitCode,
+  type ReasonCode,
+  type Verdict,
+} from '../errors.js';
 import type { Fetcher } from '../net/index.js';
 import { SCHEMA } from '../report/verify-report.js';
 import { vulnerableReason } from '../release/catalogue.js';
@@ -50,7 +59,13 @@ export interface LatestReport {
   reason: { code: ReasonCode; message: string; hint?: string } | null;
   /** The version to use: the announced one, or the high-water mark's when the announcement is lower (replay). */
   latest: string | null;
-  source: { kind: 'url' | 'file'; url: string | null; file: string | null; verdict: string | null; redirects: string[] };
+  source: {
+    kind: 'url' | 'file';
+    url: string | null;
+    file: string | null;
+    verdict: string | null;
+    redirects: string[];
+  };
   announcement: {
     version: string;
     /** The pinned signer whose signature verified. */
@@ -109,9 +124,13 @@ function settle(r: LatestReport, failure: VerifyError | null, exit?: ExitCode): 
 /** Read a local announcement through one handle, never more than the limit + 1 bytes (a growing file cannot get past it). */
 async function readAnnouncementFile(path: string): Promise<Uint8Array> {
   const unreadable = (e: unknown): VerifyError =>
-    new VerifyError('USAGE', `cannot read the announcement file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      hint: 'Give the path of a saved copy of https://electrum.org/version.',
-    });
+    new VerifyError(
+      'USAGE',
+      `cannot read the announcement file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        hint: 'Give the path of a saved copy of https://electrum.org/version.',
+      },
+    );
   let handle;
   try {
     // O_NONBLOCK: a FIFO or device named by mistake cannot hang the open; the fstat below refuses it.
@@ -133,7 +152,10 @@ async function readAnnouncementFile(path: string): Promise<Uint8Array> {
       if (n === buf.length) break;
     }
     if (n > MAX_ANNOUNCEMENT_BYTES) {
-      throw new VerifyError('ANNOUNCEMENT_INVALID', `${path} is not an Electrum version announcement: it is larger than ${MAX_ANNOUNCEMENT_BYTES} bytes`);
+      throw new VerifyError(
+        'ANNOUNCEMENT_INVALID',
+        `${path} is not an Electrum version announcement: it is larger than ${MAX_ANNOUNCEMENT_BYTES} bytes`,
+      );
     }
     return buf.subarray(0, n);
   } finally {
@@ -158,9 +180,13 @@ async function run(o: LatestOptions, report: LatestReport): Promise<LatestReport
   };
   // Options first: a bad --installed is a usage error whatever the network does.
   if (o.installed !== undefined && parseVersion(o.installed) === null) {
-    throw new VerifyError('USAGE', `--installed ${JSON.stringify(o.installed.slice(0, 40))} is not an Electrum version number`, {
-      hint: 'Use the version shown in Electrum\'s Help → About, e.g. 4.5.8.',
-    });
+    throw new VerifyError(
+      'USAGE',
+      `--installed ${JSON.stringify(o.installed.slice(0, 40))} is not an Electrum version number`,
+      {
+        hint: "Use the version shown in Electrum's Help → About, e.g. 4.5.8.",
+      },
+    );
   }
   const vulnerable = o.installed === undefined ? null : vulnerableReason(o.installed);
 
@@ -174,7 +200,10 @@ async function run(o: LatestOptions, report: LatestReport): Promise<LatestReport
     } else {
       // The origin policy and the network stack load only when something is fetched (fast offline start-up).
       const { fetchAnnouncement } = await import('./fetch.js');
-      const fetched = await fetchAnnouncement({ ...o, onRefused: (url, verdict) => ((report.source.verdict = verdict), report.source.redirects.push(url)) });
+      const fetched = await fetchAnnouncement({
+        ...o,
+        onRefused: (url, verdict) => ((report.source.verdict = verdict), report.source.redirects.push(url)),
+      });
       bytes = fetched.bytes;
       where = ANNOUNCEMENT_URL;
       report.source.url = fetched.finalUrl;
@@ -182,7 +211,8 @@ async function run(o: LatestOptions, report: LatestReport): Promise<LatestReport
     }
   } catch (e) {
     // A known-vulnerable installed version is a fact without the network: report it (exit 5) with the failure as a warning.
-    if (vulnerable !== null && isVerifyError(e)) return vulnerableOnly(o.installed as string, vulnerable, report, e, warn);
+    if (vulnerable !== null && isVerifyError(e))
+      return vulnerableOnly(o.installed as string, vulnerable, report, e, warn);
     throw e;
   }
 
@@ -230,13 +260,27 @@ async function run(o: LatestOptions, report: LatestReport): Promise<LatestReport
     };
     try {
       await writeMark(folder, next);
-      report.highWaterMark = { version: next.version, verifiedAt: next.verifiedAt, signer: next.signer, updated: true, file: markFile };
+      report.highWaterMark = {
+        version: next.version,
+        verifiedAt: next.verifiedAt,
+        signer: next.signer,
+        updated: true,
+        file: markFile,
+      };
     } catch (e) {
-      warn(`could not save the high-water mark in ${folder} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); replays cannot be detected next time`);
+      warn(
+        `could not save the high-water mark in ${folder} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); replays cannot be detected next time`,
+      );
       report.highWaterMark = null;
     }
   } else if (mark !== null) {
-    report.highWaterMark = { version: mark.version, verifiedAt: mark.verifiedAt, signer: mark.signer, updated: false, file: markFile };
+    report.highWaterMark = {
+      version: mark.version,
+      verifiedAt: mark.verifiedAt,
+      signer: mark.signer,
+      updated: false,
+      file: markFile,
+    };
   }
   if (decision.kind === 'replay' && mark !== null) {
     latest = mark.version;
@@ -246,7 +290,8 @@ async function run(o: LatestOptions, report: LatestReport): Promise<LatestReport
         `of an old announcement (an attacker hiding an update). Using ${mark.version}.`,
     );
   }
-  if (decision.kind === 'beta') warn(`the announcement names a beta (${ann.version}); betas never raise the high-water mark`);
+  if (decision.kind === 'beta')
+    warn(`the announcement names a beta (${ann.version}); betas never raise the high-water mark`);
 
   // 4. The tool's own release table (warning only; never changes the version).
   const newest = newestKnownRelease();
@@ -264,7 +309,8 @@ async function run(o: LatestOptions, report: LatestReport): Promise<LatestReport
     const installed = o.installed;
     const behind = compareVersions(installed, latest) < 0 ? releasesBetween(installed, latest) : [];
     const fixes = compareVersions(installed, latest) < 0 ? securityFixesAfter(installed, latest) : [];
-    const status: InstalledStatus = vulnerable !== null ? 'vulnerable' : compareVersions(installed, latest) < 0 ? 'outdated' : 'up-to-date';
+    const status: InstalledStatus =
+      vulnerable !== null ? 'vulnerable' : compareVersions(installed, latest) < 0 ? 'outdated' : 'up-to-date';
     report.installed = {
       version: installed,
       status,
@@ -276,7 +322,13 @@ async function run(o: LatestOptions, report: LatestReport): Promise<LatestReport
   return settle(report, null);
 }
 
-function vulnerableOnly(installed: string, reason: string, report: LatestReport, e: VerifyError, warn: (m: string) => void): LatestReport {
+function vulnerableOnly(
+  installed: string,
+  reason: string,
+  report: LatestReport,
+  e: VerifyError,
+  warn: (m: string) => void,
+): LatestReport {
   warn(`the announcement could not be used (${e.message}); the installed version is known-vulnerable regardless`);
   report.installed = { version: installed, status: 'vulnerable', behind: [], securityReleases: [] };
   return settle(report, new VerifyError('VERSION_VULNERABLE', reason));

@@ -38,12 +38,19 @@ export async function readMark(folder: string): Promise<MarkRead> {
   let text: string;
   try {
     const bytes = await readFile(path);
-    if (bytes.byteLength > MAX_MARK_BYTES) return { mark: null, warning: `ignored the high-water mark ${path}: it is ${bytes.byteLength} bytes, not a mark file` };
+    if (bytes.byteLength > MAX_MARK_BYTES)
+      return {
+        mark: null,
+        warning: `ignored the high-water mark ${path}: it is ${bytes.byteLength} bytes, not a mark file`,
+      };
     text = bytes.toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { mark: null, warning: null };
-    return { mark: null, warning: `ignored the high-water mark ${path}: it cannot be read (${code ?? (e as Error).message})` };
+    return {
+      mark: null,
+      warning: `ignored the high-water mark ${path}: it cannot be read (${code ?? (e as Error).message})`,
+    };
   }
   const bad = (why: string): MarkRead => ({
     mark: null,
@@ -59,7 +66,12 @@ export async function readMark(folder: string): Promise<MarkRead> {
   const m = v as Record<string, unknown>;
   if (m.schema !== MARK_SCHEMA) return bad('unknown format');
   const { version, address, signature, verifiedAt } = m;
-  if (typeof version !== 'string' || typeof address !== 'string' || typeof signature !== 'string' || typeof verifiedAt !== 'string') {
+  if (
+    typeof version !== 'string' ||
+    typeof address !== 'string' ||
+    typeof signature !== 'string' ||
+    typeof verifiedAt !== 'string'
+  ) {
     return bad('fields are missing');
   }
   const parsed = parseVersion(version);
@@ -67,7 +79,8 @@ export async function readMark(folder: string): Promise<MarkRead> {
   if (Number.isNaN(Date.parse(verifiedAt))) return bad('its date is not a date');
   const signer = ANNOUNCEMENT_SIGNERS.find((s) => s.address === address);
   if (signer === undefined) return bad('its signer is not a pinned announcement address');
-  if (verifyMessage(address, signature, version).status !== 'valid') return bad('its signature does not verify (edited or damaged)');
+  if (verifyMessage(address, signature, version).status !== 'valid')
+    return bad('its signature does not verify (edited or damaged)');
   return { mark: { version, signer: signer.name, address, signature, verifiedAt }, warning: null };
 }
 
@@ -76,7 +89,10 @@ export async function writeMark(folder: string, mark: Mark): Promise<void> {
   await mkdir(folder, { recursive: true, mode: 0o700 });
   const path = join(folder, MARK_FILE);
   // Unique enough with 'wx' (exclusive create): node:crypto is not loaded for this.
-  const temp = join(folder, `.${MARK_FILE}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+  const temp = join(
+    folder,
+    `.${MARK_FILE}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`,
+  );
   const body = JSON.stringify({ schema: MARK_SCHEMA, ...mark }, null, 2) + '\n';
   const handle = await open(temp, 'wx', 0o600);
   try {

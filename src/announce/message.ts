@@ -47,12 +47,12 @@ export function p2pkhAddress(publicKey: Uint8Array): string {
 }
 
 export type RecoverResult =
-  | { ok: true; address: string; compressed: boolean; highS: boolean }
-  | { ok: false; problem: string };
+  { ok: true; address: string; compressed: boolean; highS: boolean } | { ok: false; problem: string };
 
 /** Decode a base64 signature strictly (padding and alphabet), or say why not. */
 export function decodeSignature(text: string): Uint8Array | string {
-  if (typeof text !== 'string' || text.length === 0 || text.length > 200) return 'the signature is not a short base64 string';
+  if (typeof text !== 'string' || text.length === 0 || text.length > 200)
+    return 'the signature is not a short base64 string';
   try {
     return base64.decode(text);
   } catch {
@@ -62,7 +62,8 @@ export function decodeSignature(text: string): Uint8Array | string {
 
 /** Recover the signer's P2PKH address from a 65-byte compact signature over `message`. */
 export function recoverAddress(message: Uint8Array, signature: Uint8Array): RecoverResult {
-  if (signature.length !== 65) return { ok: false, problem: `the signature is ${signature.length} bytes; a Bitcoin message signature is 65` };
+  if (signature.length !== 65)
+    return { ok: false, problem: `the signature is ${signature.length} bytes; a Bitcoin message signature is 65` };
   const header = signature[0] as number;
   if (header < 27 || header > 34) {
     return { ok: false, problem: `header byte ${header} is not a P2PKH message signature (27–34)` };

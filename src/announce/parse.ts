@@ -37,7 +37,9 @@ export interface Announcement {
 const HINT = 'The official announcement is the small JSON file at https://electrum.org/version.';
 
 function invalid(where: string, detail: string): VerifyError {
-  return new VerifyError('ANNOUNCEMENT_INVALID', `${where} is not an Electrum version announcement: ${detail}`, { hint: HINT });
+  return new VerifyError('ANNOUNCEMENT_INVALID', `${where} is not an Electrum version announcement: ${detail}`, {
+    hint: HINT,
+  });
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -47,7 +49,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Parse announcement bytes; `where` names the source in messages (a URL or a path). */
 export function parseAnnouncement(bytes: Uint8Array, where: string): Announcement {
   if (bytes.byteLength > MAX_ANNOUNCEMENT_BYTES) {
-    throw invalid(where, `it is ${bytes.byteLength} bytes; a real one is a few hundred (limit ${MAX_ANNOUNCEMENT_BYTES})`);
+    throw invalid(
+      where,
+      `it is ${bytes.byteLength} bytes; a real one is a few hundred (limit ${MAX_ANNOUNCEMENT_BYTES})`,
+    );
   }
   let text: string;
   try {
@@ -75,13 +80,22 @@ export function parseAnnouncement(bytes: Uint8Array, where: string): Announcemen
   if (signatures !== undefined) {
     if (!isPlainObject(signatures)) throw invalid(where, '"signatures" is not an object of address → signature');
     const entries = Object.entries(signatures);
-    if (entries.length > MAX_SIGNATURES) throw invalid(where, `it has ${entries.length} signatures (at most ${MAX_SIGNATURES} accepted)`);
+    if (entries.length > MAX_SIGNATURES)
+      throw invalid(where, `it has ${entries.length} signatures (at most ${MAX_SIGNATURES} accepted)`);
     for (const [address, signature] of entries) {
-      if (typeof signature !== 'string') throw invalid(where, `the signature for "${address.slice(0, MAX_ADDRESS_CHARS)}" is not a string`);
-      if (address.length === 0 || address.length > MAX_ADDRESS_CHARS) throw invalid(where, 'a signature is listed under an empty or overlong address');
-      if (signature.length > MAX_SIGNATURE_CHARS) throw invalid(where, `the signature for ${address} is ${signature.length} characters (a real one is 88)`);
+      if (typeof signature !== 'string')
+        throw invalid(where, `the signature for "${address.slice(0, MAX_ADDRESS_CHARS)}" is not a string`);
+      if (address.length === 0 || address.length > MAX_ADDRESS_CHARS)
+        throw invalid(where, 'a signature is listed under an empty or overlong address');
+      if (signature.length > MAX_SIGNATURE_CHARS)
+        throw invalid(where, `the signature for ${address} is ${signature.length} characters (a real one is 88)`);
       list.push({ address, signature });
     }
   }
-  return { version, signatures: list, extradata: extradata === undefined ? null : extradata, otherFields: Object.keys(rest) };
+  return {
+    version,
+    signatures: list,
+    extradata: extradata === undefined ? null : extradata,
+    otherFields: Object.keys(rest),
+  };
 }

@@ -16,11 +16,18 @@ export const ADVICE =
   'Electrum never asks you to update through a message from a server, a pop-up or a chat. ' +
   'Get updates only from https://electrum.org and verify them before running them (electrum-verify verify <file or URL>).';
 
-export async function checkMessageCommand(file: string | undefined, opts: { json?: boolean }, io: CommandIO): Promise<number> {
+export async function checkMessageCommand(
+  file: string | undefined,
+  opts: { json?: boolean },
+  io: CommandIO,
+): Promise<number> {
   let message: string;
   if (file === undefined || file === '-') promptIfTerminal(io, 'Paste the message you received');
   try {
-    message = file === undefined || file === '-' ? await readStream(io.stdin, MAX_MESSAGE_BYTES) : await readFileText(file, MAX_MESSAGE_BYTES);
+    message =
+      file === undefined || file === '-'
+        ? await readStream(io.stdin, MAX_MESSAGE_BYTES)
+        : await readFileText(file, MAX_MESSAGE_BYTES);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     io.stderr.write(`check-message: ${e.message}\n`);
@@ -42,7 +49,8 @@ export async function checkMessageCommand(file: string | undefined, opts: { json
     else {
       out = results.map((r) => humanLine(r, paint)).join('');
       const n = results.length;
-      if (rejected > 0) out += `${rejected} of ${n} ${n === 1 ? 'link is' : 'links are'} not official: do not open ${rejected === 1 ? 'it' : 'them'}.\n`;
+      if (rejected > 0)
+        out += `${rejected} of ${n} ${n === 1 ? 'link is' : 'links are'} not official: do not open ${rejected === 1 ? 'it' : 'them'}.\n`;
       else out += n === 1 ? 'The link is official.\n' : `All ${n} links are official.\n`;
     }
     io.stdout.write(`${out}\n${ADVICE}\n`);

@@ -24,7 +24,11 @@ export interface CheckReceiptIO {
   signal?: AbortSignal;
 }
 
-export async function checkReceiptCommand(file: string, o: CheckReceiptCommandOptions, io: CheckReceiptIO): Promise<number> {
+export async function checkReceiptCommand(
+  file: string,
+  o: CheckReceiptCommandOptions,
+  io: CheckReceiptIO,
+): Promise<number> {
   try {
     const report = await checkReceipt(file, {
       ...(o.dir !== undefined ? { dir: o.dir } : {}),
@@ -43,24 +47,40 @@ export async function checkReceiptCommand(file: string, o: CheckReceiptCommandOp
     for (const r of report.results) {
       if (r.status === 'match') {
         const signers = r.report?.signature.signers.map((x) => x.name).join(', ') ?? '';
-        lines.push(`${s.ok('✔ MATCHES')}  ${forTerminal(r.name)}: signed by ${signers}; SHA-256 ${r.report?.sha256 ?? ''}`);
+        lines.push(
+          `${s.ok('✔ MATCHES')}  ${forTerminal(r.name)}: signed by ${signers}; SHA-256 ${r.report?.sha256 ?? ''}`,
+        );
       } else {
         lines.push(`${s.bad('✘ MISMATCH')}  ${forTerminal(r.name)}`);
         for (const p of r.problems) lines.push(`  ${forTerminal(p)}`);
       }
     }
-    const head = report.exitCode === EXIT.OK ? s.ok(s.bold('✔ RECEIPT CONFIRMED')) : s.bad(s.bold('✘ RECEIPT NOT CONFIRMED'));
+    const head =
+      report.exitCode === EXIT.OK ? s.ok(s.bold('✔ RECEIPT CONFIRMED')) : s.bad(s.bold('✘ RECEIPT NOT CONFIRMED'));
     lines.push(
       `${head}  ${forTerminal(file)}: ${report.summary.matched} of ${report.summary.files} file(s) match (verified ${report.receipt.timeVerified ?? '?'}, ${report.receipt.verificationResult ?? '?'})` +
         (report.reason ? ` — ${forTerminal(report.reason.message)}` : ''),
     );
     if (report.reason?.hint) lines.push(`  next:    ${forTerminal(report.reason.hint)}`);
-    lines.push(s.dim('  A receipt is unsigned evidence, not a signature: this re-checked the signatures it holds against the files and the trusted keys.'));
+    lines.push(
+      s.dim(
+        '  A receipt is unsigned evidence, not a signature: this re-checked the signatures it holds against the files and the trusted keys.',
+      ),
+    );
     io.stdout.write(lines.join('\n') + '\n');
     return report.exitCode;
   } catch (e) {
     if (!isVerifyError(e)) throw e;
-    if (o.json) io.stdout.write(toJson({ schema: SCHEMA, verdict: verdictFor(e.exitCode), exitCode: e.exitCode, reason: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }, results: [] }));
+    if (o.json)
+      io.stdout.write(
+        toJson({
+          schema: SCHEMA,
+          verdict: verdictFor(e.exitCode),
+          exitCode: e.exitCode,
+          reason: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) },
+          results: [],
+        }),
+      );
     else io.stderr.write(`electrum-verify: ${e.message}\n${e.hint ? `  next: ${e.hint}\n` : ''}`);
     return e.exitCode;
   }

@@ -57,7 +57,11 @@ export async function checkUrlCommand(urls: string[], opts: { json?: boolean }, 
   } else {
     const paint = await paintFor(io.color);
     let out = results.map((r) => humanLine(r, paint)).join('');
-    if (results.length > 1) out += rejected === 0 ? `All ${results.length} URLs are official.\n` : `${rejected} of ${results.length} URLs are not official.\n`;
+    if (results.length > 1)
+      out +=
+        rejected === 0
+          ? `All ${results.length} URLs are official.\n`
+          : `${rejected} of ${results.length} URLs are not official.\n`;
     io.stdout.write(out);
   }
   return rejected === 0 ? EXIT.OK : EXIT.SOURCE_REJECTED;

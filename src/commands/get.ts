@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { checkLatest } from '../announce/latest.js';
 import { EXIT, VerifyError, exitCodeFor, isVerifyError, verdictFor } from '../errors.js';
 import { forTerminal } from '../report/links.js';
-import { chooseFile, describePlatform, detectPlatform, filesFor, isPlatform, PLATFORMS, type Platform } from '../release/platform.js';
+import {
+  chooseFile,
+  describePlatform,
+  detectPlatform,
+  filesFor,
+  isPlatform,
+  PLATFORMS,
+  type Platform,
+} from '../release/platform.js';
 import { parseVersion } from '../release/version.js';
 import { SCHEMA, toJson } from '../report/verify-report.js';
 import { renderLatest } from './latest.js';
@@ -54,7 +62,9 @@ function failJson(io: VerifyIO, e: VerifyError, extra: Record<string, unknown> =
 function failHuman(io: VerifyIO, e: VerifyError): number {
   const exit = exitCodeFor(e.code);
   const out = verdictFor(exit) === 'error' ? io.stderr : io.stdout;
-  out.write(`${io.errStyle.bad(verdictFor(exit) === 'error' ? 'ERROR' : 'REFUSED')}: ${forTerminal(e.message)}\n${e.hint ? `  next: ${e.hint}\n` : ''}`);
+  out.write(
+    `${io.errStyle.bad(verdictFor(exit) === 'error' ? 'ERROR' : 'REFUSED')}: ${forTerminal(e.message)}\n${e.hint ? `  next: ${e.hint}\n` : ''}`,
+  );
   return exit;
 }
 
@@ -67,12 +77,19 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
   let platform: Platform;
   try {
     if (opts.release !== undefined && parseVersion(opts.release) === null) {
-      throw new VerifyError('USAGE', `--release ${JSON.stringify(opts.release.slice(0, 40))} is not an Electrum version number`, {
-        hint: 'Use a version like 4.7.2, or leave --release out for the latest signed release.',
-      });
+      throw new VerifyError(
+        'USAGE',
+        `--release ${JSON.stringify(opts.release.slice(0, 40))} is not an Electrum version number`,
+        {
+          hint: 'Use a version like 4.7.2, or leave --release out for the latest signed release.',
+        },
+      );
     }
     if (opts.platform !== undefined && !isPlatform(opts.platform)) {
-      throw new VerifyError('USAGE', `--platform ${JSON.stringify(opts.platform.slice(0, 40))} is not one of ${PLATFORMS.join(', ')}`);
+      throw new VerifyError(
+        'USAGE',
+        `--platform ${JSON.stringify(opts.platform.slice(0, 40))} is not one of ${PLATFORMS.join(', ')}`,
+      );
     }
     platform = (opts.platform as Platform | undefined) ?? detectPlatform(opts.os, opts.arch);
   } catch (e) {
@@ -92,18 +109,26 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       ...(opts.env !== undefined ? { env: opts.env } : {}),
       ...(opts.fetcher !== undefined ? { fetcher: opts.fetcher } : {}),
-      ...((io as { signal?: AbortSignal }).signal ? { signal: (io as { signal?: AbortSignal }).signal as AbortSignal } : {}),
+      ...((io as { signal?: AbortSignal }).signal
+        ? { signal: (io as { signal?: AbortSignal }).signal as AbortSignal }
+        : {}),
       onWarning: warn,
     });
     if (latest.exitCode !== EXIT.OK || latest.latest === null) {
       // Nothing is downloaded unless the announcement is authentic.
       if (json) io.stdout.write(toJson({ ...latest, command: 'get' }));
-      else (latest.verdict === 'error' ? io.stderr : io.stdout).write(renderLatest(latest, latest.verdict === 'error' ? io.errStyle : io.style));
+      else
+        (latest.verdict === 'error' ? io.stderr : io.stdout).write(
+          renderLatest(latest, latest.verdict === 'error' ? io.errStyle : io.style),
+        );
       return latest.exitCode;
     }
     version = latest.latest;
     const signer = latest.announcement?.signer;
-    const how = latest.replay !== null ? `the high-water mark (the server announced ${forTerminal(latest.replay.announced)})` : `announced at ${latest.source.kind === 'file' ? forTerminal(latest.source.file ?? '') : 'https://electrum.org/version'}, signed by ${signer?.name ?? '?'}`;
+    const how =
+      latest.replay !== null
+        ? `the high-water mark (the server announced ${forTerminal(latest.replay.announced)})`
+        : `announced at ${latest.source.kind === 'file' ? forTerminal(latest.source.file ?? '') : 'https://electrum.org/version'}, signed by ${signer?.name ?? '?'}`;
     note(`Electrum ${version}: the latest release (${how}), ${describePlatform(platform)}`);
   }
 

@@ -27,13 +27,15 @@ export function renderLatest(r: LatestReport, s: Style): string {
   const lines: string[] = [];
   const a = r.announcement;
   if (r.exitCode !== 0 && r.reason !== null && !(r.reason.code === 'VERSION_VULNERABLE' && r.latest !== null)) {
-    const head = r.reason.code === 'VERSION_VULNERABLE' ? 'VULNERABLE' : r.verdict === 'rejected' ? 'NOT AUTHENTIC' : 'ERROR';
+    const head =
+      r.reason.code === 'VERSION_VULNERABLE' ? 'VULNERABLE' : r.verdict === 'rejected' ? 'NOT AUTHENTIC' : 'ERROR';
     lines.push(`${s.bad(head)}: ${short(r.reason.message)}`);
     if (r.reason.hint) lines.push(`  next: ${r.reason.hint}`);
     lines.push(`  source: ${sourceText(r)}`);
     if (a !== null) {
       lines.push(`  announced version (not trusted): ${short(a.version)}`);
-      for (const sig of a.signatures) lines.push(`  signature by ${short(sig.address)}: ${sig.status}${sig.note ? ` (${short(sig.note)})` : ''}`);
+      for (const sig of a.signatures)
+        lines.push(`  signature by ${short(sig.address)}: ${sig.status}${sig.note ? ` (${short(sig.note)})` : ''}`);
     }
     if (r.installed !== null) lines.push(`  installed ${r.installed.version}: ${r.installed.status}`);
     return lines.join('\n') + '\n';
@@ -41,14 +43,19 @@ export function renderLatest(r: LatestReport, s: Style): string {
   const latest = r.latest as string;
   const signer = a?.signer;
   if (r.installed?.status === 'vulnerable') {
-    lines.push(`${s.bad('VULNERABLE')}: installed Electrum ${r.installed.version} is known-vulnerable; the latest release is ${s.bold(latest)}`);
+    lines.push(
+      `${s.bad('VULNERABLE')}: installed Electrum ${r.installed.version} is known-vulnerable; the latest release is ${s.bold(latest)}`,
+    );
   }
   if (r.replay !== null) {
-    lines.push(`${s.warn('POSSIBLE REPLAY')}: the server announced ${short(r.replay.announced)}, but ${r.replay.mark} was verified on ${r.replay.markVerifiedAt.slice(0, 10)}; latest is ${s.bold(latest)}`);
+    lines.push(
+      `${s.warn('POSSIBLE REPLAY')}: the server announced ${short(r.replay.announced)}, but ${r.replay.mark} was verified on ${r.replay.markVerifiedAt.slice(0, 10)}; latest is ${s.bold(latest)}`,
+    );
   } else if (r.installed?.status !== 'vulnerable') {
     lines.push(`${s.ok('VERIFIED')}: the latest Electrum release is ${s.bold(latest)}`);
   }
-  if (signer) lines.push(`  signed by ${signer.name} (${signer.address}), Bitcoin message signature over "${short(a!.version)}"`);
+  if (signer)
+    lines.push(`  signed by ${signer.name} (${signer.address}), Bitcoin message signature over "${short(a!.version)}"`);
   lines.push(`  source: ${sourceText(r)}`);
   for (const sig of a?.signatures ?? []) {
     if (sig.status === 'ignored') lines.push(`  ignored: a signature by ${short(sig.address)} (not a pinned address)`);
@@ -60,7 +67,11 @@ export function renderLatest(r: LatestReport, s: Style): string {
   }
   if (r.highWaterMark !== null) {
     const m = r.highWaterMark;
-    lines.push(s.dim(`  high-water mark: ${m.version}${m.updated ? ' (raised now)' : ` (verified ${m.verifiedAt.slice(0, 10)})`}`));
+    lines.push(
+      s.dim(
+        `  high-water mark: ${m.version}${m.updated ? ' (raised now)' : ` (verified ${m.verifiedAt.slice(0, 10)})`}`,
+      ),
+    );
   }
   const i = r.installed;
   if (i !== null) {
@@ -70,10 +81,17 @@ export function renderLatest(r: LatestReport, s: Style): string {
       lines.push(`  installed ${i.version}: ${s.ok('up to date')}`);
     } else {
       const n = i.behind.length;
-      const span = n === 0 ? '' : n === 1 ? ` (1 release behind: ${i.behind[0]})` : ` (${n} releases behind: ${i.behind[0]} … ${i.behind[n - 1]})`;
+      const span =
+        n === 0
+          ? ''
+          : n === 1
+            ? ` (1 release behind: ${i.behind[0]})`
+            : ` (${n} releases behind: ${i.behind[0]} … ${i.behind[n - 1]})`;
       lines.push(`  installed ${i.version}: ${s.warn('OUTDATED')}${span}`);
       if (i.securityReleases.length > 0) {
-        lines.push(`  ${s.warn('security fixes since')}: ${i.securityReleases.map((f) => `${f.version} (${f.summary}${f.advisories.length ? `: ${f.advisories.join(', ')}` : ''})`).join('; ')}`);
+        lines.push(
+          `  ${s.warn('security fixes since')}: ${i.securityReleases.map((f) => `${f.version} (${f.summary}${f.advisories.length ? `: ${f.advisories.join(', ')}` : ''})`).join('; ')}`,
+        );
       }
     }
   }

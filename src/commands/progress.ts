@@ -23,7 +23,10 @@ export interface ProgressDisplay {
 const NONE: ProgressDisplay = { stage: () => undefined, bytes: () => undefined, stop: () => undefined };
 
 /** A display on `stream` if it is a terminal with a width, else one that does nothing. */
-export async function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, enabled: boolean): Promise<ProgressDisplay> {
+export async function createProgress(
+  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+  enabled: boolean,
+): Promise<ProgressDisplay> {
   // A terminal that reports no width (some CI pseudo-terminals) would make the spinner redraw badly: skip it.
   if (!enabled || stream.isTTY !== true || !(stream.columns && stream.columns > 0)) return NONE;
   const { default: ora } = await import('ora');
@@ -53,7 +56,11 @@ class SpinnerProgress implements ProgressDisplay {
     if (now - this.lastDraw < REDRAW_MS && received !== total) return;
     this.lastDraw = now;
     const verb = this.current === 'read' ? 'Reading' : 'Downloading';
-    const parts = [total ? `${verb} ${formatBytes(received)} of ${formatBytes(total)} (${Math.floor((received / total) * 100)}%)` : `${verb} ${formatBytes(received)}`];
+    const parts = [
+      total
+        ? `${verb} ${formatBytes(received)} of ${formatBytes(total)} (${Math.floor((received / total) * 100)}%)`
+        : `${verb} ${formatBytes(received)}`,
+    ];
     const first = this.samples[0]!;
     const elapsed = (now - first.t) / 1000;
     if (elapsed >= 0.5) {

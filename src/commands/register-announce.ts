@@ -27,12 +27,14 @@ function once<T>(parse: (value: string) => T = (v) => v as unknown as T) {
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600) throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600)
+    throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
   return Math.round(n * 1000);
 }
 
 function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64)
+    throw new InvalidArgumentError('expected a whole number from 1 to 64');
   return Number(value);
 }
 
@@ -40,7 +42,9 @@ function byteSize(value: string): number {
   const m = /^(\d+)([KMG]i?B?)?$/i.exec(value.trim());
   if (!m) throw new InvalidArgumentError('expected a size in bytes, e.g. 300000000 or 300M');
   const unit = (m[2] ?? '').charAt(0).toUpperCase();
-  const bytes = unit ? Number(m[1]) * ({ K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[unit]! : Number(m[1]);
+  const bytes = unit
+    ? Number(m[1]) * ({ K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[unit]!
+    : Number(m[1]);
   if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('size out of range');
   return bytes;
 }
@@ -75,13 +79,20 @@ export interface AnnounceInterrupts {
   interruptedBy(): NodeJS.Signals | null;
 }
 
-export function registerLatestAndGet(program: Command, setExit: (code: number) => void, interrupts?: AnnounceInterrupts): void {
+export function registerLatestAndGet(
+  program: Command,
+  setExit: (code: number) => void,
+  interrupts?: AnnounceInterrupts,
+): void {
   // chalk is loaded only when a stream is coloured (a pipe, NO_COLOR, a script: plain text, nothing loaded).
   const io = async () => {
     const { colorEnabled } = await import('../report/color.js');
     const plain = (s: string): string => s;
     const none = { ok: plain, bad: plain, warn: plain, dim: plain, bold: plain };
-    const styled = colorEnabled(process.stdout) || colorEnabled(process.stderr) ? (await import('../report/style.js')).styleFor : null;
+    const styled =
+      colorEnabled(process.stdout) || colorEnabled(process.stderr)
+        ? (await import('../report/style.js')).styleFor
+        : null;
     return {
       stdout: process.stdout,
       stderr: process.stderr,
@@ -92,9 +103,19 @@ export function registerLatestAndGet(program: Command, setExit: (code: number) =
 
   program
     .command('latest')
-    .description("Electrum's signed latest-version announcement, verified (and whether an installed version is current)")
-    .option('--installed <version>', 'compare this installed version: up to date, outdated, or known-vulnerable', once())
-    .option('--announcement <file>', 'read a saved announcement instead of fetching https://electrum.org/version', once())
+    .description(
+      "Electrum's signed latest-version announcement, verified (and whether an installed version is current)",
+    )
+    .option(
+      '--installed <version>',
+      'compare this installed version: up to date, outdated, or known-vulnerable',
+      once(),
+    )
+    .option(
+      '--announcement <file>',
+      'read a saved announcement instead of fetching https://electrum.org/version',
+      once(),
+    )
     .option('--state-dir <dir>', 'where the high-water mark is kept (default: $XDG_STATE_HOME/electrum-verify)', once())
     .addOption(new Option('--timeout <seconds>', 'connect/idle timeout').argParser(seconds).default(30_000, '30'))
     .option('--json', 'print one JSON object on stdout and nothing else')
@@ -119,21 +140,51 @@ export function registerLatestAndGet(program: Command, setExit: (code: number) =
     .command('get')
     .description('download the authentic Electrum file for this computer (latest signed release), verified')
     .option('--release <version>', 'this release instead of the latest announced one', once())
-    .addOption(new Option('--platform <platform>', 'which file (default: detected from this computer)').choices(PLATFORM_CHOICES))
-    .option('-o, --output <path|dir>', 'where to save it (a directory keeps the official name; default: current directory)', once())
-    .option('--announcement <file>', 'take the latest version from a saved announcement instead of https://electrum.org/version', once())
+    .addOption(
+      new Option('--platform <platform>', 'which file (default: detected from this computer)').choices(
+        PLATFORM_CHOICES,
+      ),
+    )
+    .option(
+      '-o, --output <path|dir>',
+      'where to save it (a directory keeps the official name; default: current directory)',
+      once(),
+    )
+    .option(
+      '--announcement <file>',
+      'take the latest version from a saved announcement instead of https://electrum.org/version',
+      once(),
+    )
     .option('--state-dir <dir>', 'where the announcement high-water mark is kept', once())
     .option('--force', 'allow replacing an existing output file (only after it verified)')
-    .option('--min-signers <n>', 'distinct pinned signers required (default: per release, see verify --help)', once(positiveInt))
-    .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys', once())
-    .addOption(new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)').argParser(byteSize).default(512 * 1024 * 1024, '512M'))
-    .addOption(new Option('--timeout <seconds>', 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off').argParser(seconds).default(30_000, '30'))
+    .option(
+      '--min-signers <n>',
+      'distinct pinned signers required (default: per release, see verify --help)',
+      once(positiveInt),
+    )
+    .option(
+      '--keyring <file>',
+      'trust the public keys in this armored file INSTEAD of the pinned Electrum keys',
+      once(),
+    )
+    .addOption(
+      new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)')
+        .argParser(byteSize)
+        .default(512 * 1024 * 1024, '512M'),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off')
+        .argParser(seconds)
+        .default(30_000, '30'),
+    )
     .option('--json', 'print one JSON report on stdout and nothing else')
     .option('-q, --quiet', 'no progress; only the verdict line')
     .addHelpText('after', GET_HELP)
     .action(async (o: Record<string, unknown>) => {
       const [{ getCommand }, base] = await Promise.all([import('./get.js'), io()]);
-      const streams = interrupts ? { ...base, signal: interrupts.claim(), interruptedBy: () => interrupts.interruptedBy() } : base;
+      const streams = interrupts
+        ? { ...base, signal: interrupts.claim(), interruptedBy: () => interrupts.interruptedBy() }
+        : base;
       setExit(
         await getCommand(
           {

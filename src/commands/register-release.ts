@@ -6,14 +6,16 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 
 function positiveInt(max: number) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+      throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
     return Number(value);
   };
 }
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600) throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600)
+    throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
   return Math.round(n * 1000);
 }
 
@@ -41,14 +43,23 @@ export interface ClaimableInterrupts {
  * target then ends INTERRUPTED, the report is still printed, no receipt is written, and the exit is 130/143/129.
  * Without `interrupts` (a caller that builds its own program), a signal ends the process as it would anyway.
  */
-function interruptsFor(given: ClaimableInterrupts | undefined): { signal: AbortSignal | undefined; exitCode: () => number; dispose: () => void } {
+function interruptsFor(given: ClaimableInterrupts | undefined): {
+  signal: AbortSignal | undefined;
+  exitCode: () => number;
+  dispose: () => void;
+} {
   if (given === undefined) return { signal: undefined, exitCode: () => 130, dispose: () => undefined };
   const signal = given.claim();
-  const exitCode = (): number => ({ SIGTERM: 143, SIGHUP: 129 } as Record<string, number>)[given.interruptedBy() ?? ''] ?? 130;
+  const exitCode = (): number =>
+    (({ SIGTERM: 143, SIGHUP: 129 }) as Record<string, number>)[given.interruptedBy() ?? ''] ?? 130;
   return { signal, exitCode, dispose: () => undefined };
 }
 
-export function registerReleaseCommands(program: Command, setExit: (code: number) => void, interrupts?: ClaimableInterrupts): void {
+export function registerReleaseCommands(
+  program: Command,
+  setExit: (code: number) => void,
+  interrupts?: ClaimableInterrupts,
+): void {
   program
     .command('verify-release')
     .description('verify every file of one Electrum release: in a folder (--dir) or downloaded (--download)')
@@ -58,27 +69,54 @@ export function registerReleaseCommands(program: Command, setExit: (code: number
     .option('-o, --output <dir>', 'with --download: the folder to save into (default: the current folder)', once())
     .option('--require-all', 'a file of the release that is missing (or not published) is a failure (exit 1)')
     .option('--offline', "fetch nothing: each file's signatures are <file>.asc and <file>.<signer>.asc beside it")
-    .option('--receipt <file>', 'write an in-toto/SLSA verification receipt (unsigned evidence) after the verdicts', once())
-    .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys', once())
-    .option('--min-signers <n>', 'distinct trusted signers required (replaces the default policy)', once(positiveInt(64)))
+    .option(
+      '--receipt <file>',
+      'write an in-toto/SLSA verification receipt (unsigned evidence) after the verdicts',
+      once(),
+    )
+    .option(
+      '--keyring <file>',
+      'trust the public keys in this armored file INSTEAD of the pinned Electrum keys',
+      once(),
+    )
+    .option(
+      '--min-signers <n>',
+      'distinct trusted signers required (replaces the default policy)',
+      once(positiveInt(64)),
+    )
     .option('--state-dir <dir>', 'state folder with refreshed key copies (see `keys refresh`)', once())
     .option('--concurrency <n>', 'files verified at once (default: the number of cores)', once(positiveInt(64)))
-    .addOption(new Option('--timeout <seconds>', 'connect/idle timeout for each request').argParser(seconds).default(30_000, '30'))
+    .addOption(
+      new Option('--timeout <seconds>', 'connect/idle timeout for each request')
+        .argParser(seconds)
+        .default(30_000, '30'),
+    )
     .option('--force', 'with --download: replace files that already exist (only after they verified)')
     .option('--json', 'print one JSON object on stdout and nothing else')
-    .addOption(new Option('--format <format>', 'github (annotations + step summary), json or text; default github when GITHUB_ACTIONS=true').choices(['github', 'json', 'text']))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'github (annotations + step summary), json or text; default github when GITHUB_ACTIONS=true',
+      ).choices(['github', 'json', 'text']),
+    )
     .option('-q, --quiet', 'one verdict line per file and the summary')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ electrum-verify verify-release 4.5.8 --dir ./mirror/4.5.8 --require-all
   $ electrum-verify verify-release 4.5.8 --dir . --offline --receipt receipt.json
   $ electrum-verify verify-release 4.5.8 --download -o ./electrum-4.5.8 --json
 
 Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 also for a missing file with
---require-all; 2 for a folder with no file of that version.`)
+--require-all; 2 for a folder with no file of that version.`,
+    )
     .action(async (version: string, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Record<string, unknown>;
-      const [{ verifyReleaseCommand }, { styleFor }] = await Promise.all([import('./verify-release.js'), import('../report/style.js')]);
+      const [{ verifyReleaseCommand }, { styleFor }] = await Promise.all([
+        import('./verify-release.js'),
+        import('../report/style.js'),
+      ]);
       const env = ciAwareEnv();
       const stop = interruptsFor(interrupts);
       try {
@@ -102,7 +140,15 @@ Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 a
               quiet: o.quiet === true,
               timeoutMs: o.timeout as number,
             },
-            { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout, env), errStyle: styleFor(process.stderr, env), env: process.env, ...(stop.signal ? { signal: stop.signal } : {}), interruptedExit: stop.exitCode },
+            {
+              stdout: process.stdout,
+              stderr: process.stderr,
+              style: styleFor(process.stdout, env),
+              errStyle: styleFor(process.stderr, env),
+              env: process.env,
+              ...(stop.signal ? { signal: stop.signal } : {}),
+              interruptedExit: stop.exitCode,
+            },
           ),
         );
       } finally {
@@ -115,18 +161,28 @@ Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 a
     .description("re-check a receipt's evidence offline: the embedded signatures over the files, with today's keys")
     .argument('<receipt>', 'the receipt written by --receipt')
     .option('--dir <dir>', 'look for the files (by name) in DIR instead of the paths the receipt recorded', once())
-    .option('--keyring <file>', 'trust the public keys in this armored file INSTEAD of the pinned Electrum keys', once())
+    .option(
+      '--keyring <file>',
+      'trust the public keys in this armored file INSTEAD of the pinned Electrum keys',
+      once(),
+    )
     .option('--state-dir <dir>', 'state folder with refreshed key copies (see `keys refresh`)', once())
     .option('--json', 'print one JSON object on stdout and nothing else')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 A receipt is unsigned evidence, not a signature: check-receipt verifies the signatures it embeds over the files
 as they are now, and that the receipt matches them. Exit 0 all match, 1 any mismatch, 2 not a receipt.
 
 Examples:
-  $ electrum-verify check-receipt receipt.json --dir ./mirror/4.5.8`)
+  $ electrum-verify check-receipt receipt.json --dir ./mirror/4.5.8`,
+    )
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Record<string, unknown>;
-      const [{ checkReceiptCommand }, { styleFor }] = await Promise.all([import('./check-receipt.js'), import('../report/style.js')]);
+      const [{ checkReceiptCommand }, { styleFor }] = await Promise.all([
+        import('./check-receipt.js'),
+        import('../report/style.js'),
+      ]);
       const stop = interruptsFor(interrupts);
       try {
         setExit(
@@ -138,7 +194,12 @@ Examples:
               ...(o.stateDir !== undefined ? { stateDir: o.stateDir as string } : {}),
               json: o.json === true,
             },
-            { stdout: process.stdout, stderr: process.stderr, style: styleFor(process.stdout, ciAwareEnv()), ...(stop.signal ? { signal: stop.signal } : {}) },
+            {
+              stdout: process.stdout,
+              stderr: process.stderr,
+              style: styleFor(process.stdout, ciAwareEnv()),
+              ...(stop.signal ? { signal: stop.signal } : {}),
+            },
           ),
         );
       } finally {

@@ -17,7 +17,14 @@ import { buildReceipt, checkReceiptPath, writeFileAtomic, writeReceipt } from '.
 import type { Annotation } from '../report/ci.js';
 import { chooseFormat, wantsAnnotations } from '../report/ci.js';
 import { presentMany, type ManyIO } from '../run/present.js';
-import { combineReports, loadKeySet, verifyMany, type RunFailure, type Target, type TargetResult } from '../run/verify-many.js';
+import {
+  combineReports,
+  loadKeySet,
+  verifyMany,
+  type RunFailure,
+  type Target,
+  type TargetResult,
+} from '../run/verify-many.js';
 import { SCHEMA, toJson } from '../report/verify-report.js';
 
 export interface VerifyReleaseOptions {
@@ -65,7 +72,11 @@ function memberArtifact(version: string, m: ReleaseMember, name = m.name): Artif
   return { name, version, kind: m.kind };
 }
 
-export async function verifyReleaseCommand(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO): Promise<number> {
+export async function verifyReleaseCommand(
+  version: string,
+  o: VerifyReleaseOptions,
+  io: VerifyReleaseIO,
+): Promise<number> {
   let format: ReturnType<typeof chooseFormat> = o.json ? 'json' : 'text';
   try {
     format = chooseFormat(o, io.env);
@@ -74,7 +85,15 @@ export async function verifyReleaseCommand(version: string, o: VerifyReleaseOpti
     if (!isVerifyError(e)) throw e;
     // A refusal before anything was verified: one JSON object under --json, else the error on stderr.
     if (format === 'json') {
-      io.stdout.write(toJson({ schema: SCHEMA, verdict: verdictFor(e.exitCode), exitCode: e.exitCode, reason: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }, results: [] }));
+      io.stdout.write(
+        toJson({
+          schema: SCHEMA,
+          verdict: verdictFor(e.exitCode),
+          exitCode: e.exitCode,
+          reason: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) },
+          results: [],
+        }),
+      );
     } else {
       io.stderr.write(`electrum-verify: ${e.message}\n${e.hint ? `  next: ${e.hint}\n` : ''}`);
     }
@@ -82,15 +101,26 @@ export async function verifyReleaseCommand(version: string, o: VerifyReleaseOpti
   }
 }
 
-async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO, format: ReturnType<typeof chooseFormat>): Promise<number> {
+async function run(
+  version: string,
+  o: VerifyReleaseOptions,
+  io: VerifyReleaseIO,
+  format: ReturnType<typeof chooseFormat>,
+): Promise<number> {
   const set = releaseSet(version);
   if ((o.dir !== undefined) === (o.download === true)) {
-    throw new VerifyError('USAGE', 'verify-release needs exactly one of --dir DIR (files you have) or --download (fetch them)', {
-      hint: `e.g. electrum-verify verify-release ${version} --dir ./electrum-${version}/`,
-    });
+    throw new VerifyError(
+      'USAGE',
+      'verify-release needs exactly one of --dir DIR (files you have) or --download (fetch them)',
+      {
+        hint: `e.g. electrum-verify verify-release ${version} --dir ./electrum-${version}/`,
+      },
+    );
   }
-  if (o.download && o.offline) throw new VerifyError('USAGE', '--offline cannot be combined with --download (nothing is fetched offline)');
-  if (o.output !== undefined && !o.download) throw new VerifyError('USAGE', '-o DIR applies to --download; with --dir the files are verified where they are');
+  if (o.download && o.offline)
+    throw new VerifyError('USAGE', '--offline cannot be combined with --download (nothing is fetched offline)');
+  if (o.output !== undefined && !o.download)
+    throw new VerifyError('USAGE', '-o DIR applies to --download; with --dir the files are verified where they are');
   // Warnings (a custom keyring, a refreshed key, an old release…) once each, on stderr (also under --json).
   const warned = new Set<string>();
   const warn = (m: string): void => {
@@ -98,9 +128,24 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
     warned.add(m);
     io.stderr.write(io.errStyle.warn(`warning: ${m}\n`));
   };
-  const { keyring, keySet } = await loadKeySet({ keyring: o.keyring, keysDir: o.keysDir, stateDir: o.stateDir, onWarning: warn });
+  const { keyring, keySet } = await loadKeySet({
+    keyring: o.keyring,
+    keysDir: o.keysDir,
+    stateDir: o.stateDir,
+    onWarning: warn,
+  });
 
-  const summary: ReleaseSummary = { version, mode: o.download ? 'download' : 'dir', dir: '', files: set.members.length, present: [], missing: [], notPublished: [], strangers: [], otherVersions: [] };
+  const summary: ReleaseSummary = {
+    version,
+    mode: o.download ? 'download' : 'dir',
+    dir: '',
+    files: set.members.length,
+    present: [],
+    missing: [],
+    notPublished: [],
+    strangers: [],
+    otherVersions: [],
+  };
   const targets: Target[] = [];
   if (o.download) {
     const dir = resolve(o.output ?? '.');
@@ -122,7 +167,10 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
       entries = (await readdir(dir)).sort();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new VerifyError('USAGE', `--dir ${dir}: cannot read the folder (${code === 'ENOENT' ? 'no such folder' : (e as Error).message})`);
+      throw new VerifyError(
+        'USAGE',
+        `--dir ${dir}: cannot read the folder (${code === 'ENOENT' ? 'no such folder' : (e as Error).message})`,
+      );
     }
     const seen = new Set<ReleaseMember>();
     for (const name of entries) {
@@ -189,22 +237,34 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
     failures.push({
       code: 'RELEASE_INCOMPLETE' as ReasonCode,
       message: `${absent.length} file(s) of Electrum ${version} ${o.download ? 'are not published' : `are missing from ${summary.dir}`}: ${absent.join(', ')}`,
-      hint: o.download ? 'Check the version on https://download.electrum.org/.' : `Complete the folder (e.g. electrum-verify verify-release ${version} --download -o ${summary.dir}).`,
+      hint: o.download
+        ? 'Check the version on https://download.electrum.org/.'
+        : `Complete the folder (e.g. electrum-verify verify-release ${version} --download -o ${summary.dir}).`,
     });
   }
   if (verified.length === 0) {
     failures.push({
       code: 'RELEASE_EMPTY' as ReasonCode,
-      message: o.download ? `no file of Electrum ${version} is published on download.electrum.org` : `${summary.dir} holds no file of Electrum ${version}: nothing was verified`,
-      hint: o.download ? 'Check the version number on https://download.electrum.org/.' : `Expected names like ${set.members[0]?.name}.`,
+      message: o.download
+        ? `no file of Electrum ${version} is published on download.electrum.org`
+        : `${summary.dir} holds no file of Electrum ${version}: nothing was verified`,
+      hint: o.download
+        ? 'Check the version number on https://download.electrum.org/.'
+        : `Expected names like ${set.members[0]?.name}.`,
     });
   }
-  const many = combineReports(verified.map((r) => r.report), failures);
+  const many = combineReports(
+    verified.map((r) => r.report),
+    failures,
+  );
   const interrupted = io.signal?.aborted === true || many.summary.interrupted;
   if (interrupted) {
     many.exitCode = io.interruptedExit?.() ?? EXIT.INTERRUPTED;
     many.verdict = 'error';
-    many.reason = { code: 'INTERRUPTED', message: 'interrupted before every file was verified; no receipt was written' };
+    many.reason = {
+      code: 'INTERRUPTED',
+      message: 'interrupted before every file was verified; no receipt was written',
+    };
   }
   const out = { ...many, release: summary };
 
@@ -232,24 +292,48 @@ async function run(version: string, o: VerifyReleaseOptions, io: VerifyReleaseIO
   const annotations: Annotation[] = [];
   if (summary.missing.length > 0) {
     notes.push(`missing: ${summary.missing.join(', ')}`);
-    annotations.push({ level: o.requireAll ? 'error' : 'warning', title: 'electrum-verify: missing files', message: `missing from ${summary.dir}: ${summary.missing.join(', ')}` });
+    annotations.push({
+      level: o.requireAll ? 'error' : 'warning',
+      title: 'electrum-verify: missing files',
+      message: `missing from ${summary.dir}: ${summary.missing.join(', ')}`,
+    });
   }
   if (summary.notPublished.length > 0) notes.push(`not published: ${summary.notPublished.join(', ')}`);
   if (summary.otherVersions.length > 0) {
     notes.push(`not part of ${version} (another version, not verified): ${summary.otherVersions.join(', ')}`);
-    for (const n of summary.otherVersions) annotations.push({ level: 'warning', file: join(summary.dir, n), title: 'electrum-verify: another version', message: `${n} is not a file of Electrum ${version}; it was not verified` });
+    for (const n of summary.otherVersions)
+      annotations.push({
+        level: 'warning',
+        file: join(summary.dir, n),
+        title: 'electrum-verify: another version',
+        message: `${n} is not a file of Electrum ${version}; it was not verified`,
+      });
   }
   if (summary.strangers.length > 0) {
     notes.push(`not Electrum release files (not verified): ${summary.strangers.join(', ')}`);
-    for (const n of summary.strangers) annotations.push({ level: 'warning', file: join(summary.dir, n), title: 'electrum-verify: stranger', message: `${n} is not a file of Electrum ${version}; it was not verified` });
+    for (const n of summary.strangers)
+      annotations.push({
+        level: 'warning',
+        file: join(summary.dir, n),
+        title: 'electrum-verify: stranger',
+        message: `${n} is not a file of Electrum ${version}; it was not verified`,
+      });
   }
-  for (const f of failures) if (f.code === 'RELEASE_EMPTY') annotations.push({ level: 'error', title: `electrum-verify: ${f.code}`, message: f.message });
+  for (const f of failures)
+    if (f.code === 'RELEASE_EMPTY')
+      annotations.push({ level: 'error', title: `electrum-verify: ${f.code}`, message: f.message });
   if (o.receipt !== undefined && !interrupted && receiptError === null) notes.push(`receipt: ${o.receipt}`);
   if (receiptError) {
     out.exitCode = Math.max(out.exitCode, 0) || receiptError.exitCode;
     io.stderr.write(`electrum-verify: ${receiptError.message}\n`);
   }
   const title = `Electrum ${version} (${summary.mode === 'dir' ? summary.dir : `download to ${summary.dir}`})`;
-  await presentMany(out, format, { title, notes, annotations, quiet: o.quiet === true }, io, wantsAnnotations(o, io.env));
+  await presentMany(
+    out,
+    format,
+    { title, notes, annotations, quiet: o.quiet === true },
+    io,
+    wantsAnnotations(o, io.env),
+  );
   return out.exitCode;
 }

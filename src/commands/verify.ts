@@ -49,7 +49,8 @@ export async function verifyCommand(target: string, opts: VerifyCommandOptions, 
   }
   if (report.reason?.code === 'INTERRUPTED' && io.interruptedBy?.() === 'SIGTERM') report.exitCode = EXIT.TERMINATED;
   // The library's messages name no flags; the command line adds which of its options helps.
-  if (report.reason && !report.reason.hint && FLAG_HINTS[report.reason.code]) report.reason.hint = FLAG_HINTS[report.reason.code];
+  if (report.reason && !report.reason.hint && FLAG_HINTS[report.reason.code])
+    report.reason.hint = FLAG_HINTS[report.reason.code];
   if (json) {
     io.stdout.write(toJson(report));
   } else {

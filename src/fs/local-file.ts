@@ -36,13 +36,27 @@ export async function openRegularFile(path: string, what: string, hint?: string)
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    throw new VerifyError('USAGE', `cannot read ${what} ${path}: ${describeFsError(e)}`, hint === undefined ? {} : { hint });
+    throw new VerifyError(
+      'USAGE',
+      `cannot read ${what} ${path}: ${describeFsError(e)}`,
+      hint === undefined ? {} : { hint },
+    );
   }
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      const kind = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : 'not a regular file';
-      throw new VerifyError('USAGE', `cannot read ${what} ${path}: it is ${kind.startsWith('not') ? kind : kind + ', not a regular file'}`, hint === undefined ? {} : { hint });
+      const kind = info.isDirectory()
+        ? 'a folder'
+        : info.isFIFO()
+          ? 'a pipe'
+          : info.isCharacterDevice() || info.isBlockDevice()
+            ? 'a device'
+            : 'not a regular file';
+      throw new VerifyError(
+        'USAGE',
+        `cannot read ${what} ${path}: it is ${kind.startsWith('not') ? kind : kind + ', not a regular file'}`,
+        hint === undefined ? {} : { hint },
+      );
     }
     return { handle, size: info.size };
   } catch (e) {
@@ -56,7 +70,12 @@ export async function openRegularFile(path: string, what: string, hint?: string)
  * The whole of a small regular file, from one handle, never more than `maxBytes` (a file that grows while it
  * is read is cut at maxBytes + 1, so the caller sees it is too large). `tooLarge` builds the caller's error.
  */
-export async function readSmallRegularFile(path: string, what: string, maxBytes: number, tooLarge: (size: number) => Error): Promise<Uint8Array> {
+export async function readSmallRegularFile(
+  path: string,
+  what: string,
+  maxBytes: number,
+  tooLarge: (size: number) => Error,
+): Promise<Uint8Array> {
   const { handle, size } = await openRegularFile(path, what);
   try {
     if (size > maxBytes) throw tooLarge(size);
@@ -71,7 +90,8 @@ export async function readSmallRegularFile(path: string, what: string, maxBytes:
     return buffer.subarray(0, length);
   } catch (e) {
     if (e instanceof VerifyError || e === undefined) throw e;
-    if ((e as NodeJS.ErrnoException).code !== undefined) throw new VerifyError('USAGE', `cannot read ${what} ${path}: ${describeFsError(e)}`);
+    if ((e as NodeJS.ErrnoException).code !== undefined)
+      throw new VerifyError('USAGE', `cannot read ${what} ${path}: ${describeFsError(e)}`);
     throw e;
   } finally {
     await handle.close().catch(() => undefined);

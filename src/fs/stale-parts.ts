@@ -85,7 +85,8 @@ export async function sweepStaleParts(dir: string, options: SweepOptions = {}): 
       if (!(now - info.mtimeMs > STALE_AFTER_MS)) continue;
       if (pidRunning(owner.pid)) continue;
       const again = await lstat(path);
-      if (!again.isFile() || again.dev !== info.dev || again.ino !== info.ino || again.mtimeMs !== info.mtimeMs) continue;
+      if (!again.isFile() || again.dev !== info.dev || again.ino !== info.ino || again.mtimeMs !== info.mtimeMs)
+        continue;
       await unlink(path);
       removed.push(path);
     } catch {

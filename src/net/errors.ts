@@ -8,10 +8,23 @@ import { describeProxy, proxyFor } from './proxy-env.js';
 
 // A few names inline: node:http's STATUS_CODES would load the http module at start-up.
 const STATUS_TEXT: Record<number, string> = {
-  204: 'No Content', 206: 'Partial Content', 300: 'Multiple Choices', 304: 'Not Modified', 400: 'Bad Request',
-  401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
-  410: 'Gone', 429: 'Too Many Requests', 451: 'Unavailable For Legal Reasons', 500: 'Internal Server Error',
-  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  204: 'No Content',
+  206: 'Partial Content',
+  300: 'Multiple Choices',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  410: 'Gone',
+  429: 'Too Many Requests',
+  451: 'Unavailable For Legal Reasons',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** A response other than 200 (redirects are followed, not reported). Code NETWORK; the caller may refine it. */
@@ -66,8 +79,19 @@ const TLS_CODES = new Set([
   'EPROTO',
 ]);
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-const CLOSED_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ECONNABORTED']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+const CLOSED_CODES = new Set([
+  'UND_ERR_SOCKET',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'ECONNABORTED',
+]);
 
 interface Described {
   code: string | undefined;
@@ -90,7 +114,8 @@ function chain(e: unknown): Described[] {
 }
 
 function tlsDetail(code: string, message: string): string {
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') return 'the certificate is for a different name';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH')
+    return 'the certificate is for a different name';
   if (code === 'CERT_HAS_EXPIRED') return 'the certificate has expired';
   if (code === 'CERT_NOT_YET_VALID') return 'the certificate is not valid yet (check the system clock)';
   if (code === 'EPROTO') return `the TLS handshake failed (${oneLine(message)})`;
@@ -118,10 +143,14 @@ export function toNetworkError(e: unknown, url: string): VerifyError {
   }
   const timeout = find(TIMEOUT_CODES);
   if (timeout !== undefined) {
-    return new VerifyError('TIMEOUT', `${host} did not respond in time. Check your connection, or allow more time.`, { cause: e });
+    return new VerifyError('TIMEOUT', `${host} did not respond in time. Check your connection, or allow more time.`, {
+      cause: e,
+    });
   }
   const via = proxyFor(url);
-  const proxy = links.find((l) => /^Proxy response \((\d+)\)/.test(l.message) || l.message.includes('Proxy Authentication'));
+  const proxy = links.find(
+    (l) => /^Proxy response \((\d+)\)/.test(l.message) || l.message.includes('Proxy Authentication'),
+  );
   if (proxy !== undefined) {
     const status = /\((\d+)\)/.exec(proxy.message)?.[1] ?? '?';
     return new VerifyError(
@@ -132,9 +161,21 @@ export function toNetworkError(e: unknown, url: string): VerifyError {
   }
   // Through a proxy, the client connects to (and resolves) only the proxy: these failures are the proxy's.
   if (via !== null) {
-    const failed = links.find((l) => l.code === 'ENOTFOUND' || l.code === 'EAI_AGAIN' || l.code === 'ECONNREFUSED' || l.code === 'EHOSTUNREACH' || l.code === 'ENETUNREACH');
+    const failed = links.find(
+      (l) =>
+        l.code === 'ENOTFOUND' ||
+        l.code === 'EAI_AGAIN' ||
+        l.code === 'ECONNREFUSED' ||
+        l.code === 'EHOSTUNREACH' ||
+        l.code === 'ENETUNREACH',
+    );
     if (failed !== undefined) {
-      const what = failed.code === 'ENOTFOUND' || failed.code === 'EAI_AGAIN' ? 'could not be resolved' : failed.code === 'ECONNREFUSED' ? 'refused the connection' : 'cannot be reached';
+      const what =
+        failed.code === 'ENOTFOUND' || failed.code === 'EAI_AGAIN'
+          ? 'could not be resolved'
+          : failed.code === 'ECONNREFUSED'
+            ? 'refused the connection'
+            : 'cannot be reached';
       return new VerifyError('NETWORK', `The proxy ${describeProxy(via)} ${what}, so ${host} could not be reached.`, {
         hint: `Check ${via.variable} (and NO_PROXY), or unset ${via.variable} to connect directly.`,
         cause: e,
@@ -151,19 +192,32 @@ export function toNetworkError(e: unknown, url: string): VerifyError {
   }
   const refused = links.find((l) => l.code === 'ECONNREFUSED');
   if (refused !== undefined) {
-    return new VerifyError('NETWORK', `Could not connect to ${host} (connection refused). Check your connection or proxy settings.`, { cause: e });
+    return new VerifyError(
+      'NETWORK',
+      `Could not connect to ${host} (connection refused). Check your connection or proxy settings.`,
+      { cause: e },
+    );
   }
   const dns = links.find((l) => l.code === 'ENOTFOUND' || l.code === 'EAI_AGAIN');
   if (dns !== undefined) {
-    return new VerifyError('NETWORK', `Could not resolve ${host}. Check your internet connection or DNS.`, { cause: e });
+    return new VerifyError('NETWORK', `Could not resolve ${host}. Check your internet connection or DNS.`, {
+      cause: e,
+    });
   }
-  return new VerifyError('NETWORK', `Fetching ${url} failed: ${oneLine(top.message)}. Check your connection and try again.`, { cause: e });
+  return new VerifyError(
+    'NETWORK',
+    `Fetching ${url} failed: ${oneLine(top.message)}. Check your connection and try again.`,
+    { cause: e },
+  );
 }
 
-export function timeoutError(url: string, timeoutMs: number, what: 'response' | 'slow' ): VerifyError {
+export function timeoutError(url: string, timeoutMs: number, what: 'response' | 'slow'): VerifyError {
   const secs = Math.round(timeoutMs / 100) / 10;
   return what === 'response'
-    ? new VerifyError('TIMEOUT', `${hostOf(url)} did not respond within ${secs} s. Check your connection, or allow more time.`)
+    ? new VerifyError(
+        'TIMEOUT',
+        `${hostOf(url)} did not respond within ${secs} s. Check your connection, or allow more time.`,
+      )
     : new VerifyError(
         'TIMEOUT',
         `The download from ${hostOf(url)} stalled or slowed below 1 KiB/s for ${secs} s. Nothing was saved; try again later, or allow more time.`,

@@ -67,7 +67,11 @@ async function* counted(r: OpenedResponse, maxBytes: number, t: Transfer): Async
 
 function ioError(path: string, e: unknown): VerifyError {
   const msg = e instanceof Error ? e.message : String(e);
-  return new VerifyError('IO_ERROR', `Could not write the temporary file ${path}: ${msg}. Check free space and permissions.`, { cause: e });
+  return new VerifyError(
+    'IO_ERROR',
+    `Could not write the temporary file ${path}: ${msg}. Check free space and permissions.`,
+    { cause: e },
+  );
 }
 
 /**
@@ -124,38 +128,41 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
       // Partial downloads a killed run left in this folder (fs/stale-parts.ts): swept while the connection is made.
       const sweep = sweepStaleParts(opts.destDir);
       try {
-        return await withDispatcher(opts.timeoutMs, async (d): Promise<FetchResult & { tempPath: string; size: number; durable: PendingSync }> => {
-          const r = await openResponse(d, url, opts, t);
-          await sweep;
-          const path = join(opts.destDir, partFileName());
-          try {
-            fh = await open(path, 'wx', 0o600);
-          } catch (e) {
-            r.body.on('error', () => undefined).destroy();
-            throw ioError(path, e);
-          }
-          tempPath = path;
-          track(path);
-          let size = 0;
-          const writer = new FileWriter(fh);
-          for await (const chunk of counted(r, opts.maxBytes, t)) {
-            size += chunk.length;
-            callback(() => opts.onChunk(chunk));
-            await writer.push(chunk).catch((e: unknown) => {
+        return await withDispatcher(
+          opts.timeoutMs,
+          async (d): Promise<FetchResult & { tempPath: string; size: number; durable: PendingSync }> => {
+            const r = await openResponse(d, url, opts, t);
+            await sweep;
+            const path = join(opts.destDir, partFileName());
+            try {
+              fh = await open(path, 'wx', 0o600);
+            } catch (e) {
+              r.body.on('error', () => undefined).destroy();
+              throw ioError(path, e);
+            }
+            tempPath = path;
+            track(path);
+            let size = 0;
+            const writer = new FileWriter(fh);
+            for await (const chunk of counted(r, opts.maxBytes, t)) {
+              size += chunk.length;
+              callback(() => opts.onChunk(chunk));
+              await writer.push(chunk).catch((e: unknown) => {
+                throw ioError(path, e);
+              });
+              if (opts.onProgress !== undefined) {
+                const onProgress = opts.onProgress;
+                callback(() => onProgress(size, r.contentLength));
+              }
+            }
+            await writer.flush().catch((e: unknown) => {
               throw ioError(path, e);
             });
-            if (opts.onProgress !== undefined) {
-              const onProgress = opts.onProgress;
-              callback(() => onProgress(size, r.contentLength));
-            }
-          }
-          await writer.flush().catch((e: unknown) => {
-            throw ioError(path, e);
-          });
-          const durable = startSync(fh); // the handle is the sync's now
-          fh = undefined;
-          return { finalUrl: r.finalUrl, redirects: r.redirects, tempPath: path, size, durable };
-        });
+            const durable = startSync(fh); // the handle is the sync's now
+            fh = undefined;
+            return { finalUrl: r.finalUrl, redirects: r.redirects, tempPath: path, size, durable };
+          },
+        );
       } catch (e) {
         await sweep; // never rejects
         if (fh !== undefined) await fh.close().catch(() => undefined);

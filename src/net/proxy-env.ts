@@ -24,7 +24,10 @@ function exempt(host: string, env: NodeJS.ProcessEnv): boolean {
   const list = (env.no_proxy ?? env.NO_PROXY ?? '').split(/[,\s]+/).filter(Boolean);
   return list.some((entry) => {
     if (entry === '*') return true;
-    const bare = entry.replace(/^\*?\./, '').replace(/:\d+$/, '').toLowerCase();
+    const bare = entry
+      .replace(/^\*?\./, '')
+      .replace(/:\d+$/, '')
+      .toLowerCase();
     return host === bare || host.endsWith(`.${bare}`);
   });
 }

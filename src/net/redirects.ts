@@ -12,13 +12,19 @@ export function isRedirect(status: number): boolean {
 export function resolveLocation(location: string | string[] | undefined, current: URL): URL {
   const value = Array.isArray(location) ? (location.length === 1 ? location[0] : undefined) : location;
   if (value === undefined || value.trim() === '') {
-    throw new VerifyError('NETWORK', `${current.host} sent a redirect without a usable Location. Check the link, or try again later.`);
+    throw new VerifyError(
+      'NETWORK',
+      `${current.host} sent a redirect without a usable Location. Check the link, or try again later.`,
+    );
   }
   let next: URL;
   try {
     next = new URL(value.trim(), current);
   } catch {
-    throw new VerifyError('NETWORK', `${current.host} sent a redirect to an invalid address. Check the link, or try again later.`);
+    throw new VerifyError(
+      'NETWORK',
+      `${current.host} sent a redirect to an invalid address. Check the link, or try again later.`,
+    );
   }
   next.hash = '';
   return next;
@@ -28,7 +34,10 @@ export function resolveLocation(location: string | string[] | undefined, current
 export function requireHttps(url: URL, hop: number): void {
   if (url.protocol === 'https:') return;
   if (hop === 0) {
-    throw new VerifyError('SOURCE_INSECURE', `${url.protocol.replace(':', '')} links are not accepted, only https. Use the https:// link from https://electrum.org/#download.`);
+    throw new VerifyError(
+      'SOURCE_INSECURE',
+      `${url.protocol.replace(':', '')} links are not accepted, only https. Use the https:// link from https://electrum.org/#download.`,
+    );
   }
   throw new VerifyError(
     'REDIRECT_OFF_ORIGIN',

@@ -17,7 +17,9 @@ export class Transfer {
 
   constructor(url: string, opts: FetchOptions) {
     this.currentUrl = url;
-    this.watchdog = new Watchdog(opts.timeoutMs, (kind) => this.fail(timeoutError(this.currentUrl, opts.timeoutMs, kind)));
+    this.watchdog = new Watchdog(opts.timeoutMs, (kind) =>
+      this.fail(timeoutError(this.currentUrl, opts.timeoutMs, kind)),
+    );
     const signal = opts.signal;
     if (signal === undefined) {
       this.detach = () => undefined;

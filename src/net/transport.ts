@@ -31,7 +31,10 @@ function parseUrl(url: string): URL {
   try {
     return new URL(url);
   } catch {
-    throw new VerifyError('SOURCE_INVALID', `"${url.slice(0, 100)}" is not a valid URL. Copy the link again from https://electrum.org/#download.`);
+    throw new VerifyError(
+      'SOURCE_INVALID',
+      `"${url.slice(0, 100)}" is not a valid URL. Copy the link again from https://electrum.org/#download.`,
+    );
   }
 }
 
@@ -39,7 +42,11 @@ function contentLengthOf(headers: Dispatcher.ResponseData['headers'], url: strin
   const raw = headers['content-length'];
   if (raw === undefined) return null;
   const value = Array.isArray(raw) ? raw[0] : raw;
-  if (value === undefined || !/^\d{1,16}$/.test(value.trim()) || (Array.isArray(raw) && raw.some((v) => v !== raw[0]))) {
+  if (
+    value === undefined ||
+    !/^\d{1,16}$/.test(value.trim()) ||
+    (Array.isArray(raw) && raw.some((v) => v !== raw[0]))
+  ) {
     throw new VerifyError('NETWORK', `${new URL(url).host} sent an invalid Content-Length. Try again later.`);
   }
   return Number(value.trim());
@@ -85,10 +92,16 @@ export async function openResponse(
       opts.checkUrl(new URL(next.href), hop);
       requireHttps(next, hop);
       if (visited.has(next.href)) {
-        throw new VerifyError('NETWORK', `Redirect loop: ${current.host} redirected back to ${next.href}. Try again later, or report it to the site.`);
+        throw new VerifyError(
+          'NETWORK',
+          `Redirect loop: ${current.host} redirected back to ${next.href}. Try again later, or report it to the site.`,
+        );
       }
       if (hop > MAX_REDIRECTS) {
-        throw new VerifyError('NETWORK', `More than ${MAX_REDIRECTS} redirects (last to ${next.href}); stopped. Check the link.`);
+        throw new VerifyError(
+          'NETWORK',
+          `More than ${MAX_REDIRECTS} redirects (last to ${next.href}); stopped. Check the link.`,
+        );
       }
       redirects.push(next.href);
       visited.add(next.href);

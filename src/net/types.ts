@@ -43,7 +43,10 @@ export interface Fetcher {
    * `await durable.finish(mode)`, rename it into place and call `release(tempPath)`; or `durable.abandon()` and
    * `discard(tempPath)`. On ANY error it has already been removed (and its handle closed) before the promise rejects.
    */
-  download(url: string, opts: DownloadOptions): Promise<FetchResult & { tempPath: string; size: number; durable: PendingSync }>;
+  download(
+    url: string,
+    opts: DownloadOptions,
+  ): Promise<FetchResult & { tempPath: string; size: number; durable: PendingSync }>;
   /** Close the connections it keeps for reuse (createFetcher's own; a dispatcher passed in is left alone). */
   close?(): Promise<void>;
 }

@@ -30,7 +30,8 @@ for (const official of OFFICIAL_HOSTS) {
 }
 
 function containsRun(haystack: readonly string[], needle: readonly string[]): boolean {
-  for (let i = 0; i + needle.length <= haystack.length; i++) if (needle.every((n, k) => haystack[i + k] === n)) return true;
+  for (let i = 0; i + needle.length <= haystack.length; i++)
+    if (needle.every((n, k) => haystack[i + k] === n)) return true;
   return false;
 }
 
@@ -40,12 +41,18 @@ export function embeddingReason(d: Domain): string | null {
   const owner = d.domain ?? d.host;
   const tokens = d.host.split(/[.-]/);
   const byLength = [...OFFICIAL_HOSTS].sort((a, b) => b.length - a.length);
-  const embedded = byLength.find((official) => containsRun(tokens, official.split('.'))) ?? tokens.map((t) => JOINED.get(t)).find((o) => o !== undefined);
+  const embedded =
+    byLength.find((official) => containsRun(tokens, official.split('.'))) ??
+    tokens.map((t) => JOINED.get(t)).find((o) => o !== undefined);
   if (embedded !== undefined) {
-    const where = owner === d.host ? 'is a different domain that spells out the official name' : `contains the official name, but the site belongs to ${owner}`;
+    const where =
+      owner === d.host
+        ? 'is a different domain that spells out the official name'
+        : `contains the official name, but the site belongs to ${owner}`;
     return `lookalike of ${embedded}: "${d.host}" ${where}`;
   }
-  if (d.subdomain.split(/[.-]/).includes(BRAND)) return `lookalike of ${OFFICIAL_DOMAIN}: "${BRAND}" is only a subdomain here; the site belongs to ${owner}`;
+  if (d.subdomain.split(/[.-]/).includes(BRAND))
+    return `lookalike of ${OFFICIAL_DOMAIN}: "${BRAND}" is only a subdomain here; the site belongs to ${owner}`;
   return null;
 }
 
@@ -56,7 +63,8 @@ export function tldSwapReason(d: Domain): string | null {
 
 export function combosquatReason(d: Domain): string | null {
   if (d.label === null || d.label === BRAND) return null;
-  const nearBrand = (part: string): boolean => Math.abs(part.length - BRAND.length) <= 1 && editDistance(part, BRAND) === 1;
+  const nearBrand = (part: string): boolean =>
+    Math.abs(part.length - BRAND.length) <= 1 && editDistance(part, BRAND) === 1;
   const hasBrand = d.label.includes(BRAND) || d.label.split('-').some(nearBrand);
   if (!hasBrand) return null;
   return `lookalike of ${OFFICIAL_DOMAIN}: "${d.domain ?? d.host}" adds words to the name "${BRAND}"; it is a different domain, not Electrum's`;

@@ -69,7 +69,10 @@ function segments(s: string): Segment[] {
  * as pairs of candidate text and the official text it stands in for (`{ from: 'е', to: 'e' }`, `{ from: 'rn', to: 'm' }`;
  * `to: ''` for an invisible insertion). ASCII case differences are not substitutions. null if not confusable.
  */
-export function confusableSubstitutions(candidate: string, official: string): Array<{ from: string; to: string }> | null {
+export function confusableSubstitutions(
+  candidate: string,
+  official: string,
+): Array<{ from: string; to: string }> | null {
   if (skeleton(candidate) !== skeleton(official)) return null;
   const a = segments(candidate);
   const b = segments(official);

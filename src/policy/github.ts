@@ -30,7 +30,12 @@ const GITHUB_HOSTS = new Set([
 
 /** CDNs and proxies that serve files straight out of GitHub repositories. */
 const GITHUB_PROXY_HOSTS = new Set(['raw.githack.com', 'rawcdn.githack.com']);
-const JSDELIVR_HOSTS = new Set(['cdn.jsdelivr.net', 'fastly.jsdelivr.net', 'gcore.jsdelivr.net', 'testingcf.jsdelivr.net']);
+const JSDELIVR_HOSTS = new Set([
+  'cdn.jsdelivr.net',
+  'fastly.jsdelivr.net',
+  'gcore.jsdelivr.net',
+  'testingcf.jsdelivr.net',
+]);
 
 const GITHUB_REASON = `GitHub is not an official Electrum distribution channel; ${ONLY_SOURCE}`;
 

@@ -10,7 +10,15 @@ import { BRAND, OFFICIAL_DOMAIN, OFFICIAL_HOSTS, ONLY_SOURCE } from './official.
 import { describeChar, describeText, scriptOf } from './unicode.js';
 
 /** Scripts whose letters pass for Latin ones. */
-const LOOKALIKE_SCRIPTS = new Set(['Cyrillic', 'Greek', 'Armenian', 'Cherokee', 'Coptic', 'Lisu', 'Canadian Aboriginal']);
+const LOOKALIKE_SCRIPTS = new Set([
+  'Cyrillic',
+  'Greek',
+  'Armenian',
+  'Cherokee',
+  'Coptic',
+  'Lisu',
+  'Canadian Aboriginal',
+]);
 
 const OFFICIAL_SKELETONS = new Map(OFFICIAL_HOSTS.map((h) => [h, skeleton(h)]));
 const BRAND_SKELETON = skeleton(BRAND);
@@ -18,11 +26,15 @@ const BRAND_SKELETON = skeleton(BRAND);
 /** The host as a person would see it: punycode labels decoded, case and any Unicode kept, one trailing dot dropped. */
 export function displayHost(rawHost: string): string {
   const labels = rawHost.replace(/\.$/, '').split('.');
-  return labels.map((label) => (/^xn--/i.test(label) ? domainToUnicode(label.toLowerCase()) || label : label)).join('.');
+  return labels
+    .map((label) => (/^xn--/i.test(label) ? domainToUnicode(label.toLowerCase()) || label : label))
+    .join('.');
 }
 
 function formatSubstitutions(subs: ReadonlyArray<{ from: string; to: string }>): string {
-  const parts = subs.map(({ from, to }) => (to === '' ? `${describeText(from)} hidden in the name` : `${describeText(from)} in place of "${to}"`));
+  const parts = subs.map(({ from, to }) =>
+    to === '' ? `${describeText(from)} hidden in the name` : `${describeText(from)} in place of "${to}"`,
+  );
   return [...new Set(parts)].join(', ');
 }
 
@@ -56,7 +68,9 @@ function mixedScripts(label: string): string[] | null {
  * used to show the decoded form of a punycode host.
  */
 export function homoglyphReason(display: string, rawHost: string): string | null {
-  const decoded = /(^|\.)xn--/i.test(rawHost) ? ` (${rawHost.toLowerCase().replace(/\.$/, '')} is the encoded form of "${display}")` : '';
+  const decoded = /(^|\.)xn--/i.test(rawHost)
+    ? ` (${rawHost.toLowerCase().replace(/\.$/, '')} is the encoded form of "${display}")`
+    : '';
 
   const skel = skeleton(display);
   for (const official of OFFICIAL_HOSTS) {
@@ -65,7 +79,8 @@ export function homoglyphReason(display: string, rawHost: string): string | null
   }
   for (const token of tokens(display, '.-')) {
     const subs = skeleton(token) === BRAND_SKELETON ? confusableSubstitutions(token, BRAND) : null;
-    if (subs !== null && subs.length > 0) return `lookalike of ${OFFICIAL_DOMAIN}: ${formatSubstitutions(subs)} in "${display}"${decoded}`;
+    if (subs !== null && subs.length > 0)
+      return `lookalike of ${OFFICIAL_DOMAIN}: ${formatSubstitutions(subs)} in "${display}"${decoded}`;
   }
   if (/^[\x00-\x7f]*$/.test(display)) return null;
 

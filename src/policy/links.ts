@@ -21,7 +21,10 @@ const URL_TAIL = String.raw`[^\s<>"'\x60]`;
 const MARKDOWN = /!?\[([^\]\n]{0,500})\]\(\s*<?([^)\s<>]+)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)/gu;
 const HTML_ANCHOR = /<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))[^>]*>([\s\S]{0,2000}?)<\/a\s*>/giu;
 const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/giu;
-const SCHEME_URL = new RegExp(String.raw`(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*(?::\/\/|\[:\]\/\/|\[:\/\/\])${URL_TAIL}+`, 'gu');
+const SCHEME_URL = new RegExp(
+  String.raw`(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*(?::\/\/|\[:\]\/\/|\[:\/\/\])${URL_TAIL}+`,
+  'gu',
+);
 const OPAQUE_URL = new RegExp(String.raw`(?<![A-Za-z0-9+.-])(?:javascript|vbscript|data|file):${URL_TAIL}+`, 'giu');
 const BARE = new RegExp(
   String.raw`(?<![\p{L}\p{N}\p{M}\p{Cf}_.\/\\-])(?:[\p{L}\p{N}\p{M}\p{Cf}-]+${DOT})+(?:xn--[A-Za-z0-9-]+|\p{L}{2,})(?!${NAME}|-)(?::\d{1,5})?(?:[/?#]${URL_TAIL}*)?`,
@@ -48,7 +51,8 @@ function trimTrailing(s: string): string {
   let out = s;
   for (;;) {
     const last = out.slice(-1);
-    const unbalanced = (open: string, close: string): boolean => last === close && out.split(close).length > out.split(open).length;
+    const unbalanced = (open: string, close: string): boolean =>
+      last === close && out.split(close).length > out.split(open).length;
     const punctuation = last !== '' && '.,;:!?*_~\'"'.includes(last);
     if (!punctuation && !unbalanced('(', ')') && !unbalanced('[', ']') && !unbalanced('{', '}')) return out;
     out = out.slice(0, -1);
@@ -92,7 +96,13 @@ function isDomainLike(written: string, target: string): boolean {
   } catch {
     return true;
   }
-  if (refang(written).split(/[/?#:]/, 1)[0]?.split('.').some((label) => /^\d+$/.test(label))) return false;
+  if (
+    refang(written)
+      .split(/[/?#:]/, 1)[0]
+      ?.split('.')
+      .some((label) => /^\d+$/.test(label))
+  )
+    return false;
   if (parseDomain(host).isIcann === true) return true;
   return judgeUrl(target).verdict !== 'untrusted';
 }
@@ -101,7 +111,13 @@ function isDomainLike(written: string, target: string): boolean {
  * Record each match of `re` that does not overlap one already taken. With `trim`, prose punctuation at the end
  * of the match is not part of it.
  */
-function collect(re: RegExp, text: string, taken: Match[], toLink: (m: RegExpMatchArray, matched: string) => ExtractedLink | null, trim = false): void {
+function collect(
+  re: RegExp,
+  text: string,
+  taken: Match[],
+  toLink: (m: RegExpMatchArray, matched: string) => ExtractedLink | null,
+  trim = false,
+): void {
   for (const m of text.matchAll(re)) {
     const start = m.index ?? 0;
     const matched = trim ? trimTrailing(m[0]) : m[0];
@@ -116,13 +132,18 @@ export function extractLinks(text: string): ExtractedLink[] {
   const taken: Match[] = [];
   const href = (m: RegExpMatchArray): string => normaliseTarget(decodeEntities(m[1] ?? m[2] ?? m[3] ?? ''));
   collect(MARKDOWN, text, taken, (m) => ({ text: visible(m[1] ?? ''), target: normaliseTarget(m[2] ?? '') }));
-  collect(HTML_ANCHOR, text, taken, (m) => ({ text: visible(decodeEntities((m[4] ?? '').replace(/<[^>]*>/g, ' '))), target: href(m) }));
+  collect(HTML_ANCHOR, text, taken, (m) => ({
+    text: visible(decodeEntities((m[4] ?? '').replace(/<[^>]*>/g, ' '))),
+    target: href(m),
+  }));
   collect(HREF, text, taken, (m) => ({ text: null, target: href(m) }));
-  const asWritten = (bare: boolean) => (_m: RegExpMatchArray, written: string): ExtractedLink | null => {
-    const target = bare ? `https://${refang(written)}` : refang(written);
-    if (bare && !isDomainLike(written, target)) return null;
-    return { text: written === target ? null : written, target };
-  };
+  const asWritten =
+    (bare: boolean) =>
+    (_m: RegExpMatchArray, written: string): ExtractedLink | null => {
+      const target = bare ? `https://${refang(written)}` : refang(written);
+      if (bare && !isDomainLike(written, target)) return null;
+      return { text: written === target ? null : written, target };
+    };
   collect(SCHEME_URL, text, taken, asWritten(false), true);
   collect(OPAQUE_URL, text, taken, asWritten(false), true);
   collect(BARE, text, taken, asWritten(true), true);

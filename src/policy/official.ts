@@ -1,7 +1,11 @@
 /** The official Electrum names every other policy module compares against. */
 
 /** The only hosts that serve Electrum (CONTRACT: https, default port, no userinfo). */
-export const OFFICIAL_HOSTS: readonly string[] = Object.freeze(['electrum.org', 'www.electrum.org', 'download.electrum.org']);
+export const OFFICIAL_HOSTS: readonly string[] = Object.freeze([
+  'electrum.org',
+  'www.electrum.org',
+  'download.electrum.org',
+]);
 
 /** The registrable domain of every official host. */
 export const OFFICIAL_DOMAIN = 'electrum.org';

@@ -81,7 +81,13 @@ function domainOf(host: string): Domain {
 }
 
 function classify(raw: string): Classified {
-  const verdictOf = (verdict: SourceVerdict, category: string, reason: string, host: string | null, clean = false): Classified => ({
+  const verdictOf = (
+    verdict: SourceVerdict,
+    category: string,
+    reason: string,
+    host: string | null,
+    clean = false,
+  ): Classified => ({
     judgement: { url: raw, host, verdict, category, reason },
     clean,
   });
@@ -89,24 +95,56 @@ function classify(raw: string): Classified {
   const scheme = rawScheme(raw);
   const url = parseUrl(raw);
   const parsedHost = url !== null && url.hostname !== '' ? url.hostname : null;
-  if (scheme === null) return verdictOf('invalid', 'invalid', 'not a web address (an official link starts with https://electrum.org)', null);
+  if (scheme === null)
+    return verdictOf(
+      'invalid',
+      'invalid',
+      'not a web address (an official link starts with https://electrum.org)',
+      null,
+    );
   if (INSECURE_SCHEMES.has(scheme)) {
-    return verdictOf('insecure', 'insecure-scheme', `"${scheme}:" is not encrypted, so anyone on the network can swap the download; official links use https://`, parsedHost);
+    return verdictOf(
+      'insecure',
+      'insecure-scheme',
+      `"${scheme}:" is not encrypted, so anyone on the network can swap the download; official links use https://`,
+      parsedHost,
+    );
   }
-  if (scheme !== 'https') return verdictOf('invalid', 'invalid', `a "${scheme}:" link is not a download address; official links start with https://electrum.org`, parsedHost);
-  if (url === null || parsedHost === null) return verdictOf('invalid', 'invalid', 'not a valid web address (browsers refuse it)', parsedHost);
+  if (scheme !== 'https')
+    return verdictOf(
+      'invalid',
+      'invalid',
+      `a "${scheme}:" link is not a download address; official links start with https://electrum.org`,
+      parsedHost,
+    );
+  if (url === null || parsedHost === null)
+    return verdictOf('invalid', 'invalid', 'not a valid web address (browsers refuse it)', parsedHost);
 
   const auth = rawAuthority(raw);
   const host = stripTrailingDot(parsedHost);
   const trick = urlTrickReason(raw, auth, url);
   const ascii = /^[\x21-\x7e]*$/.test(raw);
-  const clean = trick === null && auth !== null && auth.port === null && url.username === '' && url.password === '' && url.port === '' && ascii;
+  const clean =
+    trick === null &&
+    auth !== null &&
+    auth.port === null &&
+    url.username === '' &&
+    url.password === '' &&
+    url.port === '' &&
+    ascii;
 
   if (isOfficialHost(host) && clean) return verdictOf('official', 'official', OFFICIAL_REASON, parsedHost, true);
-  if (trick !== null || auth === null) return verdictOf('untrusted', 'url-trick', trick ?? 'malformed address', parsedHost);
+  if (trick !== null || auth === null)
+    return verdictOf('untrusted', 'url-trick', trick ?? 'malformed address', parsedHost);
   if (isIpLiteral(host)) {
     const written = stripTrailingDot(auth.host) === host ? '' : `, written as "${auth.host}"`;
-    return verdictOf('untrusted', 'ip-literal', `an IP address (${host}${written}) instead of a domain name; ${ONLY_SOURCE}`, parsedHost, clean && written === '');
+    return verdictOf(
+      'untrusted',
+      'ip-literal',
+      `an IP address (${host}${written}) instead of a domain name; ${ONLY_SOURCE}`,
+      parsedHost,
+      clean && written === '',
+    );
   }
   // Unicode that the parser folds into an official host ("ＥＬＥＣＴＲＵＭ.org", "download。electrum。org") is a homoglyph too.
   const homoglyph = homoglyphReason(displayHost(auth.host), auth.host);
@@ -129,11 +167,18 @@ function classify(raw: string): Classified {
     ['tld-swap', tldSwapReason(d)],
     ['combosquat', combosquatReason(d)],
   ];
-  for (const [category, reason] of squats) if (reason !== null) return verdictOf('lookalike', category, reason, parsedHost);
+  for (const [category, reason] of squats)
+    if (reason !== null) return verdictOf('lookalike', category, reason, parsedHost);
 
   const unlisted = unlistedSubdomainReason(d);
   if (unlisted !== null) return verdictOf('untrusted', 'unlisted-subdomain', unlisted, parsedHost);
-  return verdictOf('untrusted', 'untrusted', `${host} is not an official Electrum site; ${ONLY_SOURCE}`, parsedHost, clean);
+  return verdictOf(
+    'untrusted',
+    'untrusted',
+    `${host} is not an official Electrum site; ${ONLY_SOURCE}`,
+    parsedHost,
+    clean,
+  );
 }
 
 export function judgeUrl(raw: string): UrlJudgement {
@@ -149,15 +194,30 @@ export function judgeUrl(raw: string): UrlJudgement {
  */
 export function judgeMirrorHost(host: string): { ok: true; host: string } | { ok: false; reason: string } {
   if (!/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+\.?$|^\[[0-9A-Fa-f:.]+\]$/.test(host)) {
-    return { ok: false, reason: 'not a plain host name (give only the host, e.g. mirror.example.net: no scheme, port, path or non-ASCII letters)' };
+    return {
+      ok: false,
+      reason:
+        'not a plain host name (give only the host, e.g. mirror.example.net: no scheme, port, path or non-ASCII letters)',
+    };
   }
   const j = judgeUrl(`https://${host}/`);
   const parsed = j.host === null ? null : stripTrailingDot(j.host);
-  if (j.verdict === 'official') return { ok: false, reason: `${parsed} is an official host and is always accepted; --allow-host is only for mirrors` };
-  if (j.verdict === 'github') return { ok: false, reason: `GitHub hosts can never be approved as mirrors: ${j.reason}` };
-  if (j.verdict === 'lookalike') return { ok: false, reason: `a lookalike of the official site can never be approved as a mirror: ${j.reason}` };
-  if (j.category === 'unlisted-subdomain') return { ok: false, reason: `electrum.org hosts other than ${OFFICIAL_HOSTS.join(', ')} can never be approved as mirrors` };
-  if ((j.category !== 'untrusted' && j.category !== 'ip-literal') || parsed === null) return { ok: false, reason: j.reason };
+  if (j.verdict === 'official')
+    return {
+      ok: false,
+      reason: `${parsed} is an official host and is always accepted; --allow-host is only for mirrors`,
+    };
+  if (j.verdict === 'github')
+    return { ok: false, reason: `GitHub hosts can never be approved as mirrors: ${j.reason}` };
+  if (j.verdict === 'lookalike')
+    return { ok: false, reason: `a lookalike of the official site can never be approved as a mirror: ${j.reason}` };
+  if (j.category === 'unlisted-subdomain')
+    return {
+      ok: false,
+      reason: `electrum.org hosts other than ${OFFICIAL_HOSTS.join(', ')} can never be approved as mirrors`,
+    };
+  if ((j.category !== 'untrusted' && j.category !== 'ip-literal') || parsed === null)
+    return { ok: false, reason: j.reason };
   if (stripTrailingDot(host.toLowerCase()) !== parsed) return { ok: false, reason: `write the host as ${parsed}` };
   return { ok: true, host: parsed };
 }
@@ -174,5 +234,10 @@ export function judgeSource(raw: string, mirrors: ReadonlySet<string>): SourceJu
   const host = stripTrailingDot(judgement.host);
   const approved = [...mirrors].some((m) => stripTrailingDot(m.toLowerCase()) === host);
   if (!approved) return judgement;
-  return { ...judgement, verdict: 'mirror', category: 'mirror', reason: `${host} is a mirror approved with --allow-host; the file must still carry valid signatures` };
+  return {
+    ...judgement,
+    verdict: 'mirror',
+    category: 'mirror',
+    reason: `${host} is a mirror approved with --allow-host; the file must still carry valid signatures`,
+  };
 }

@@ -30,10 +30,17 @@ export function rawAuthority(raw: string): RawAuthority | null {
   const hostPort = authority.slice(at + 1);
   const close = hostPort.startsWith('[') ? hostPort.indexOf(']') + 1 : 0;
   const colon = hostPort.indexOf(':', close);
-  return colon === -1 ? { userinfo, host: hostPort, port: null } : { userinfo, host: hostPort.slice(0, colon), port: hostPort.slice(colon + 1) };
+  return colon === -1
+    ? { userinfo, host: hostPort, port: null }
+    : { userinfo, host: hostPort.slice(0, colon), port: hostPort.slice(colon + 1) };
 }
 
-const CONTROL_NAMES: Record<string, string> = { '\t': 'tab', '\n': 'line break', '\r': 'carriage return', ' ': 'space' };
+const CONTROL_NAMES: Record<string, string> = {
+  '\t': 'tab',
+  '\n': 'line break',
+  '\r': 'carriage return',
+  ' ': 'space',
+};
 
 export function stripTrailingDot(host: string): string {
   return host.endsWith('.') ? host.slice(0, -1) : host;
@@ -52,14 +59,21 @@ export function urlTrickReason(raw: string, auth: RawAuthority | null, url: URL)
   if (control !== undefined) {
     return `contains a ${CONTROL_NAMES[control] ?? `control character ${codePointLabel(control)}`}, which browsers silently remove: the address is disguised`;
   }
-  if (raw.includes('\\')) return 'contains a backslash, which browsers read as "/" and other programs do not, so the real host is ambiguous';
-  if (auth === null) return 'malformed: "https:" must be followed by exactly "//" and the host (browsers repair this, other programs do not)';
+  if (raw.includes('\\'))
+    return 'contains a backslash, which browsers read as "/" and other programs do not, so the real host is ambiguous';
+  if (auth === null)
+    return 'malformed: "https:" must be followed by exactly "//" and the host (browsers repair this, other programs do not)';
   if (auth.userinfo !== null) {
     return `the text before "@" is a user name, not the site: this link goes to ${url.hostname}`;
   }
   if (/^\.|\.\./.test(url.hostname)) return `the host "${url.hostname}" has an empty name between dots`;
-  if (auth.host.includes('%')) return `the host is percent-encoded ("${auth.host}" decodes to "${url.hostname}"), which hides where the link goes`;
-  if (/^[\x21-\x7e]*$/.test(auth.host) && !isIpLiteral(url.hostname) && stripTrailingDot(asciiLower(auth.host)) !== stripTrailingDot(url.hostname)) {
+  if (auth.host.includes('%'))
+    return `the host is percent-encoded ("${auth.host}" decodes to "${url.hostname}"), which hides where the link goes`;
+  if (
+    /^[\x21-\x7e]*$/.test(auth.host) &&
+    !isIpLiteral(url.hostname) &&
+    stripTrailingDot(asciiLower(auth.host)) !== stripTrailingDot(url.hostname)
+  ) {
     return `the URL parser rewrites the host "${auth.host}" to "${url.hostname}", so different programs disagree on where it goes`;
   }
   return null;

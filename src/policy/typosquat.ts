@@ -20,7 +20,9 @@ function keyboardNeighbours(a: string, b: string): boolean {
   const dr = p[0] - q[0];
   const dc = p[1] - q[1];
   // Rows are staggered half a key to the right: a key touches the keys above it at the same and the next column.
-  return (dr === 0 && Math.abs(dc) === 1) || (dr === 1 && (dc === 0 || dc === -1)) || (dr === -1 && (dc === 0 || dc === 1));
+  return (
+    (dr === 0 && Math.abs(dc) === 1) || (dr === 1 && (dc === 0 || dc === -1)) || (dr === -1 && (dc === 0 || dc === 1))
+  );
 }
 
 function oneBitApart(a: string, b: string): boolean {
@@ -40,7 +42,8 @@ function describeSubstitution(got: string, want: string): string {
 /** The single edit that turns `brand` into `label` (which is at distance 1 from it). */
 function describeOneEdit(label: string, brand: string): string {
   if (label.length < brand.length) {
-    for (let k = 0; k < brand.length; k++) if (brand.slice(0, k) + brand.slice(k + 1) === label) return `"${brand[k]}" left out`;
+    for (let k = 0; k < brand.length; k++)
+      if (brand.slice(0, k) + brand.slice(k + 1) === label) return `"${brand[k]}" left out`;
   }
   if (label.length > brand.length) {
     for (let k = 0; k < label.length; k++) {
@@ -68,7 +71,8 @@ function hamming(a: string, b: string): number {
 /** Why the registrable label `label` (with `subdomain` in front of it, '' if none) is a typo of the brand, or null. */
 export function typosquatReason(label: string, subdomain: string): string | null {
   const lastSub = subdomain.split('.').pop() ?? '';
-  if (lastSub !== '' && lastSub + label === BRAND) return `lookalike of ${OFFICIAL_DOMAIN}: a dot splits the name ("${lastSub}.${label}")`;
+  if (lastSub !== '' && lastSub + label === BRAND)
+    return `lookalike of ${OFFICIAL_DOMAIN}: a dot splits the name ("${lastSub}.${label}")`;
   if (label === BRAND || Math.abs(label.length - BRAND.length) > 2) return null;
   if (label.replace(/-/g, '') === BRAND) return `lookalike of ${OFFICIAL_DOMAIN}: "${label}" has hyphens inserted`;
   const d = editDistance(label, BRAND);

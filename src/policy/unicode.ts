@@ -3,7 +3,17 @@
 export const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
 export const MARK = /\p{M}/u;
 
-const SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Cherokee', 'Georgian', 'Coptic', 'Lisu', 'Canadian_Aboriginal'] as const;
+const SCRIPTS = [
+  'Latin',
+  'Cyrillic',
+  'Greek',
+  'Armenian',
+  'Cherokee',
+  'Georgian',
+  'Coptic',
+  'Lisu',
+  'Canadian_Aboriginal',
+] as const;
 const SCRIPT_RE = SCRIPTS.map((name) => [name.replace('_', ' '), new RegExp(`\\p{Script=${name}}`, 'u')] as const);
 
 /** The script of a letter ('Latin', 'Cyrillic', …), 'other' for a letter of any other script, null for a non-letter. */

@@ -61,7 +61,10 @@ export async function readReceipt(path: string): Promise<Receipt> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new VerifyError('USAGE', `cannot read the receipt ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new VerifyError(
+      'USAGE',
+      `cannot read the receipt ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   let r: Receipt;
   try {
@@ -73,9 +76,16 @@ export async function readReceipt(path: string): Promise<Receipt> {
   if (r._type !== STATEMENT_TYPE) throw notAReceipt(path, `_type is not ${STATEMENT_TYPE}`);
   if (r.predicateType !== VSA_TYPE) throw notAReceipt(path, `predicateType is not ${VSA_TYPE}`);
   const ext = r.predicate?.electrumVerify;
-  if (!ext || ext.schema !== RECEIPT_SCHEMA || !Array.isArray(ext.files) || !Array.isArray(r.subject)) throw notAReceipt(path, `no ${RECEIPT_SCHEMA} extension`);
+  if (!ext || ext.schema !== RECEIPT_SCHEMA || !Array.isArray(ext.files) || !Array.isArray(r.subject))
+    throw notAReceipt(path, `no ${RECEIPT_SCHEMA} extension`);
   for (const f of ext.files) {
-    if (typeof f?.name !== 'string' || typeof f.path !== 'string' || !Array.isArray(f.signatures) || !Array.isArray(f.signers)) throw notAReceipt(path, 'a file entry is incomplete');
+    if (
+      typeof f?.name !== 'string' ||
+      typeof f.path !== 'string' ||
+      !Array.isArray(f.signatures) ||
+      !Array.isArray(f.signers)
+    )
+      throw notAReceipt(path, 'a file entry is incomplete');
   }
   return r;
 }
@@ -94,12 +104,16 @@ export async function checkReceipt(path: string, options: CheckReceiptOptions = 
     // The subjects must be exactly the files the extension records as hashed.
     const hashed = ext.files.filter((f) => f.sha256 !== null);
     const subjectProblems: string[] = [];
-    if (receipt.subject.length !== hashed.length) subjectProblems.push(`the receipt has ${receipt.subject.length} subject(s) but records ${hashed.length} hashed file(s)`);
+    if (receipt.subject.length !== hashed.length)
+      subjectProblems.push(
+        `the receipt has ${receipt.subject.length} subject(s) but records ${hashed.length} hashed file(s)`,
+      );
     for (const [i, file] of ext.files.entries()) {
       if (options.signal?.aborted) break;
       results.push(await checkFile(file, i, receipt, options, minSigners, scratch));
     }
-    if (subjectProblems.length > 0) results.push({ name: '(subjects)', path, status: 'mismatch', problems: subjectProblems, report: null });
+    if (subjectProblems.length > 0)
+      results.push({ name: '(subjects)', path, status: 'mismatch', problems: subjectProblems, report: null });
   } finally {
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   }
@@ -125,7 +139,11 @@ export async function checkReceipt(path: string, options: CheckReceiptOptions = 
     verdict: verdictFor(exitCode as ExitCode),
     exitCode,
     reason,
-    receipt: { path, timeVerified: receipt.predicate.timeVerified ?? null, verificationResult: receipt.predicate.verificationResult ?? null },
+    receipt: {
+      path,
+      timeVerified: receipt.predicate.timeVerified ?? null,
+      verificationResult: receipt.predicate.verificationResult ?? null,
+    },
     results,
     summary: { files: results.length, matched: results.length - mismatched.length, mismatched: mismatched.length },
   };
@@ -140,8 +158,15 @@ async function checkFile(
   scratch: string,
 ): Promise<FileCheck> {
   const problems: string[] = [];
-  const where = options.dir !== undefined ? (safeName(file.name) ? join(options.dir, file.name) : null) : resolve(file.path);
-  const out = (report: VerifyReport | null): FileCheck => ({ name: file.name, path: where ?? file.path, status: problems.length ? 'mismatch' : 'match', problems, report });
+  const where =
+    options.dir !== undefined ? (safeName(file.name) ? join(options.dir, file.name) : null) : resolve(file.path);
+  const out = (report: VerifyReport | null): FileCheck => ({
+    name: file.name,
+    path: where ?? file.path,
+    status: problems.length ? 'mismatch' : 'match',
+    problems,
+    report,
+  });
   if (where === null) {
     problems.push(`the receipt names the file "${file.name}", which is not a plain file name`);
     return out(null);
@@ -150,9 +175,12 @@ async function checkFile(
     problems.push(`the receipt recorded a URL (${file.path}); give --dir with the downloaded files`);
     return out(null);
   }
-  if (file.verdict !== 'verified' || file.exitCode !== 0) problems.push(`the receipt records that this file did not verify (${file.reason?.code ?? `exit ${file.exitCode}`})`);
+  if (file.verdict !== 'verified' || file.exitCode !== 0)
+    problems.push(
+      `the receipt records that this file did not verify (${file.reason?.code ?? `exit ${file.exitCode}`})`,
+    );
   if (file.sha256 !== null && !receipt.subject.some((s) => s.name === file.name && s.digest?.sha256 === file.sha256)) {
-    problems.push('its SHA-256 is not among the receipt\'s subjects');
+    problems.push("its SHA-256 is not among the receipt's subjects");
   }
   if (file.signatures.length === 0) {
     problems.push('the receipt holds no signature for it');
@@ -183,16 +211,23 @@ async function checkFile(
   } as Parameters<typeof verify>[1]);
   if (report.reason) report.reason.message = report.reason.message.split(sigPath).join('the embedded signatures');
   report.signature.url = 'receipt';
-  if (report.exitCode !== EXIT.OK) problems.push(`it does not verify now: ${report.reason?.code ?? 'error'} — ${report.reason?.message ?? ''}`);
-  if (report.sha256 !== null && file.sha256 !== report.sha256) problems.push(`its SHA-256 is now ${report.sha256}, the receipt says ${file.sha256}`);
+  if (report.exitCode !== EXIT.OK)
+    problems.push(`it does not verify now: ${report.reason?.code ?? 'error'} — ${report.reason?.message ?? ''}`);
+  if (report.sha256 !== null && file.sha256 !== report.sha256)
+    problems.push(`its SHA-256 is now ${report.sha256}, the receipt says ${file.sha256}`);
   const now = new Map(report.signature.signers.map((s) => [s.fingerprint, s]));
   for (const s of file.signers) {
     const found = now.get(s.fingerprint);
-    if (!found) problems.push(`the receipt lists ${s.name} (${s.fingerprint}) as a signer, but no counted signature by that key is there now`);
-    else if ((found.created ?? null) !== (s.created ?? null)) problems.push(`${s.name}'s signature is dated ${found.created}, the receipt says ${s.created}`);
+    if (!found)
+      problems.push(
+        `the receipt lists ${s.name} (${s.fingerprint}) as a signer, but no counted signature by that key is there now`,
+      );
+    else if ((found.created ?? null) !== (s.created ?? null))
+      problems.push(`${s.name}'s signature is dated ${found.created}, the receipt says ${s.created}`);
   }
   for (const [fpr, s] of now) {
-    if (!file.signers.some((r) => r.fingerprint === fpr)) problems.push(`a signature by ${s.name} (${fpr}) is there now but not in the receipt`);
+    if (!file.signers.some((r) => r.fingerprint === fpr))
+      problems.push(`a signature by ${s.name} (${fpr}) is there now but not in the receipt`);
   }
   return out(report);
 }

@@ -84,7 +84,9 @@ let cachedVersion: string | null = null;
 export function toolVersion(): string {
   if (cachedVersion !== null) return cachedVersion;
   try {
-    cachedVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    cachedVersion = (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
   } catch {
     cachedVersion = 'unknown';
   }
@@ -103,7 +105,8 @@ export interface ReceiptInput {
 }
 
 export function policyOf(keySet: KeySet, minSigners: number | null): { policy: ReceiptPolicy; uri: string } {
-  const name = minSigners !== null ? 'min-signers' : keySet.trust === 'custom' ? 'custom-keyring' : 'electrum-release-signers';
+  const name =
+    minSigners !== null ? 'min-signers' : keySet.trust === 'custom' ? 'custom-keyring' : 'electrum-release-signers';
   const uri = `urn:electrum-verify:policy:${name}${minSigners !== null ? `:${minSigners}` : ''}:keys-${keySet.trust}:${keySet.id.slice(0, 16)}`;
   return { policy: { name, minSigners }, uri };
 }
@@ -118,15 +121,27 @@ export function buildReceipt(input: ReceiptInput): Receipt {
     exitCode: report.exitCode,
     reason: report.reason ? { code: report.reason.code, message: report.reason.message } : null,
     required: report.signature.required,
-    ...('requiredSigners' in report.signature ? { requiredSigners: (report.signature as { requiredSigners?: string[] }).requiredSigners ?? [] } : {}),
-    signers: report.signature.signers.map((s) => ({ name: s.name, fingerprint: s.fingerprint, created: s.created, signingKey: s.signingKey })),
+    ...('requiredSigners' in report.signature
+      ? { requiredSigners: (report.signature as { requiredSigners?: string[] }).requiredSigners ?? [] }
+      : {}),
+    signers: report.signature.signers.map((s) => ({
+      name: s.name,
+      fingerprint: s.fingerprint,
+      created: s.created,
+      signingKey: s.signingKey,
+    })),
     signatureOrigin: report.signature.url,
-    signatures: (signature?.parts ?? []).map((p) => ({ source: p.source, base64: Buffer.from(p.bytes).toString('base64') })),
+    signatures: (signature?.parts ?? []).map((p) => ({
+      source: p.source,
+      base64: Buffer.from(p.bytes).toString('base64'),
+    })),
   }));
   const { policy, uri } = policyOf(input.keySet, input.minSigners);
   return {
     _type: STATEMENT_TYPE,
-    subject: files.filter((f) => f.sha256 !== null).map((f) => ({ name: f.name, digest: { sha256: f.sha256 as string } })),
+    subject: files
+      .filter((f) => f.sha256 !== null)
+      .map((f) => ({ name: f.name, digest: { sha256: f.sha256 as string } })),
     predicateType: VSA_TYPE,
     predicate: {
       verifier: { id: VERIFIER_ID, version: { 'electrum-verify': toolVersion() } },
@@ -152,7 +167,8 @@ export function buildReceipt(input: ReceiptInput): Receipt {
 /** Refuse early (before a long run) a receipt path whose folder does not exist or that is a folder. */
 export async function checkReceiptPath(path: string): Promise<void> {
   const dir = await stat(dirname(resolve(path))).catch(() => null);
-  if (!dir?.isDirectory()) throw new VerifyError('USAGE', `--receipt ${path}: the folder ${dirname(resolve(path))} does not exist`);
+  if (!dir?.isDirectory())
+    throw new VerifyError('USAGE', `--receipt ${path}: the folder ${dirname(resolve(path))} does not exist`);
   const info = await stat(path).catch(() => null);
   if (info && !info.isFile()) throw new VerifyError('USAGE', `--receipt ${path}: exists and is not a regular file`);
 }

@@ -11,15 +11,7 @@ import { VERSION_PATTERN, atLeast, compareParsed, parseVersion, type Version } f
 export { compareVersions } from './version.js';
 
 export type ArtifactKind =
-  | 'tarball'
-  | 'sourceonly'
-  | 'zip'
-  | 'appimage'
-  | 'dmg'
-  | 'exe'
-  | 'setup-exe'
-  | 'portable-exe'
-  | 'apk';
+  'tarball' | 'sourceonly' | 'zip' | 'appimage' | 'dmg' | 'exe' | 'setup-exe' | 'portable-exe' | 'apk';
 
 export interface Artifact {
   name: string;
@@ -144,7 +136,12 @@ export function officialFileUrl(a: Artifact): string {
  * Empty for every other version.
  */
 /** The per-signer file suffixes of 4.1.3–4.1.5, in the order they are merged. */
-export const PER_SIGNER_FILE_NAMES: readonly string[] = Object.freeze(['ThomasV', 'sombernight_releasekey', 'SomberNight', 'Emzy']);
+export const PER_SIGNER_FILE_NAMES: readonly string[] = Object.freeze([
+  'ThomasV',
+  'sombernight_releasekey',
+  'SomberNight',
+  'Emzy',
+]);
 
 export function signatureUrls(a: Artifact): { aggregate: string; perSigner: Array<{ signer: string; url: string }> } {
   const file = officialFileUrl(a);
@@ -232,7 +229,9 @@ export function artifactFromUrl(url: URL): Artifact | null {
       throw mismatch(`not at the official location ${DOWNLOAD_BASE}<version>/${name}.`);
     }
     if (!directoryAgrees(dir, parsed)) {
-      throw mismatch(`the version directory "${dir}" does not match the file name's version ${parsed.version} (a file from one release presented as another).`);
+      throw mismatch(
+        `the version directory "${dir}" does not match the file name's version ${parsed.version} (a file from one release presented as another).`,
+      );
     }
     return { ...parsed, version: dir };
   }
@@ -240,7 +239,9 @@ export function artifactFromUrl(url: URL): Artifact | null {
   for (const dir of dirs) {
     if (parseVersion(dir) === null) continue;
     if (!directoryAgrees(dir, parsed)) {
-      throw mismatch(`the path's version "${dir}" does not match the file name's version ${parsed.version} (a file from one release presented as another).`);
+      throw mismatch(
+        `the path's version "${dir}" does not match the file name's version ${parsed.version} (a file from one release presented as another).`,
+      );
     }
     version = dir;
   }

@@ -269,8 +269,13 @@ const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
  * dates (they are skipped: a counted signature always has a creation time).
  * The message names the earliest offending signature: "signed on 2019-02-13, before 4.0.9 existed (…)".
  */
-export function judgeSignatureDates(version: string | null, countedSignatureDates: readonly Date[]): DateJudgement | null {
-  const times = countedSignatureDates.map((d) => (d instanceof Date ? d.getTime() : Number.NaN)).filter((t) => Number.isFinite(t));
+export function judgeSignatureDates(
+  version: string | null,
+  countedSignatureDates: readonly Date[],
+): DateJudgement | null {
+  const times = countedSignatureDates
+    .map((d) => (d instanceof Date ? d.getTime() : Number.NaN))
+    .filter((t) => Number.isFinite(t));
   if (times.length === 0) return null;
   const earliest = Math.min(...times);
   const floor = FIRST_SAFE_SIGNED_FROM.getTime();

@@ -101,9 +101,13 @@ export function chooseFile(platform: Platform, version: string): { artifact: Art
       ? ' (get offers APKs from 4.5.6 on: older APK names carry a build number; take the link from https://electrum.org/#download and use verify)'
       : '';
   if (available.length === 0) {
-    throw new VerifyError('PLATFORM_UNAVAILABLE', `Electrum ${version} has no downloadable files that get knows of (releases before 2.5.2 used another layout).`, {
-      hint: 'Choose a newer release with --release, or run electrum-verify latest.',
-    });
+    throw new VerifyError(
+      'PLATFORM_UNAVAILABLE',
+      `Electrum ${version} has no downloadable files that get knows of (releases before 2.5.2 used another layout).`,
+      {
+        hint: 'Choose a newer release with --release, or run electrum-verify latest.',
+      },
+    );
   }
   throw new VerifyError(
     'PLATFORM_UNAVAILABLE',

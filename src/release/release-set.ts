@@ -58,7 +58,8 @@ function usage(version: string, why: string): VerifyError {
 export function releaseSet(version: string): ReleaseSet {
   const v = parseVersion(version);
   if (v === null) throw usage(version, 'is not an Electrum version number');
-  if (!atLeast(v, FIRST_VERSIONED)) throw usage(version, `is older than ${FIRST_VERSIONED}, the first release published in a /<version>/ folder`);
+  if (!atLeast(v, FIRST_VERSIONED))
+    throw usage(version, `is older than ${FIRST_VERSIONED}, the first release published in a /<version>/ folder`);
   const members: ReleaseMember[] = [];
   for (const [kind, make] of DESKTOP_NAMES) {
     const name = make(version);
@@ -73,7 +74,8 @@ export function releaseSet(version: string): ReleaseSet {
     if (parseArtifactName(name)?.kind === 'apk') members.push({ name, kind: 'apk', abi, optional });
   };
   const baseV = parseVersion(base)!;
-  if (atLeast(baseV, '3.0.0') && !atLeast(baseV, '4.0.0')) apk(`Electrum-${build}-release.apk`, 'universal', !atLeast(baseV, '3.2.0'));
+  if (atLeast(baseV, '3.0.0') && !atLeast(baseV, '4.0.0'))
+    apk(`Electrum-${build}-release.apk`, 'universal', !atLeast(baseV, '3.2.0'));
   if (atLeast(baseV, '4.0.0') && !atLeast(baseV, '4.1.0')) apk(`Electrum-${build}-release.apk`, 'universal', true);
   const tag = atLeast(baseV, '4.5.6') ? base : build;
   for (const abi of ['arm64-v8a', 'armeabi-v7a', 'x86_64']) apk(`Electrum-${tag}-${abi}-release.apk`, abi, false);

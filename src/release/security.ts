@@ -19,9 +19,24 @@ export interface SecurityRelease {
 }
 
 export const SECURITY_RELEASES: readonly SecurityRelease[] = Object.freeze([
-  { version: '4.2.2', affectedFrom: '2.1', summary: 'BIP70 payment requests could open file:// URIs', advisories: ['GHSA-4fh4-hx35-r355', 'sec_202206'] },
-  { version: '4.4.0', affectedFrom: '4.0.0', summary: 'Android: Lightning payment preimages were not validated', advisories: ['sec_202306'] },
-  { version: '4.4.6', affectedFrom: '4.1.0', summary: 'Lightning: partial multi-part payments were accepted', advisories: ['GHSA-9gpc-prj9-89x7', 'GHSA-8r85-vp7r-hjxf'] },
+  {
+    version: '4.2.2',
+    affectedFrom: '2.1',
+    summary: 'BIP70 payment requests could open file:// URIs',
+    advisories: ['GHSA-4fh4-hx35-r355', 'sec_202206'],
+  },
+  {
+    version: '4.4.0',
+    affectedFrom: '4.0.0',
+    summary: 'Android: Lightning payment preimages were not validated',
+    advisories: ['sec_202306'],
+  },
+  {
+    version: '4.4.6',
+    affectedFrom: '4.1.0',
+    summary: 'Lightning: partial multi-part payments were accepted',
+    advisories: ['GHSA-9gpc-prj9-89x7', 'GHSA-8r85-vp7r-hjxf'],
+  },
   { version: '4.7.2', summary: 'two security advisories', advisories: ['GHSA-vw94-r84p-66qf', 'GHSA-q7m2-785w-r585'] },
   { version: '4.8.0', summary: 'SPV verification fix (low severity)', advisories: ['CVE-2012-2459'] },
   { version: '4.8.1', summary: '"important security fixes", details to be disclosed', advisories: [] },
@@ -83,6 +98,8 @@ export function newestKnownRelease(): { version: string; date: string } {
 export function securityWarning(version: string): string | null {
   const fixes = securityFixesAfter(version);
   if (fixes.length === 0) return null;
-  const list = fixes.map((f) => `${f.version} (${f.summary}${f.advisories.length ? `; ${f.advisories.join(', ')}` : ''})`).join('; ');
+  const list = fixes
+    .map((f) => `${f.version} (${f.summary}${f.advisories.length ? `; ${f.advisories.join(', ')}` : ''})`)
+    .join('; ');
   return `Electrum ${version} is older than ${fixes.length === 1 ? 'a release' : 'releases'} with security fixes: ${list}. Prefer the newest release.`;
 }

@@ -11,8 +11,12 @@ import type { VerifyReport } from './verify-report.js';
 
 export type OutputFormat = 'github' | 'json' | 'text';
 
-export function chooseFormat(o: { format?: string | undefined; json?: boolean | undefined }, env: NodeJS.ProcessEnv = process.env): OutputFormat {
-  if (o.format !== undefined && o.json) throw new VerifyError('USAGE', '--format and --json cannot be combined; --json is --format json');
+export function chooseFormat(
+  o: { format?: string | undefined; json?: boolean | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): OutputFormat {
+  if (o.format !== undefined && o.json)
+    throw new VerifyError('USAGE', '--format and --json cannot be combined; --json is --format json');
   if (o.format !== undefined) {
     if (o.format !== 'github' && o.format !== 'json' && o.format !== 'text') {
       throw new VerifyError('USAGE', `--format ${o.format}: expected github, json or text`);
@@ -27,7 +31,10 @@ export function chooseFormat(o: { format?: string | undefined; json?: boolean | 
  * Whether GitHub annotations and the step summary are produced: with --format github, and also under --json when
  * GITHUB_ACTIONS=true (the JSON alone on stdout, the annotations on stderr). An explicit --format text|json: no.
  */
-export function wantsAnnotations(o: { format?: string | undefined; json?: boolean | undefined }, env: NodeJS.ProcessEnv = process.env): boolean {
+export function wantsAnnotations(
+  o: { format?: string | undefined; json?: boolean | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   if (o.format !== undefined) return o.format === 'github';
   return env.GITHUB_ACTIONS === 'true';
 }
@@ -53,7 +60,9 @@ export interface Annotation {
 }
 
 export function formatAnnotation(a: Annotation): string {
-  const props = [a.file !== undefined ? `file=${escapeProperty(a.file)}` : null, `title=${escapeProperty(a.title)}`].filter(Boolean).join(',');
+  const props = [a.file !== undefined ? `file=${escapeProperty(a.file)}` : null, `title=${escapeProperty(a.title)}`]
+    .filter(Boolean)
+    .join(',');
   return `::${a.level} ${props}::${escapeData(a.message)}\n`;
 }
 
@@ -88,18 +97,23 @@ function cell(s: string): string {
 const ICON: Record<string, string> = { verified: '✅', rejected: '❌', error: '⚠️' };
 
 /** The Markdown appended to $GITHUB_STEP_SUMMARY. */
-export function stepSummary(title: string, run: { verdict: string; exitCode: number; reason: { message: string } | null }, results: readonly VerifyReport[], notes: readonly string[] = []): string {
-  const lines = [
-    `### ${cell(title)}: ${ICON[run.verdict] ?? ''} ${run.verdict} (exit ${run.exitCode})`,
-    '',
-  ];
+export function stepSummary(
+  title: string,
+  run: { verdict: string; exitCode: number; reason: { message: string } | null },
+  results: readonly VerifyReport[],
+  notes: readonly string[] = [],
+): string {
+  const lines = [`### ${cell(title)}: ${ICON[run.verdict] ?? ''} ${run.verdict} (exit ${run.exitCode})`, ''];
   if (run.reason) lines.push(`> ${cell(run.reason.message)}`, '');
   if (results.length > 0) {
     lines.push('| File | Verdict | Signers | SHA-256 |', '| --- | --- | --- | --- |');
     for (const r of results) {
       const signers = r.signature.signers.map((s) => s.name).join(', ');
-      const verdict = r.exitCode === 0 ? `${ICON.verified} verified` : `${ICON[r.verdict] ?? ''} ${r.reason?.code ?? r.verdict}`;
-      lines.push(`| \`${cell(nameOf(r))}\` | ${verdict} | ${cell(signers) || '—'} | ${r.sha256 ? `\`${r.sha256}\`` : '—'} |`);
+      const verdict =
+        r.exitCode === 0 ? `${ICON.verified} verified` : `${ICON[r.verdict] ?? ''} ${r.reason?.code ?? r.verdict}`;
+      lines.push(
+        `| \`${cell(nameOf(r))}\` | ${verdict} | ${cell(signers) || '—'} | ${r.sha256 ? `\`${r.sha256}\`` : '—'} |`,
+      );
     }
     lines.push('');
   }
@@ -109,8 +123,14 @@ export function stepSummary(title: string, run: { verdict: string; exitCode: num
 }
 
 /** Append to $GITHUB_STEP_SUMMARY when it is set; a failure to write it is a warning, never the verdict. */
-export async function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv = process.env, warn: (m: string) => void = () => undefined): Promise<void> {
+export async function appendStepSummary(
+  markdown: string,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (m: string) => void = () => undefined,
+): Promise<void> {
   const path = env.GITHUB_STEP_SUMMARY;
   if (!path) return;
-  await appendFile(path, markdown).catch((e: Error) => warn(`cannot append to GITHUB_STEP_SUMMARY (${path}): ${e.message}`));
+  await appendFile(path, markdown).catch((e: Error) =>
+    warn(`cannot append to GITHUB_STEP_SUMMARY (${path}): ${e.message}`),
+  );
 }

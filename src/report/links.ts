@@ -10,7 +10,14 @@ export interface ReportedLink extends UrlJudgement {
 }
 
 export function jsonReport(results: readonly ReportedLink[], extra: Record<string, unknown> = {}): string {
-  const rows = results.map(({ url, host, verdict, category, reason, text }) => ({ url, host, verdict, category, reason, ...(text === undefined ? {} : { text }) }));
+  const rows = results.map(({ url, host, verdict, category, reason, text }) => ({
+    url,
+    host,
+    verdict,
+    category,
+    reason,
+    ...(text === undefined ? {} : { text }),
+  }));
   return `${JSON.stringify({ schema: SCHEMA, results: rows, ...extra }, null, 2)}\n`;
 }
 

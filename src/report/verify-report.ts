@@ -64,7 +64,10 @@ export function emptyReport(input: string, kind: 'url' | 'file'): VerifyReport {
   };
 }
 
-export function settle(report: VerifyReport, failure: { code: ReasonCode; message: string; hint?: string | undefined } | null): VerifyReport {
+export function settle(
+  report: VerifyReport,
+  failure: { code: ReasonCode; message: string; hint?: string | undefined } | null,
+): VerifyReport {
   if (failure === null) {
     report.reason = null;
     report.exitCode = EXIT.OK;
@@ -113,17 +116,23 @@ export function renderHuman(report: VerifyReport, style: Style): string {
   if (report.exitCode === EXIT.OK) {
     lines.push(`${style.ok(style.bold(`✔ ${head}`))}  ${subject(report)} is signed by ${signers}`);
   } else {
-    lines.push(`${style.bad(style.bold(`✘ ${head}`))}  ${subject(report)}: ${forTerminal(report.reason?.message ?? 'failed')}`);
+    lines.push(
+      `${style.bad(style.bold(`✘ ${head}`))}  ${subject(report)}: ${forTerminal(report.reason?.message ?? 'failed')}`,
+    );
   }
-  if (report.trust === 'custom') lines.push(style.warn('  trust:   a custom keyring (--keyring), not the pinned Electrum release keys'));
+  if (report.trust === 'custom')
+    lines.push(style.warn('  trust:   a custom keyring (--keyring), not the pinned Electrum release keys'));
   if (report.signature.signers.length > 0 || report.signature.found.length > 0) {
     for (const line of describePolicy(report)) lines.push(`  ${forTerminal(line)}`);
   }
-  if (report.source.url && report.source.verdict !== 'official') lines.push(`  source:  ${forTerminal(report.source.url)} (${report.source.verdict})`);
+  if (report.source.url && report.source.verdict !== 'official')
+    lines.push(`  source:  ${forTerminal(report.source.url)} (${report.source.verdict})`);
   for (const hop of report.source.redirects) lines.push(style.dim(`  via:     ${forTerminal(hop)}`));
   if (report.signature.url) lines.push(`  sigs:    ${forTerminal(report.signature.url)}`);
   for (const s of report.signature.signers) {
-    lines.push(`  signer:  ${s.name}  ${groupFingerprint(s.fingerprint)}${s.created ? `  signed ${s.created.slice(0, 10)}` : ''}`);
+    lines.push(
+      `  signer:  ${s.name}  ${groupFingerprint(s.fingerprint)}${s.created ? `  signed ${s.created.slice(0, 10)}` : ''}`,
+    );
   }
   for (const f of report.signature.found) {
     if (f.status === 'valid' && !f.detail) continue;
@@ -132,7 +141,10 @@ export function renderHuman(report: VerifyReport, style: Style): string {
     const text = `  ${f.status === 'valid' ? 'note' : f.status}: ${who}${f.detail ? ` — ${forTerminal(f.detail)}` : ''}`;
     lines.push(f.status === 'valid' || f.status === 'unknown-key' ? style.dim(text) : style.bad(text));
   }
-  if (report.sha256) lines.push(`  SHA-256: ${report.sha256}${report.size !== null ? `  (${formatBytes(report.size)}, ${report.size} bytes)` : ''}`);
+  if (report.sha256)
+    lines.push(
+      `  SHA-256: ${report.sha256}${report.size !== null ? `  (${formatBytes(report.size)}, ${report.size} bytes)` : ''}`,
+    );
   if (report.output) lines.push(`  saved:   ${forTerminal(report.output)}`);
   if (report.reason?.hint) lines.push(`  next:    ${forTerminal(report.reason.hint)}`);
   return lines.join('\n') + '\n';

@@ -52,10 +52,16 @@ export async function readSignaturePart(path: string): Promise<SignaturePart> {
     size = info.size;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new VerifyError('USAGE', `cannot read the signature file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
+    throw new VerifyError(
+      'USAGE',
+      `cannot read the signature file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`,
+    );
   }
   if (size > MAX_SIGNATURE_FILE_BYTES) {
-    throw new VerifyError('SIGNATURE_MALFORMED', `the signature file ${path} is ${size} bytes; a real one is a few KiB (limit ${MAX_SIGNATURE_FILE_BYTES})`);
+    throw new VerifyError(
+      'SIGNATURE_MALFORMED',
+      `the signature file ${path} is ${size} bytes; a real one is a few KiB (limit ${MAX_SIGNATURE_FILE_BYTES})`,
+    );
   }
   return { source: path, bytes: new Uint8Array(await readFile(path)) };
 }

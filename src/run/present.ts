@@ -5,7 +5,14 @@
  */
 import { renderHuman, toJson, type Style } from '../report/verify-report.js';
 import { forTerminal } from '../report/links.js';
-import { annotationsFor, appendStepSummary, formatAnnotation, stepSummary, type Annotation, type OutputFormat } from '../report/ci.js';
+import {
+  annotationsFor,
+  appendStepSummary,
+  formatAnnotation,
+  stepSummary,
+  type Annotation,
+  type OutputFormat,
+} from '../report/ci.js';
 import type { ManyReport } from './verify-many.js';
 
 export interface ManyIO {
@@ -34,7 +41,13 @@ export function summaryLine(many: ManyReport): string {
   return parts.join(', ');
 }
 
-export async function presentMany(many: ManyReport, format: OutputFormat, p: Presentation, io: ManyIO, annotate = format === 'github'): Promise<void> {
+export async function presentMany(
+  many: ManyReport,
+  format: OutputFormat,
+  p: Presentation,
+  io: ManyIO,
+  annotate = format === 'github',
+): Promise<void> {
   const env = io.env ?? process.env;
   if (format === 'json') {
     io.stdout.write(toJson(many));
@@ -49,10 +62,15 @@ export async function presentMany(many: ManyReport, format: OutputFormat, p: Pre
     if (r.exitCode !== 0 && !p.quiet) lines.push(...text.filter((l) => l.startsWith('  next:')));
   }
   io.stdout.write(lines.length > 0 ? lines.join('\n') + '\n' : '');
-  const head = many.exitCode === 0 ? io.style.ok(io.style.bold('✔ VERIFIED')) : io.style.bad(io.style.bold(many.verdict === 'error' ? '✘ ERROR' : '✘ NOT VERIFIED'));
+  const head =
+    many.exitCode === 0
+      ? io.style.ok(io.style.bold('✔ VERIFIED'))
+      : io.style.bad(io.style.bold(many.verdict === 'error' ? '✘ ERROR' : '✘ NOT VERIFIED'));
   const out: string[] = [];
   for (const n of p.notes) out.push(`  ${forTerminal(n)}`);
-  out.push(`${head}  ${forTerminal(p.title)}: ${summaryLine(many)}${many.reason && many.exitCode !== 0 ? ` — ${forTerminal(many.reason.message)}` : ''}`);
+  out.push(
+    `${head}  ${forTerminal(p.title)}: ${summaryLine(many)}${many.reason && many.exitCode !== 0 ? ` — ${forTerminal(many.reason.message)}` : ''}`,
+  );
   if (many.reason?.hint && many.exitCode !== 0) out.push(`  next:    ${forTerminal(many.reason.hint)}`);
   io.stdout.write(out.join('\n') + '\n');
   if (annotate) await annotateGithub(many, p, io, env);
@@ -61,5 +79,7 @@ export async function presentMany(many: ManyReport, format: OutputFormat, p: Pre
 /** `::error`/`::warning` workflow commands on stderr and the Markdown step summary. */
 async function annotateGithub(many: ManyReport, p: Presentation, io: ManyIO, env: NodeJS.ProcessEnv): Promise<void> {
   for (const a of annotationsFor(many.results, p.annotations)) io.stderr.write(formatAnnotation(a));
-  await appendStepSummary(stepSummary(p.title, many, many.results, p.notes), env, (m) => io.stderr.write(io.errStyle.warn(`warning: ${m}\n`)));
+  await appendStepSummary(stepSummary(p.title, many, many.results, p.notes), env, (m) =>
+    io.stderr.write(io.errStyle.warn(`warning: ${m}\n`)),
+  );
 }

@@ -15,7 +15,16 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { EXIT, VerifyError, isVerifyError, mostSevereExit, verdictFor, type ExitCode, type ReasonCode, type Verdict } from '../errors.js';
+import {
+  EXIT,
+  VerifyError,
+  isVerifyError,
+  mostSevereExit,
+  verdictFor,
+  type ExitCode,
+  type ReasonCode,
+  type Verdict,
+} from '../errors.js';
 import type { Fetcher } from '../net/index.js';
 import { judgeSource } from '../policy/origin.js';
 import { artifactFromUrl, parseArtifactName, signatureUrls, type Artifact } from '../release/catalogue.js';
@@ -25,7 +34,13 @@ import { mirrorSet } from '../source-policy.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../trust/keyring.js';
 import { keySetDigest } from '../trust/key-set-id.js';
 import { DEFAULT_TIMEOUT_MS, verify, type VerifyOptions } from '../verify.js';
-import { evidenceFrom, readSignaturePart, signaturesBeside, type SignatureEvidence, type SignaturePart } from './local-signatures.js';
+import {
+  evidenceFrom,
+  readSignaturePart,
+  signaturesBeside,
+  type SignatureEvidence,
+  type SignaturePart,
+} from './local-signatures.js';
 
 export interface Target {
   /** A local path or an https:// URL. */
@@ -133,7 +148,10 @@ export async function loadKeySet(options: {
 }): Promise<{ keyring: Keyring; keySet: KeySet }> {
   const keyring =
     options.keyring === undefined
-      ? await loadPinnedKeyring(options.keysDir, { stateDir: options.stateDir, ...(options.onWarning ? { onWarning: options.onWarning } : {}) })
+      ? await loadPinnedKeyring(options.keysDir, {
+          stateDir: options.stateDir,
+          ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+        })
       : await loadCustomKeyring(options.keyring);
   return { keyring, keySet: keySetOf(keyring) };
 }
@@ -144,7 +162,10 @@ export function keySetOf(keyring: Keyring): KeySet {
 }
 
 /** A report for a target that never ran (interrupted before its turn, or refused before verify()). */
-export function failedReport(input: string, error: { code: ReasonCode; message: string; hint?: string | undefined }): VerifyReport {
+export function failedReport(
+  input: string,
+  error: { code: ReasonCode; message: string; hint?: string | undefined },
+): VerifyReport {
   const report = emptyReport(input, looksLikeUrl(input) ? 'url' : 'file');
   const artifact = looksLikeUrl(input) ? null : parseArtifactName(basename(input));
   if (artifact) report.artifact = { name: artifact.name, version: artifact.version, kind: artifact.kind };
@@ -166,7 +187,17 @@ function artifactOf(t: Target): Artifact | null {
 
 /** Verify every target; results in the targets' order. Never throws for a verification outcome. */
 export async function verifyMany(targets: readonly Target[], options: VerifyManyOptions = {}): Promise<TargetResult[]> {
-  const { concurrency, offline, keepSignatures, skipUnpublished, outputDir, onResult, relieveMemory: relieve, fetcher: given, ...common } = options;
+  const {
+    concurrency,
+    offline,
+    keepSignatures,
+    skipUnpublished,
+    outputDir,
+    onResult,
+    relieveMemory: relieve,
+    fetcher: given,
+    ...common
+  } = options;
   const limit = Math.max(1, Math.min(concurrency ?? defaultConcurrency(), 64));
   const results: TargetResult[] = new Array(targets.length);
   let ownFetcher: Fetcher | null = null;
@@ -186,7 +217,13 @@ export async function verifyMany(targets: readonly Target[], options: VerifyMany
       const target = targets[i]!;
       const result = options.signal?.aborted
         ? { target, report: interruptedReport(target.input), signature: null }
-        : await verifyOne(target, i, { ...common, offline, keepSignatures, skipUnpublished, outputDir }, getFetcher, scratch);
+        : await verifyOne(
+            target,
+            i,
+            { ...common, offline, keepSignatures, skipUnpublished, outputDir },
+            getFetcher,
+            scratch,
+          );
       results[i] = result;
       onResult?.(result, i);
       if (relieve && next < targets.length) relieveMemory();
@@ -204,7 +241,13 @@ export async function verifyMany(targets: readonly Target[], options: VerifyMany
 
 type OneOptions = Omit<VerifyManyOptions, 'concurrency' | 'onResult' | 'fetcher'>;
 
-async function verifyOne(target: Target, index: number, o: OneOptions, getFetcher: () => Promise<Fetcher>, scratch: string): Promise<TargetResult> {
+async function verifyOne(
+  target: Target,
+  index: number,
+  o: OneOptions,
+  getFetcher: () => Promise<Fetcher>,
+  scratch: string,
+): Promise<TargetResult> {
   const { offline, keepSignatures, skipUnpublished, outputDir, ...verifyOptions } = o;
   const isUrl = looksLikeUrl(target.input);
   const artifact = artifactOf(target);
@@ -214,20 +257,32 @@ async function verifyOne(target: Target, index: number, o: OneOptions, getFetche
     if (target.signatures && target.signatures.length > 0) {
       evidence = evidenceFrom(await Promise.all(target.signatures.map(readSignaturePart)));
     } else if (offline) {
-      if (isUrl) throw new VerifyError('USAGE', `--offline: ${target.input} is a URL, and nothing is fetched offline`, { hint: 'Download it first, or drop --offline.' });
+      if (isUrl)
+        throw new VerifyError('USAGE', `--offline: ${target.input} is a URL, and nothing is fetched offline`, {
+          hint: 'Download it first, or drop --offline.',
+        });
       const info = await stat(target.input).catch((e: NodeJS.ErrnoException) => e);
       if (info instanceof Error || !info.isFile()) {
-        const why = info instanceof Error ? (info.code === 'ENOENT' ? 'no such file' : info.message) : 'not a regular file';
+        const why =
+          info instanceof Error ? (info.code === 'ENOENT' ? 'no such file' : info.message) : 'not a regular file';
         throw new VerifyError('USAGE', `cannot read ${target.input}: ${why}`);
       }
       const paths = await signaturesBeside(target.input);
       if (paths.length === 0) {
-        throw new VerifyError('SIGNATURE_NOT_FOUND', `--offline: no ${basename(target.input)}.asc (or ${basename(target.input)}.<signer>.asc) beside ${target.input}`, {
-          hint: 'Put the .asc files from https://download.electrum.org/<version>/ beside the file, or drop --offline to fetch them.',
-        });
+        throw new VerifyError(
+          'SIGNATURE_NOT_FOUND',
+          `--offline: no ${basename(target.input)}.asc (or ${basename(target.input)}.<signer>.asc) beside ${target.input}`,
+          {
+            hint: 'Put the .asc files from https://download.electrum.org/<version>/ beside the file, or drop --offline to fetch them.',
+          },
+        );
       }
       evidence = evidenceFrom(await Promise.all(paths.map(readSignaturePart)));
-    } else if ((keepSignatures || skipUnpublished) && artifact && (!isUrl || sourceAllowed(target.input, verifyOptions.allowHosts ?? []))) {
+    } else if (
+      (keepSignatures || skipUnpublished) &&
+      artifact &&
+      (!isUrl || sourceAllowed(target.input, verifyOptions.allowHosts ?? []))
+    ) {
       // Fetched here, from the official site only (as verify() would), so that the exact bytes can be kept.
       try {
         const sig = await getSignature({ artifact }, getFetcher, {
@@ -238,7 +293,12 @@ async function verifyOne(target: Target, index: number, o: OneOptions, getFetche
       } catch (e) {
         if (!isVerifyError(e)) throw e;
         if (skipUnpublished && e.code === 'SIGNATURE_NOT_FOUND') {
-          return { target, report: failedReport(target.input, { code: e.code, message: e.message, hint: e.hint }), signature: null, unpublished: true };
+          return {
+            target,
+            report: failedReport(target.input, { code: e.code, message: e.message, hint: e.hint }),
+            signature: null,
+            unpublished: true,
+          };
         }
         // Anything else: verify() runs as usual and reports the failure in its own order of checks.
       }
@@ -248,7 +308,11 @@ async function verifyOne(target: Target, index: number, o: OneOptions, getFetche
     }
   } catch (e) {
     if (!isVerifyError(e)) throw e;
-    return { target, report: failedReport(target.input, { code: e.code, message: e.message, hint: e.hint }), signature: evidence };
+    return {
+      target,
+      report: failedReport(target.input, { code: e.code, message: e.message, hint: e.hint }),
+      signature: evidence,
+    };
   }
   let tempSig: string | null = null;
   if (evidence !== null) {
@@ -256,7 +320,9 @@ async function verifyOne(target: Target, index: number, o: OneOptions, getFetche
     await writeFile(tempSig, evidence.merged, { mode: 0o600 });
     signatureArg = tempSig;
   }
-  const output = isUrl ? (target.output ?? (outputDir !== undefined && artifact ? join(outputDir, artifact.name) : undefined)) : undefined;
+  const output = isUrl
+    ? (target.output ?? (outputDir !== undefined && artifact ? join(outputDir, artifact.name) : undefined))
+    : undefined;
   const report = await verify(target.input, {
     ...verifyOptions,
     ...(signatureArg !== undefined ? { signature: signatureArg } : {}),
@@ -296,7 +362,10 @@ export interface RunFailure {
 export function combineReports(reports: readonly VerifyReport[], failures: readonly RunFailure[] = []): ManyReport {
   const candidates: Array<{ exitCode: number; reason: ManyReport['reason'] }> = [
     ...reports.map((r) => ({ exitCode: r.exitCode as number, reason: r.reason })),
-    ...failures.map((f) => ({ exitCode: exitOf(f.code), reason: { code: f.code, message: f.message, ...(f.hint ? { hint: f.hint } : {}) } })),
+    ...failures.map((f) => ({
+      exitCode: exitOf(f.code),
+      reason: { code: f.code, message: f.message, ...(f.hint ? { hint: f.hint } : {}) },
+    })),
   ];
   const exitCode = mostSevereExit(candidates.map((c) => c.exitCode));
   const worst = exitCode === EXIT.OK ? null : candidates.find((c) => c.exitCode === exitCode)!.reason;

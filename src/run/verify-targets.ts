@@ -20,7 +20,10 @@ import type { VerifyOptions } from '../verify.js';
 import { presentMany, type ManyIO } from './present.js';
 import { combineReports, loadKeySet, verifyMany, type Target } from './verify-many.js';
 
-export interface VerifyTargetsOptions extends Omit<VerifyOptions, 'signature' | 'onProgress' | 'onWarning' | 'onStage' | 'signal' | 'fetcher'> {
+export interface VerifyTargetsOptions extends Omit<
+  VerifyOptions,
+  'signature' | 'onProgress' | 'onWarning' | 'onStage' | 'signal' | 'fetcher'
+> {
   /** `--signature`, possibly repeated (one target only). */
   signatures?: string[];
   offline?: boolean;
@@ -38,8 +41,23 @@ export interface VerifyTargetsIO extends ManyIO {
 }
 
 /** Whether `verify` should take this path rather than its single-target one. */
-export function needsVerifyTargets(targets: readonly string[], o: { signatures?: readonly string[] | undefined; offline?: boolean | undefined; receipt?: string | undefined; format?: string | undefined }): boolean {
-  return targets.length !== 1 || (o.signatures?.length ?? 0) > 1 || o.offline === true || o.receipt !== undefined || o.format !== undefined || process.env.GITHUB_ACTIONS === 'true';
+export function needsVerifyTargets(
+  targets: readonly string[],
+  o: {
+    signatures?: readonly string[] | undefined;
+    offline?: boolean | undefined;
+    receipt?: string | undefined;
+    format?: string | undefined;
+  },
+): boolean {
+  return (
+    targets.length !== 1 ||
+    (o.signatures?.length ?? 0) > 1 ||
+    o.offline === true ||
+    o.receipt !== undefined ||
+    o.format !== undefined ||
+    process.env.GITHUB_ACTIONS === 'true'
+  );
 }
 
 function interruptedExit(io: VerifyTargetsIO): number {
@@ -47,35 +65,62 @@ function interruptedExit(io: VerifyTargetsIO): number {
   return sig === 'SIGTERM' ? 143 : sig === 'SIGHUP' ? 129 : EXIT.INTERRUPTED;
 }
 
-export async function verifyTargetsCommand(targets: readonly string[], o: VerifyTargetsOptions, io: VerifyTargetsIO): Promise<number> {
+export async function verifyTargetsCommand(
+  targets: readonly string[],
+  o: VerifyTargetsOptions,
+  io: VerifyTargetsIO,
+): Promise<number> {
   let format: ReturnType<typeof chooseFormat> = o.json ? 'json' : 'text';
   try {
     format = chooseFormat(o, io.env);
     return await run(targets, o, io, format);
   } catch (e) {
     if (!isVerifyError(e)) throw e;
-    if (format === 'json') io.stdout.write(toJson({ schema: SCHEMA, verdict: verdictFor(e.exitCode), exitCode: e.exitCode, reason: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } }));
+    if (format === 'json')
+      io.stdout.write(
+        toJson({
+          schema: SCHEMA,
+          verdict: verdictFor(e.exitCode),
+          exitCode: e.exitCode,
+          reason: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) },
+        }),
+      );
     else io.stderr.write(`electrum-verify: ${e.message}\n${e.hint ? `  next: ${e.hint}\n` : ''}`);
     return e.exitCode;
   }
 }
 
-async function run(targets: readonly string[], o: VerifyTargetsOptions, io: VerifyTargetsIO, format: ReturnType<typeof chooseFormat>): Promise<number> {
+async function run(
+  targets: readonly string[],
+  o: VerifyTargetsOptions,
+  io: VerifyTargetsIO,
+  format: ReturnType<typeof chooseFormat>,
+): Promise<number> {
   const { signatures = [], offline, receipt, concurrency, json: _json, format: _format, quiet, output, ...common } = o;
-  if (targets.length === 0) throw new VerifyError('USAGE', 'no target given', { hint: 'Name one or more release files or https:// URLs.' });
+  if (targets.length === 0)
+    throw new VerifyError('USAGE', 'no target given', { hint: 'Name one or more release files or https:// URLs.' });
   const several = targets.length > 1;
   let outputDir: string | undefined;
   if (output !== undefined && several) {
     const info = await stat(output).catch(() => null);
     if (!info?.isDirectory()) {
-      throw new VerifyError('USAGE', `-o ${output}: with several targets, -o must be an existing folder (each file is saved there under its own name)`);
+      throw new VerifyError(
+        'USAGE',
+        `-o ${output}: with several targets, -o must be an existing folder (each file is saved there under its own name)`,
+      );
     }
     outputDir = output;
   }
-  if (several && signatures.length > 0) throw new VerifyError('USAGE', '--signature names the signature of ONE target; with several targets use --offline (each file\'s .asc beside it) or the official .asc files');
+  if (several && signatures.length > 0)
+    throw new VerifyError(
+      'USAGE',
+      "--signature names the signature of ONE target; with several targets use --offline (each file's .asc beside it) or the official .asc files",
+    );
   if (several && common.as !== undefined) throw new VerifyError('USAGE', '--as applies to one target');
-  if (several && common.expectSha256 !== undefined) throw new VerifyError('USAGE', '--expect-sha256 applies to one target');
-  if (offline && signatures.some(looksLikeUrl)) throw new VerifyError('USAGE', '--offline: a --signature URL would be fetched');
+  if (several && common.expectSha256 !== undefined)
+    throw new VerifyError('USAGE', '--expect-sha256 applies to one target');
+  if (offline && signatures.some(looksLikeUrl))
+    throw new VerifyError('USAGE', '--offline: a --signature URL would be fetched');
   if (receipt !== undefined) await checkReceiptPath(receipt);
   const warned = new Set<string>();
   const warn = (m: string): void => {
@@ -83,7 +128,12 @@ async function run(targets: readonly string[], o: VerifyTargetsOptions, io: Veri
     warned.add(m);
     io.stderr.write(io.errStyle.warn(`warning: ${m}\n`));
   };
-  const { keyring, keySet } = await loadKeySet({ keyring: common.keyring, keysDir: common.keysDir, stateDir: common.stateDir, onWarning: warn });
+  const { keyring, keySet } = await loadKeySet({
+    keyring: common.keyring,
+    keysDir: common.keysDir,
+    stateDir: common.stateDir,
+    onWarning: warn,
+  });
 
   const list: Target[] = targets.map((input) => ({
     input,
@@ -108,16 +158,34 @@ async function run(targets: readonly string[], o: VerifyTargetsOptions, io: Veri
   if (interrupted) {
     many.exitCode = interruptedExit(io);
     many.verdict = 'error';
-    many.reason = { code: 'INTERRUPTED', message: 'interrupted before every file was verified; no receipt was written' };
+    many.reason = {
+      code: 'INTERRUPTED',
+      message: 'interrupted before every file was verified; no receipt was written',
+    };
     for (const r of reports) if (r.reason?.code === 'INTERRUPTED') r.exitCode = many.exitCode as typeof r.exitCode;
   }
   let exitCode = many.exitCode;
   if (receipt !== undefined && !interrupted) {
     const versions = new Set(reports.map((r) => r.artifact?.version ?? null));
     const [only] = versions;
-    const resourceUri = !several && looksLikeUrl(targets[0]!) ? targets[0]! : versions.size === 1 && only ? `https://download.electrum.org/${only}/` : 'https://download.electrum.org/';
+    const resourceUri =
+      !several && looksLikeUrl(targets[0]!)
+        ? targets[0]!
+        : versions.size === 1 && only
+          ? `https://download.electrum.org/${only}/`
+          : 'https://download.electrum.org/';
     try {
-      await writeReceipt(receipt, buildReceipt({ command: 'verify', results, run: many, keySet, minSigners: common.minSigners ?? null, resourceUri }));
+      await writeReceipt(
+        receipt,
+        buildReceipt({
+          command: 'verify',
+          results,
+          run: many,
+          keySet,
+          minSigners: common.minSigners ?? null,
+          resourceUri,
+        }),
+      );
     } catch (e) {
       if (!isVerifyError(e)) throw e;
       io.stderr.write(`electrum-verify: ${e.message}\n`);
@@ -135,11 +203,28 @@ async function run(targets: readonly string[], o: VerifyTargetsOptions, io: Veri
     }
     if (wantsAnnotations(o, io.env)) {
       // Annotations and the step summary only (stdout already holds the report).
-      await presentMany({ ...many, results: reports }, 'json', { title: 'electrum-verify', notes: [], annotations: [], quiet: true }, { ...io, stdout: { write: () => true } as unknown as NodeJS.WritableStream }, true);
+      await presentMany(
+        { ...many, results: reports },
+        'json',
+        { title: 'electrum-verify', notes: [], annotations: [], quiet: true },
+        { ...io, stdout: { write: () => true } as unknown as NodeJS.WritableStream },
+        true,
+      );
     }
     return exitCode === many.exitCode ? report.exitCode : exitCode;
   }
   many.exitCode = exitCode;
-  await presentMany(many, format, { title: `${targets.length} files`, notes: receipt !== undefined && !interrupted ? [`receipt: ${receipt}`] : [], annotations: [], quiet: quiet === true }, io, wantsAnnotations(o, io.env));
+  await presentMany(
+    many,
+    format,
+    {
+      title: `${targets.length} files`,
+      notes: receipt !== undefined && !interrupted ? [`receipt: ${receipt}`] : [],
+      annotations: [],
+      quiet: quiet === true,
+    },
+    io,
+    wantsAnnotations(o, io.env),
+  );
   return exitCode;
 }

@@ -18,16 +18,22 @@ export function describePolicy(report: VerifyReport): string[] {
   const also = others.length > 0 ? ` · also signed by: ${others.join(', ')}` : '';
   switch (sig.policy) {
     case 'release-gate':
-      lines.push(`required: ${required.map(shown).join(' + ')} (Electrum's release gate${required.length === 1 ? ' before 4.1.3' : ''})${also}`);
+      lines.push(
+        `required: ${required.map(shown).join(' + ')} (Electrum's release gate${required.length === 1 ? ' before 4.1.3' : ''})${also}`,
+      );
       break;
     case 'any-release-signer': {
       const release = PINNED_SIGNERS.filter((s) => s.role === 'release').map((s) => shown(s.name));
       const by = counted.map(shown);
-      lines.push(`required: one release signer (${release.join(' or ')}); the version is unknown, so the version rules were not applied${by.length ? ` · signed by: ${by.join(', ')}` : ''}`);
+      lines.push(
+        `required: one release signer (${release.join(' or ')}); the version is unknown, so the version rules were not applied${by.length ? ` · signed by: ${by.join(', ')}` : ''}`,
+      );
       break;
     }
     case 'any-n':
-      lines.push(`required: any ${sig.required} distinct trusted key${sig.required === 1 ? '' : 's'}${report.trust === 'custom' ? ' of the custom keyring' : ' (--min-signers)'}${counted.length ? ` · signed by: ${counted.map(shown).join(', ')}` : ''}`);
+      lines.push(
+        `required: any ${sig.required} distinct trusted key${sig.required === 1 ? '' : 's'}${report.trust === 'custom' ? ' of the custom keyring' : ' (--min-signers)'}${counted.length ? ` · signed by: ${counted.map(shown).join(', ')}` : ''}`,
+      );
       break;
     default:
       break;

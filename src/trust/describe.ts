@@ -19,7 +19,11 @@ export interface KeyDescription {
 function algorithmName(key: openpgp.PublicKey | openpgp.Subkey): string {
   const info = key.getAlgorithmInfo();
   if (info.bits) return `${info.algorithm.replace(/EncryptSign|Sign|Encrypt/, '')}${info.bits}`;
-  if (info.curve) return `${info.algorithm}-${info.curve}`.replace('nistP256', 'p256').replace('nistP384', 'p384').replace('nistP521', 'p521');
+  if (info.curve)
+    return `${info.algorithm}-${info.curve}`
+      .replace('nistP256', 'p256')
+      .replace('nistP384', 'p384')
+      .replace('nistP521', 'p521');
   return info.algorithm;
 }
 

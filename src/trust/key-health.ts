@@ -64,7 +64,14 @@ async function latestBindingFlags(sub: openpgp.Subkey, primary: openpgp.PublicKe
   const sorted = [...sub.bindingSignatures].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
   for (const sig of sorted) {
     try {
-      await sig.verify(primary.keyPacket, openpgp.enums.signature.subkeyBinding, { key: primary.keyPacket, bind: sub.keyPacket } as never, null as unknown as Date, false, PGP_CONFIG);
+      await sig.verify(
+        primary.keyPacket,
+        openpgp.enums.signature.subkeyBinding,
+        { key: primary.keyPacket, bind: sub.keyPacket } as never,
+        null as unknown as Date,
+        false,
+        PGP_CONFIG,
+      );
       return sig.keyFlags?.[0] ?? 0;
     } catch {
       // try an older one
@@ -87,10 +94,25 @@ export async function keyParts(key: openpgp.PublicKey, now: Date = new Date()): 
   }
   const user = await key.getPrimaryUser(undefined, undefined, PGP_CONFIG).catch(() => null);
   const primarySigns = ((user?.selfCertification.keyFlags?.[0] ?? 0) & SIGN) !== 0;
-  const part = (fingerprint: string, primary: boolean, signing: boolean, expires: Date | null, state: PartState, detail?: string): KeyPart => {
+  const part = (
+    fingerprint: string,
+    primary: boolean,
+    signing: boolean,
+    expires: Date | null,
+    state: PartState,
+    detail?: string,
+  ): KeyPart => {
     const daysLeft = expires === null ? null : Math.floor((expires.getTime() - now.getTime()) / DAY_MS);
     const s: PartState = state === 'ok' && daysLeft !== null && daysLeft <= EXPIRY_WARNING_DAYS ? 'expiring' : state;
-    return { fingerprint, primary, signing, expires: expires?.toISOString() ?? null, daysLeft, state: s, ...(detail ? { detail } : {}) };
+    return {
+      fingerprint,
+      primary,
+      signing,
+      expires: expires?.toISOString() ?? null,
+      daysLeft,
+      state: s,
+      ...(detail ? { detail } : {}),
+    };
   };
   let signingState = primaryState;
   let signingDetail = primaryDetail;
@@ -102,12 +124,26 @@ export async function keyParts(key: openpgp.PublicKey, now: Date = new Date()): 
       signingDetail = (e as Error).message;
     }
   }
-  parts.push(part(key.getFingerprint().toUpperCase(), true, primarySigns, primaryExpiry, primarySigns ? signingState : primaryState, primarySigns ? signingDetail : primaryDetail));
+  parts.push(
+    part(
+      key.getFingerprint().toUpperCase(),
+      true,
+      primarySigns,
+      primaryExpiry,
+      primarySigns ? signingState : primaryState,
+      primarySigns ? signingDetail : primaryDetail,
+    ),
+  );
   for (const sub of key.getSubkeys()) {
     const flags = await latestBindingFlags(sub, key);
     const signing = (flags & SIGN) !== 0;
     const subExpiry = toDate(await sub.getExpirationTime(undefined, PGP_CONFIG).catch(() => null));
-    const expires = subExpiry && primaryExpiry ? (subExpiry < primaryExpiry ? subExpiry : primaryExpiry) : (subExpiry ?? primaryExpiry);
+    const expires =
+      subExpiry && primaryExpiry
+        ? subExpiry < primaryExpiry
+          ? subExpiry
+          : primaryExpiry
+        : (subExpiry ?? primaryExpiry);
     let state: PartState = primaryState;
     let detail = primaryDetail;
     if (state === 'ok') {
@@ -144,18 +180,29 @@ export function describeChanges(name: string, before: readonly KeyPart[], after:
   for (const a of after) {
     const b = before.find((x) => x.fingerprint === a.fingerprint);
     if (!b) {
-      lines.push(`${name}: new ${partLabel(a)}${a.expires ? ` (expires ${when(a.expires)})` : ' (does not expire)'}${a.state === 'revoked' ? ', revoked' : ''}`);
+      lines.push(
+        `${name}: new ${partLabel(a)}${a.expires ? ` (expires ${when(a.expires)})` : ' (does not expire)'}${a.state === 'revoked' ? ', revoked' : ''}`,
+      );
       continue;
     }
-    if (a.state === 'revoked' && b.state !== 'revoked') lines.push(`${name}: ${partLabel(a)} is now revoked${a.detail ? ` (${a.detail})` : ''}`);
-    if (a.expires !== b.expires) lines.push(`${name}: ${partLabel(a)} now ${a.expires === null ? 'never expires' : `expires ${when(a.expires)}`} (was ${b.expires === null ? 'never' : when(b.expires)})`);
-    if (a.signing !== b.signing) lines.push(`${name}: ${partLabel(a)} ${a.signing ? 'can now sign' : 'can no longer sign'}`);
+    if (a.state === 'revoked' && b.state !== 'revoked')
+      lines.push(`${name}: ${partLabel(a)} is now revoked${a.detail ? ` (${a.detail})` : ''}`);
+    if (a.expires !== b.expires)
+      lines.push(
+        `${name}: ${partLabel(a)} now ${a.expires === null ? 'never expires' : `expires ${when(a.expires)}`} (was ${b.expires === null ? 'never' : when(b.expires)})`,
+      );
+    if (a.signing !== b.signing)
+      lines.push(`${name}: ${partLabel(a)} ${a.signing ? 'can now sign' : 'can no longer sign'}`);
   }
   return lines;
 }
 
 /** Health of one trusted key today, under the signer-policy table. */
-export async function keyHealth(trusted: TrustedKey, now: Date = new Date(), table: readonly SignerPolicyEntry[] = PINNED_SIGNERS): Promise<KeyHealth> {
+export async function keyHealth(
+  trusted: TrustedKey,
+  now: Date = new Date(),
+  table: readonly SignerPolicyEntry[] = PINNED_SIGNERS,
+): Promise<KeyHealth> {
   const entry = table.find((s) => s.fingerprint === trusted.fingerprint);
   const role = entry?.role ?? 'custom';
   const required = role === 'release';
@@ -165,14 +212,23 @@ export async function keyHealth(trusted: TrustedKey, now: Date = new Date(), tab
   const messages: string[] = [];
   for (const p of signing) {
     const label = partLabel(p);
-    if (p.state === 'expiring') messages.push(`${trusted.name}: ${label} expires ${when(p.expires)} (in ${p.daysLeft} days)`);
-    else if (p.state === 'expired') messages.push(`${trusted.name}: ${label} expired ${when(p.expires)}; signatures made before then still count, newer ones do not until the key is refreshed`);
-    else if (p.state === 'revoked') messages.push(`${trusted.name}: ${label} is revoked${p.detail ? ` (${p.detail})` : ''}`);
-    else if (p.state === 'invalid') messages.push(`${trusted.name}: ${label} cannot sign today (${p.detail ?? 'invalid'})`);
+    if (p.state === 'expiring')
+      messages.push(`${trusted.name}: ${label} expires ${when(p.expires)} (in ${p.daysLeft} days)`);
+    else if (p.state === 'expired')
+      messages.push(
+        `${trusted.name}: ${label} expired ${when(p.expires)}; signatures made before then still count, newer ones do not until the key is refreshed`,
+      );
+    else if (p.state === 'revoked')
+      messages.push(`${trusted.name}: ${label} is revoked${p.detail ? ` (${p.detail})` : ''}`);
+    else if (p.state === 'invalid')
+      messages.push(`${trusted.name}: ${label} cannot sign today (${p.detail ?? 'invalid'})`);
   }
   if (signing.length === 0) messages.push(`${trusted.name}: no key that can sign`);
   const status: KeyHealth['status'] = !usable && required ? 'error' : messages.length > 0 ? 'warning' : 'ok';
-  if (!usable && required) messages.push(`${trusted.name} is required by Electrum's release gate: new releases cannot verify until the key is refreshed`);
+  if (!usable && required)
+    messages.push(
+      `${trusted.name} is required by Electrum's release gate: new releases cannot verify until the key is refreshed`,
+    );
   else if (!usable) messages.push(`${trusted.name} is a cosigner: the default policy stays usable without this key`);
   const origin = keyOrigin(trusted.key);
   return {

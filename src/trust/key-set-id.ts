@@ -8,7 +8,9 @@ import { PINNED_SIGNERS } from './pinned.js';
 
 export function keySetDigest(fingerprints: readonly string[]): string {
   const lines = [...fingerprints].map((f) => f.toUpperCase()).sort();
-  return createHash('sha256').update(lines.join('\n') + '\n').digest('hex');
+  return createHash('sha256')
+    .update(lines.join('\n') + '\n')
+    .digest('hex');
 }
 
 export function pinnedKeySetId(fingerprints: readonly string[] = PINNED_SIGNERS.map((s) => s.fingerprint)): string {

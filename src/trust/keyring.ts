@@ -45,7 +45,8 @@ async function readKeysFromFile(path: string): Promise<openpgp.PublicKey[]> {
     bytes = Buffer.allocUnsafe(info.size + 1);
     let filled = 0;
     for (;;) {
-      if (filled === bytes.length) bytes = Buffer.concat([bytes, Buffer.allocUnsafe(Math.min(bytes.length, MAX_KEY_FILE + 1 - filled))]);
+      if (filled === bytes.length)
+        bytes = Buffer.concat([bytes, Buffer.allocUnsafe(Math.min(bytes.length, MAX_KEY_FILE + 1 - filled))]);
       const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, null);
       if (bytesRead === 0) break;
       filled += bytesRead;
@@ -61,7 +62,9 @@ async function readKeysFromFile(path: string): Promise<openpgp.PublicKey[]> {
   }
   const blocks = splitArmor(bytes.toString('latin1'), 'PUBLIC KEY BLOCK');
   // readKeys, not readKey: one armored block may hold several keys (gpg --export A B C).
-  const perBlock = await Promise.all(blocks.map((block) => openpgp.readKeys({ binaryKeys: decodeArmorBlock(block), config: PGP_CONFIG })));
+  const perBlock = await Promise.all(
+    blocks.map((block) => openpgp.readKeys({ binaryKeys: decodeArmorBlock(block), config: PGP_CONFIG })),
+  );
   return perBlock.flat();
 }
 
@@ -76,7 +79,13 @@ type KeyParts = {
     otherCertifications: openpgp.SignaturePacket[];
     revocationSignatures: openpgp.SignaturePacket[];
   }>;
-  subkeys: Array<openpgp.Subkey & { mainKey: openpgp.PublicKey; bindingSignatures: openpgp.SignaturePacket[]; revocationSignatures: openpgp.SignaturePacket[] }>;
+  subkeys: Array<
+    openpgp.Subkey & {
+      mainKey: openpgp.PublicKey;
+      bindingSignatures: openpgp.SignaturePacket[];
+      revocationSignatures: openpgp.SignaturePacket[];
+    }
+  >;
 };
 
 const bytesOf = (p: { write(): Uint8Array }): string => Buffer.from(p.write()).toString('hex');
@@ -151,7 +160,10 @@ function assertNoKeyIdCollision(keys: readonly TrustedKey[], code: 'INSTALL_TAMP
       const id = k.getKeyID().toHex();
       const other = seen.get(id);
       if (other !== undefined && other !== fingerprint) {
-        throw new VerifyError(code, `two trusted keys share the key ID ${id.toUpperCase()} (${other} and ${fingerprint})`);
+        throw new VerifyError(
+          code,
+          `two trusted keys share the key ID ${id.toUpperCase()} (${other} and ${fingerprint})`,
+        );
       }
       seen.set(id, fingerprint);
     }
@@ -162,7 +174,10 @@ function assertNoKeyIdCollision(keys: readonly TrustedKey[], code: 'INSTALL_TAMP
  * The pinned release signers. Every file in `keysDir` must be a pinned key and every pinned key must be
  * present: anything else means the installation was modified, and verification cannot be trusted.
  */
-export async function loadPinnedKeyring(keysDir: string = DEFAULT_KEYS_DIR, refresh: RefreshLoadOptions = {}): Promise<Keyring> {
+export async function loadPinnedKeyring(
+  keysDir: string = DEFAULT_KEYS_DIR,
+  refresh: RefreshLoadOptions = {},
+): Promise<Keyring> {
   const tampered = (message: string): VerifyError =>
     new VerifyError('INSTALL_TAMPERED', `pinned keys: ${message}`, {
       hint: 'Reinstall electrum-verify from a trusted source; do not edit its keys/ folder.',
@@ -195,7 +210,11 @@ export async function loadPinnedKeyring(keysDir: string = DEFAULT_KEYS_DIR, refr
     }
   }
   // Present in the table's order, whatever the directory order.
-  found.sort((a, b) => PINNED_SIGNERS.findIndex((p) => p.fingerprint === a.fingerprint) - PINNED_SIGNERS.findIndex((p) => p.fingerprint === b.fingerprint));
+  found.sort(
+    (a, b) =>
+      PINNED_SIGNERS.findIndex((p) => p.fingerprint === a.fingerprint) -
+      PINNED_SIGNERS.findIndex((p) => p.fingerprint === b.fingerprint),
+  );
   assertNoKeyIdCollision(found, 'INSTALL_TAMPERED');
   // Newer copies from `keys refresh` (user's state folder): only packets the pinned primary keys signed (trust/refresh.ts).
   return { trust: 'pinned', keys: await withRefreshedCopies(found, refresh) };

@@ -31,11 +31,42 @@ export interface SignerPolicyEntry {
 }
 
 export const PINNED_SIGNERS: readonly PinnedSigner[] = Object.freeze([
-  { name: 'ThomasV', fingerprint: '6694D8DE7BE8EE5631BED9502BD5824B7F9470E6', file: 'ThomasV.asc', role: 'release', requiredFrom: null },
-  { name: 'sombernight_releasekey', fingerprint: '0EEDCFD5CAFB459067349B23CA9EEEC43DF911DC', file: 'sombernight_releasekey.asc', role: 'release', requiredFrom: '4.1.3', shownAs: 'SomberNight' },
-  { name: 'Emzy', fingerprint: '9EDAFF80E080659604F4A76B2EBB056FD847F8A7', file: 'Emzy.asc', role: 'cosigner', requiredFrom: null },
-  { name: 'felixb_f321x', fingerprint: 'AA0BC6824B397BBA99776E157ED8D82B37192688', file: 'felixb_f321x.asc', role: 'cosigner', requiredFrom: null },
-  { name: 'svanstaa', fingerprint: '33C103B4B2794170546CCF7BCFB2C83C66CD792A', file: 'svanstaa.asc', role: 'cosigner', requiredFrom: null },
+  {
+    name: 'ThomasV',
+    fingerprint: '6694D8DE7BE8EE5631BED9502BD5824B7F9470E6',
+    file: 'ThomasV.asc',
+    role: 'release',
+    requiredFrom: null,
+  },
+  {
+    name: 'sombernight_releasekey',
+    fingerprint: '0EEDCFD5CAFB459067349B23CA9EEEC43DF911DC',
+    file: 'sombernight_releasekey.asc',
+    role: 'release',
+    requiredFrom: '4.1.3',
+    shownAs: 'SomberNight',
+  },
+  {
+    name: 'Emzy',
+    fingerprint: '9EDAFF80E080659604F4A76B2EBB056FD847F8A7',
+    file: 'Emzy.asc',
+    role: 'cosigner',
+    requiredFrom: null,
+  },
+  {
+    name: 'felixb_f321x',
+    fingerprint: 'AA0BC6824B397BBA99776E157ED8D82B37192688',
+    file: 'felixb_f321x.asc',
+    role: 'cosigner',
+    requiredFrom: null,
+  },
+  {
+    name: 'svanstaa',
+    fingerprint: '33C103B4B2794170546CCF7BCFB2C83C66CD792A',
+    file: 'svanstaa.asc',
+    role: 'cosigner',
+    requiredFrom: null,
+  },
 ]);
 
 export function pinnedByFingerprint(fingerprint: string): PinnedSigner | undefined {

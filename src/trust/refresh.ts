@@ -71,7 +71,12 @@ export async function readKeyBytes(bytes: Uint8Array): Promise<openpgp.PublicKey
   return keys;
 }
 
-async function verifies(sig: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, type: number, data: object): Promise<boolean> {
+async function verifies(
+  sig: openpgp.SignaturePacket,
+  key: openpgp.AnyKeyPacket,
+  type: number,
+  data: object,
+): Promise<boolean> {
   if (sig.signatureType !== type) return false;
   try {
     // date null: no date checks here (a newer copy may carry a revocation or a binding that is "expired" today);
@@ -134,7 +139,10 @@ interface MutableKey {
  * `base` (a pinned key) plus the packets of `source` (same primary fingerprint) that the primary key validly
  * signed. Returns a new key; `added` counts the signatures taken from `source`.
  */
-export async function mergeVerified(base: openpgp.PublicKey, source: openpgp.PublicKey): Promise<{ key: openpgp.PublicKey; added: number }> {
+export async function mergeVerified(
+  base: openpgp.PublicKey,
+  source: openpgp.PublicKey,
+): Promise<{ key: openpgp.PublicKey; added: number }> {
   if (base.getFingerprint() !== source.getFingerprint()) throw new Error('not the same primary key');
   // clone(), directSignatures and the writable fields are openpgp.js 6 API missing from its type declarations.
   const merged = (base as unknown as { clone(): MutableKey }).clone();
@@ -142,18 +150,27 @@ export async function mergeVerified(base: openpgp.PublicKey, source: openpgp.Pub
   const primary = merged.keyPacket;
   let added = 0;
 
-  added += pushNew(merged.revocationSignatures, await filterAsync(src0.revocationSignatures, (s) => verifies(s, primary, S.keyRevocation, { key: primary })));
-  added += pushNew(merged.directSignatures, await filterAsync(src0.directSignatures, (s) => verifies(s, primary, S.key, { key: primary })));
+  added += pushNew(
+    merged.revocationSignatures,
+    await filterAsync(src0.revocationSignatures, (s) => verifies(s, primary, S.keyRevocation, { key: primary })),
+  );
+  added += pushNew(
+    merged.directSignatures,
+    await filterAsync(src0.directSignatures, (s) => verifies(s, primary, S.key, { key: primary })),
+  );
 
   for (const src of src0.users) {
     const data = { userID: src.userID, userAttribute: src.userAttribute, key: primary };
     const self = await filterAsync(src.selfCertifications, (s) =>
-      s.signatureType !== null && s.signatureType >= S.certGeneric && s.signatureType <= S.certPositive ? verifies(s, primary, s.signatureType, data) : Promise.resolve(false),
+      s.signatureType !== null && s.signatureType >= S.certGeneric && s.signatureType <= S.certPositive
+        ? verifies(s, primary, s.signatureType, data)
+        : Promise.resolve(false),
     );
     const revs = await filterAsync(src.revocationSignatures, (s) => verifies(s, primary, S.certRevocation, data));
-    const dst = merged.users.find((u) =>
-      (src.userID !== null && u.userID !== null && u.userID.userID === src.userID.userID) ||
-      (src.userAttribute !== null && u.userAttribute !== null && u.userAttribute.equals(src.userAttribute)),
+    const dst = merged.users.find(
+      (u) =>
+        (src.userID !== null && u.userID !== null && u.userID.userID === src.userID.userID) ||
+        (src.userAttribute !== null && u.userAttribute !== null && u.userAttribute.equals(src.userAttribute)),
     );
     if (dst) {
       added += pushNew(dst.selfCertifications, self) + pushNew(dst.revocationSignatures, revs);
@@ -190,7 +207,10 @@ export async function mergeVerified(base: openpgp.PublicKey, source: openpgp.Pub
     }
   }
   // Round-trip through the packet list so the merged key is exactly what a stored copy will read back as.
-  const key = added === 0 ? (merged as unknown as openpgp.PublicKey) : await openpgp.readKey({ binaryKey: merged.write(), config: PGP_CONFIG });
+  const key =
+    added === 0
+      ? (merged as unknown as openpgp.PublicKey)
+      : await openpgp.readKey({ binaryKey: merged.write(), config: PGP_CONFIG });
   return { key, added };
 }
 
@@ -200,7 +220,8 @@ async function unsafeReason(path: string): Promise<string | null> {
   if (info.isSymbolicLink()) return null; // judged by what it points to, below
   if (!info.isDirectory()) return `${path} is not a folder`;
   if (typeof process.getuid === 'function' && info.uid !== process.getuid()) return `${path} belongs to another user`;
-  if ((info.mode & 0o022) !== 0) return `${path} can be written by other users (mode ${(info.mode & 0o777).toString(8)}); run: chmod 700 ${path}`;
+  if ((info.mode & 0o022) !== 0)
+    return `${path} can be written by other users (mode ${(info.mode & 0o777).toString(8)}); run: chmod 700 ${path}`;
   return null;
 }
 
@@ -209,11 +230,17 @@ async function unsafeReason(path: string): Promise<string | null> {
  * fine; one that is unreadable, for another key, or in a folder others can write to is ignored with a warning,
  * and the pinned key is used as shipped.
  */
-export async function withRefreshedCopies(keys: readonly TrustedKey[], options: RefreshLoadOptions = {}): Promise<TrustedKey[]> {
+export async function withRefreshedCopies(
+  keys: readonly TrustedKey[],
+  options: RefreshLoadOptions = {},
+): Promise<TrustedKey[]> {
   const warn = options.onWarning ?? (() => undefined);
   const state = stateFolder(options.stateDir, options.env);
   const dir = refreshedKeysDir(state);
-  const exists = await stat(dir).then(() => true, () => false);
+  const exists = await stat(dir).then(
+    () => true,
+    () => false,
+  );
   if (!exists) return [...keys];
   for (const folder of [state, dir]) {
     const why = await unsafeReason(folder).catch((e: Error) => `cannot check ${folder} (${e.message})`);
@@ -232,13 +259,19 @@ export async function withRefreshedCopies(keys: readonly TrustedKey[], options: 
       if (info.size > MAX_KEY_COPY) throw new Error(`larger than ${MAX_KEY_COPY} bytes`);
       bytes = await readFile(path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') warn(`refreshed copy of ${trusted.name}'s key ignored (${path}: ${(e as Error).message}); using the pinned key`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        warn(
+          `refreshed copy of ${trusted.name}'s key ignored (${path}: ${(e as Error).message}); using the pinned key`,
+        );
       out.push(trusted);
       continue;
     }
     try {
-      const copies = (await readKeyBytes(bytes)).filter((k) => k.getFingerprint().toUpperCase() === trusted.fingerprint);
-      if (copies.length !== 1) throw new Error(copies.length === 0 ? `it does not hold key ${trusted.fingerprint}` : 'it holds the key twice');
+      const copies = (await readKeyBytes(bytes)).filter(
+        (k) => k.getFingerprint().toUpperCase() === trusted.fingerprint,
+      );
+      if (copies.length !== 1)
+        throw new Error(copies.length === 0 ? `it does not hold key ${trusted.fingerprint}` : 'it holds the key twice');
       const { key, added } = await mergeVerified(trusted.key, copies[0]!);
       if (added === 0) {
         out.push(trusted);
@@ -247,7 +280,9 @@ export async function withRefreshedCopies(keys: readonly TrustedKey[], options: 
       origins.set(key, { source: 'refreshed', path });
       out.push({ ...trusted, key });
     } catch (e) {
-      warn(`refreshed copy of ${trusted.name}'s key ignored: ${path} is corrupted (${(e as Error).message}); using the pinned key — run \`electrum-verify keys refresh\` again`);
+      warn(
+        `refreshed copy of ${trusted.name}'s key ignored: ${path} is corrupted (${(e as Error).message}); using the pinned key — run \`electrum-verify keys refresh\` again`,
+      );
       out.push(trusted);
     }
   }
@@ -299,7 +334,14 @@ export interface RefreshResult {
  */
 export async function refreshKeys(
   files: readonly string[],
-  options: { stateDir?: string | undefined; keysDir?: string | undefined; env?: NodeJS.ProcessEnv; keyring?: { keys: readonly TrustedKey[] }; onWarning?: (m: string) => void; now?: Date } = {},
+  options: {
+    stateDir?: string | undefined;
+    keysDir?: string | undefined;
+    env?: NodeJS.ProcessEnv;
+    keyring?: { keys: readonly TrustedKey[] };
+    onWarning?: (m: string) => void;
+    now?: Date;
+  } = {},
 ): Promise<RefreshResult> {
   const { keyParts, describeChanges, shortFingerprint } = await import('./key-health.js');
   const stateDir = stateFolder(options.stateDir, options.env);
@@ -327,7 +369,9 @@ export async function refreshKeys(
       const i = current.findIndex((k) => k.fingerprint === fpr);
       const trusted = current[i];
       if (i < 0 || trusted === undefined) {
-        result.notes.push(`${file}: key ${shortFingerprint(fpr)} (${fpr}) is not pinned; ignored (new keys come only with a new release of electrum-verify)`);
+        result.notes.push(
+          `${file}: key ${shortFingerprint(fpr)} (${fpr}) is not pinned; ignored (new keys come only with a new release of electrum-verify)`,
+        );
         continue;
       }
       const { key, added } = await mergeVerified(trusted.key, src);
@@ -336,12 +380,15 @@ export async function refreshKeys(
         continue;
       }
       const lines = describeChanges(trusted.name, await keyParts(trusted.key, now), await keyParts(key, now));
-      if (lines.length === 0) lines.push(`${trusted.name}: ${added} new self-signature(s), no change in expiry, subkeys or revocation`);
+      if (lines.length === 0)
+        lines.push(`${trusted.name}: ${added} new self-signature(s), no change in expiry, subkeys or revocation`);
       let path: string;
       try {
         path = await storeRefreshedCopy(stateDir, key);
       } catch (e) {
-        result.errors.push(`${trusted.name}: the refreshed copy cannot be stored in ${stateDir} (${(e as Error).message})`);
+        result.errors.push(
+          `${trusted.name}: the refreshed copy cannot be stored in ${stateDir} (${(e as Error).message})`,
+        );
         continue;
       }
       origins.set(key, { source: 'refreshed', path });

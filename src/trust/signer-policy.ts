@@ -50,8 +50,10 @@ export interface SignerPolicyOptions {
 /** The requirement for a file of this version (null: the name gives no version). */
 export function signerRequirement(version: string | null, options: SignerPolicyOptions): SignerRequirement {
   const table = options.signerTable ?? PINNED_SIGNERS;
-  if (options.minSigners !== undefined) return { mode: 'any-n', required: options.minSigners, requiredSigners: [], anyOf: [], table };
-  if (options.trust === 'custom' && options.signerTable === undefined) return { mode: 'any-n', required: 1, requiredSigners: [], anyOf: [], table };
+  if (options.minSigners !== undefined)
+    return { mode: 'any-n', required: options.minSigners, requiredSigners: [], anyOf: [], table };
+  if (options.trust === 'custom' && options.signerTable === undefined)
+    return { mode: 'any-n', required: 1, requiredSigners: [], anyOf: [], table };
   const release = table.filter((s) => s.role === 'release');
   const v = version === null ? null : parseVersion(version);
   if (v === null) {
@@ -69,7 +71,10 @@ export function shownName(name: string, table: readonly SignerPolicyEntry[] = PI
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : 'an unknown date');
 
 /** Expiry of the (sub)key that made `f`, from our copy of the key (ISO date) or null. */
-async function signingKeyExpiry(keyring: Keyring | undefined, f: FoundSignature): Promise<{ expires: string | null; subkey: boolean }> {
+async function signingKeyExpiry(
+  keyring: Keyring | undefined,
+  f: FoundSignature,
+): Promise<{ expires: string | null; subkey: boolean }> {
   const trusted = keyring?.keys.find((k) => k.fingerprint === f.fingerprint);
   if (!trusted || f.signingKey === null) return { expires: null, subkey: false };
   const subkey = trusted.key.getSubkeys().find((s) => s.getFingerprint().toUpperCase() === f.signingKey);
@@ -107,7 +112,6 @@ async function notCountedNote(f: FoundSignature, keyring: Keyring | undefined): 
       return `${status}${why}; this signature cannot count`;
   }
 }
-
 
 type Marked = FoundSignature & { counted?: boolean; note?: string };
 
@@ -159,15 +163,23 @@ export async function applySignerPolicy(
 
   if (fatal.length > 0) {
     const describe = (f: FoundSignature): string => `${f.signer}: ${f.status}${f.detail ? ` (${f.detail})` : ''}`;
-    throw new VerifyError('SIGNATURE_INVALID', `a signature by a trusted key does not match this file — ${fatal.map(describe).join('; ')}`, {
-      hint: 'Do not run this file. Delete it and download Electrum again from https://electrum.org/#download.',
-    });
+    throw new VerifyError(
+      'SIGNATURE_INVALID',
+      `a signature by a trusted key does not match this file — ${fatal.map(describe).join('; ')}`,
+      {
+        hint: 'Do not run this file. Delete it and download Electrum again from https://electrum.org/#download.',
+      },
+    );
   }
   const byTrusted = found.filter((f) => f.signer !== null);
   if (byTrusted.length === 0) {
-    throw new VerifyError('SIGNER_UNKNOWN', `none of the ${found.length} signature(s) is by a trusted Electrum release key`, {
-      hint: 'Do not run this file. Only files signed by the Electrum developers (see `electrum-verify keys`) are authentic.',
-    });
+    throw new VerifyError(
+      'SIGNER_UNKNOWN',
+      `none of the ${found.length} signature(s) is by a trusted Electrum release key`,
+      {
+        hint: 'Do not run this file. Only files signed by the Electrum developers (see `electrum-verify keys`) are authentic.',
+      },
+    );
   }
 
   // One entry per distinct primary key with a counted signature.
@@ -192,32 +204,48 @@ export async function applySignerPolicy(
 
   const whyMissing = (name: string): string => {
     const theirs = (uncounted as Marked[]).filter((f) => f.signer === name);
-    return theirs.length > 0 ? `${shownName(name, table)} (${theirs[0]!.note})` : `${shownName(name, table)} (no signature by this key)`;
+    return theirs.length > 0
+      ? `${shownName(name, table)} (${theirs[0]!.note})`
+      : `${shownName(name, table)} (no signature by this key)`;
   };
-  const gateHint = "Electrum publishes a file only when ThomasV and SomberNight (from 4.1.3) have both signed it. Do not run a file that lacks them.";
+  const gateHint =
+    'Electrum publishes a file only when ThomasV and SomberNight (from 4.1.3) have both signed it. Do not run a file that lacks them.';
 
   if (requirement.mode === 'release-gate') {
     const missing = requirement.requiredSigners.filter((n) => !countedNames.has(n));
     if (missing.length > 0) {
       const need = requirement.requiredSigners.map((n) => shownName(n, table)).join(' + ');
-      throw new VerifyError('NOT_ENOUGH_SIGNERS', `Electrum's release gate needs ${need}; missing: ${missing.map(whyMissing).join('; ')}`, {
-        hint: gateHint,
-      });
+      throw new VerifyError(
+        'NOT_ENOUGH_SIGNERS',
+        `Electrum's release gate needs ${need}; missing: ${missing.map(whyMissing).join('; ')}`,
+        {
+          hint: gateHint,
+        },
+      );
     }
     return;
   }
   if (requirement.mode === 'any-release-signer') {
     // One warning about the missing version is enough (verify() may already have said it about the name).
-    if (!report.warnings.some((w) => /could not be applied/.test(w))) warn(`the file name gives no Electrum version, so the version rules could not be applied: one release signer (${requirement.anyOf.map((n) => shownName(n, table)).join(' or ')}) is accepted`);
+    if (!report.warnings.some((w) => /could not be applied/.test(w)))
+      warn(
+        `the file name gives no Electrum version, so the version rules could not be applied: one release signer (${requirement.anyOf.map((n) => shownName(n, table)).join(' or ')}) is accepted`,
+      );
     if (!requirement.anyOf.some((n) => countedNames.has(n))) {
-      throw new VerifyError('NOT_ENOUGH_SIGNERS', `no counted signature by a release signer; missing: ${requirement.anyOf.map(whyMissing).join('; ')}`, {
-        hint: `${gateHint} Use --as <official file name> to apply the version's rules.`,
-      });
+      throw new VerifyError(
+        'NOT_ENOUGH_SIGNERS',
+        `no counted signature by a release signer; missing: ${requirement.anyOf.map(whyMissing).join('; ')}`,
+        {
+          hint: `${gateHint} Use --as <official file name> to apply the version's rules.`,
+        },
+      );
     }
     return;
   }
   if (counted.size < requirement.required) {
-    const notes = uncounted.filter((f) => !countedNames.has(f.signer)).map((f) => `${shownName(f.signer ?? '', table)}: ${f.note}`);
+    const notes = uncounted
+      .filter((f) => !countedNames.has(f.signer))
+      .map((f) => `${shownName(f.signer ?? '', table)}: ${f.note}`);
     throw new VerifyError(
       'NOT_ENOUGH_SIGNERS',
       `${counted.size} trusted signer(s) counted, ${requirement.required} required${notes.length ? ` — not counted: ${notes.join('; ')}` : ''}`,

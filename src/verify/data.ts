@@ -35,7 +35,10 @@ export async function downloadInto(
     checkUrl: (hop, n) => {
       requireSource(hop.href, mirrors, n);
       if (n > 0 && artifact && lastSegment(hop) !== artifact.name) {
-        throw new VerifyError('REDIRECT_OFF_ORIGIN', `redirected from ${artifact.name} to a different file (${hop.href})`);
+        throw new VerifyError(
+          'REDIRECT_OFF_ORIGIN',
+          `redirected from ${artifact.name} to a different file (${hop.href})`,
+        );
       }
     },
     onChunk: (chunk) => engine.update(chunk),

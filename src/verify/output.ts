@@ -18,9 +18,13 @@ const SAVED_MODE = 0o666 & ~process.umask();
  */
 export async function chooseOutput(option: string | undefined, name: string, force: boolean): Promise<string> {
   if (option === '-') {
-    throw new VerifyError('USAGE', '--output - (standard output) is not supported: a download is never passed on before it has verified', {
-      hint: 'Save it to a file or folder with -o PATH, then read it from there.',
-    });
+    throw new VerifyError(
+      'USAGE',
+      '--output - (standard output) is not supported: a download is never passed on before it has verified',
+      {
+        hint: 'Save it to a file or folder with -o PATH, then read it from there.',
+      },
+    );
   }
   let output: string;
   if (option === undefined) output = resolve(safeFileName(name));
@@ -69,7 +73,11 @@ export class PendingDownload {
 /** A file name taken from a URL is hostile: no separators, no dot-files, no control characters. */
 function safeFileName(name: string): string {
   if (!name || name.length > 255 || /[\\/\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name) || name.startsWith('.')) {
-    throw new VerifyError('USAGE', `cannot derive a safe file name from the URL ("${name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '?')}")`, { hint: 'Say where to save it with --output PATH.' });
+    throw new VerifyError(
+      'USAGE',
+      `cannot derive a safe file name from the URL ("${name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '?')}")`,
+      { hint: 'Say where to save it with --output PATH.' },
+    );
   }
   return name;
 }
@@ -81,11 +89,18 @@ function safeFileName(name: string): string {
 async function checkOutput(output: string, force: boolean): Promise<void> {
   const info = await lstat(output).catch(() => null);
   if (info && !force) {
-    throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Choose another path with --output, or pass --force to replace it (only after it verifies).' });
+    throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, {
+      hint: 'Choose another path with --output, or pass --force to replace it (only after it verifies).',
+    });
   }
-  if (info && !info.isFile()) throw new VerifyError('OUTPUT_EXISTS', `${output} exists and is not a regular file; --force replaces only regular files`);
+  if (info && !info.isFile())
+    throw new VerifyError(
+      'OUTPUT_EXISTS',
+      `${output} exists and is not a regular file; --force replaces only regular files`,
+    );
   const dir = await stat(dirname(output)).catch(() => null);
-  if (!dir?.isDirectory()) throw new VerifyError('USAGE', `cannot save to ${output}: the folder ${dirname(output)} does not exist`);
+  if (!dir?.isDirectory())
+    throw new VerifyError('USAGE', `cannot save to ${output}: the folder ${dirname(output)} does not exist`);
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -113,7 +128,8 @@ async function moveIntoPlace(temp: string, output: string, force: boolean): Prom
     else await rename(temp, output); // file systems without hard links (FAT, some network shares)
   } catch (e) {
     if (e instanceof VerifyError) throw e;
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Pass --force to replace it.' });
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new VerifyError('OUTPUT_EXISTS', `${output} already exists`, { hint: 'Pass --force to replace it.' });
     throw new VerifyError('IO_ERROR', `cannot save to ${output}: ${(e as Error).message}`);
   }
 }

@@ -7,7 +7,13 @@
  * can only confirm, never approve (pgp/fast-values.ts states and enforces that).
  */
 import type * as openpgp from 'openpgp';
-import { checkSignature, needsDigest, usesEcdsa, warmUpKeyChecks, type FoundSignature } from '../pgp/check-signature.js';
+import {
+  checkSignature,
+  needsDigest,
+  usesEcdsa,
+  warmUpKeyChecks,
+  type FoundSignature,
+} from '../pgp/check-signature.js';
 import { DataHasher, type DataDigests } from '../pgp/data-digest.js';
 import { FastValues } from '../pgp/fast-values.js';
 import { PrehashedEcdsa } from '../pgp/prehashed-ecdsa.js';

@@ -19,9 +19,11 @@ export async function loadSignatures(
   net: Omit<FetchOptions, 'checkUrl' | 'maxBytes'>,
 ): Promise<readonly openpgp.SignaturePacket[]> {
   if (request.signature !== undefined && looksLikeUrl(request.signature)) judgeSignatureUrl(request.signature, report);
-  const sig = await getSignature({ signature: request.signature, artifact: request.artifact }, getFetcher, net).catch((e: unknown) => {
-    throw request.localInput !== null && request.signature === undefined ? withOfflineHint(e, request.localInput) : e;
-  });
+  const sig = await getSignature({ signature: request.signature, artifact: request.artifact }, getFetcher, net).catch(
+    (e: unknown) => {
+      throw request.localInput !== null && request.signature === undefined ? withOfflineHint(e, request.localInput) : e;
+    },
+  );
   report.signature.url = sig.origin;
   return (await parseSignatureFile(sig.bytes)).packets;
 }

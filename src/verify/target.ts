@@ -33,7 +33,8 @@ export async function resolveTarget(
 ): Promise<Target> {
   let target: Target;
   if (report.target.kind === 'url') {
-    if (o.as !== undefined) throw new VerifyError('USAGE', '--as applies to a local file; a URL is judged by its own file name');
+    if (o.as !== undefined)
+      throw new VerifyError('USAGE', '--as applies to a local file; a URL is judged by its own file name');
     const judged = judgeSource(input, mirrors);
     report.source.verdict = judged.verdict;
     assertAllowed(judged, 0);
@@ -41,13 +42,30 @@ export async function resolveTarget(
     report.source.url = url.href;
     target = { url, file: null, artifact: artifactFromUrl(url), name: lastSegment(url) };
   } else {
-    if (o.output !== undefined) throw new VerifyError('USAGE', '--output applies only when downloading a URL; a local file is verified where it is');
-    const file = await openRegularFile(input, 'the file', looksLikeDomain(input) ? `If you meant a URL, write it in full: https://${input}` : undefined);
+    if (o.output !== undefined)
+      throw new VerifyError(
+        'USAGE',
+        '--output applies only when downloading a URL; a local file is verified where it is',
+      );
+    const file = await openRegularFile(
+      input,
+      'the file',
+      looksLikeDomain(input) ? `If you meant a URL, write it in full: https://${input}` : undefined,
+    );
     onOpen(file.handle);
-    if (file.size === 0) throw new VerifyError('USAGE', `the file ${input} is empty (0 bytes); the download probably failed`, { hint: 'Download it again from https://electrum.org/#download, then verify it.' });
-    target = { url: null, file, artifact: o.as === undefined ? parseArtifactName(basename(input)) : asOfficialName(o.as), name: basename(input) };
+    if (file.size === 0)
+      throw new VerifyError('USAGE', `the file ${input} is empty (0 bytes); the download probably failed`, {
+        hint: 'Download it again from https://electrum.org/#download, then verify it.',
+      });
+    target = {
+      url: null,
+      file,
+      artifact: o.as === undefined ? parseArtifactName(basename(input)) : asOfficialName(o.as),
+      name: basename(input),
+    };
   }
-  if (target.artifact) report.artifact = { name: target.artifact.name, version: target.artifact.version, kind: target.artifact.kind };
+  if (target.artifact)
+    report.artifact = { name: target.artifact.name, version: target.artifact.version, kind: target.artifact.kind };
   return target;
 }
 
@@ -60,12 +78,16 @@ export function unrecognisedName(target: Target, hasSignature: boolean, warn: (m
   const like = suggestOfficialName(target.name);
   if (!hasSignature) {
     const renamed = like === null ? '' : `; it looks like ${like} renamed (browsers add " (1)" or change the case)`;
-    throw new VerifyError('ARTIFACT_UNRECOGNISED', `"${target.name}" is not the name of an Electrum release file${renamed}`, {
-      hint:
-        like !== null && target.url === null
-          ? `Rename it to ${like}, or pass --as ${like}; then its official signature is found and Electrum's rules apply.`
-          : 'Use the exact file name Electrum publishes (e.g. electrum-4.5.8-x86_64.AppImage), or give the signature with --signature FILE.asc.',
-    });
+    throw new VerifyError(
+      'ARTIFACT_UNRECOGNISED',
+      `"${target.name}" is not the name of an Electrum release file${renamed}`,
+      {
+        hint:
+          like !== null && target.url === null
+            ? `Rename it to ${like}, or pass --as ${like}; then its official signature is found and Electrum's rules apply.`
+            : 'Use the exact file name Electrum publishes (e.g. electrum-4.5.8-x86_64.AppImage), or give the signature with --signature FILE.asc.',
+      },
+    );
   }
   warn(
     `"${target.name}" is not an official Electrum file name, so the rules for its version (signers required, vulnerable versions) could not be applied from the name` +
@@ -78,9 +100,13 @@ function asOfficialName(name: string): Artifact {
   const artifact = parseArtifactName(name);
   if (artifact !== null) return artifact;
   const like = suggestOfficialName(name);
-  throw new VerifyError('USAGE', `--as "${name}" is not an official Electrum file name${like === null ? '' : `; did you mean ${like}?`}`, {
-    hint: like === null ? SUPPORTED_NAMES_HINT : `Pass --as ${like}.`,
-  });
+  throw new VerifyError(
+    'USAGE',
+    `--as "${name}" is not an official Electrum file name${like === null ? '' : `; did you mean ${like}?`}`,
+    {
+      hint: like === null ? SUPPORTED_NAMES_HINT : `Pass --as ${like}.`,
+    },
+  );
 }
 
 function looksLikeDomain(s: string): boolean {

@@ -25,16 +25,28 @@ export async function loadTrust(
   warn: (message: string) => void,
 ): Promise<{ keyring: Keyring; requirement: SignerRequirement }> {
   const keyring: Keyring =
-    o.trustedKeys ?? (o.keyring === undefined ? await loadPinnedKeyring(o.keysDir, { stateDir: o.stateDir, onWarning: warn }) : await loadCustomKeyring(o.keyring));
+    o.trustedKeys ??
+    (o.keyring === undefined
+      ? await loadPinnedKeyring(o.keysDir, { stateDir: o.stateDir, onWarning: warn })
+      : await loadCustomKeyring(o.keyring));
   report.trust = keyring.trust;
-  if (keyring.trust === 'custom') warn(`using the keys in ${o.keyring} instead of the pinned Electrum release keys: ${describeCustomKeys(keyring)}`);
+  if (keyring.trust === 'custom')
+    warn(`using the keys in ${o.keyring} instead of the pinned Electrum release keys: ${describeCustomKeys(keyring)}`);
   if (o.minSigners !== undefined && o.minSigners > keyring.keys.length) {
     const where = keyring.trust === 'custom' ? `in ${o.keyring}` : 'pinned';
-    throw new VerifyError('USAGE', `--min-signers ${o.minSigners} asks for more signers than there are trusted keys (${keyring.keys.length} ${where})`, {
-      hint: `Use a number from 1 to ${keyring.keys.length}, or leave --min-signers out to apply Electrum's own signer policy.`,
-    });
+    throw new VerifyError(
+      'USAGE',
+      `--min-signers ${o.minSigners} asks for more signers than there are trusted keys (${keyring.keys.length} ${where})`,
+      {
+        hint: `Use a number from 1 to ${keyring.keys.length}, or leave --min-signers out to apply Electrum's own signer policy.`,
+      },
+    );
   }
-  const requirement = signerRequirement(version, { minSigners: o.minSigners, trust: keyring.trust, signerTable: o.signerTable });
+  const requirement = signerRequirement(version, {
+    minSigners: o.minSigners,
+    trust: keyring.trust,
+    signerTable: o.signerTable,
+  });
   report.signature.required = requirement.required;
   report.signature.requiredSigners = requirement.requiredSigners;
   report.signature.policy = requirement.mode;

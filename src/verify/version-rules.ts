@@ -16,16 +16,26 @@ export function parseSha256(value: string): string {
 }
 
 export function checkExpectedHash(expected: string | null, sha256: string): void {
-  if (expected !== null && expected !== sha256) throw new VerifyError('HASH_MISMATCH', `SHA-256 is ${sha256}, not the expected ${expected}`);
+  if (expected !== null && expected !== sha256)
+    throw new VerifyError('HASH_MISMATCH', `SHA-256 is ${sha256}, not the expected ${expected}`);
 }
 
-export function applyVersionRules(artifact: Artifact | null, found: readonly FoundSignature[], warn: (message: string) => void): void {
-  const countedDates = found.filter((f) => f.counted === true && f.created !== null).map((f) => new Date(f.created as string));
+export function applyVersionRules(
+  artifact: Artifact | null,
+  found: readonly FoundSignature[],
+  warn: (message: string) => void,
+): void {
+  const countedDates = found
+    .filter((f) => f.counted === true && f.created !== null)
+    .map((f) => new Date(f.created as string));
   const dated = judgeSignatureDates(artifact?.version ?? null, countedDates);
   if (dated !== null) throw new VerifyError(dated.code, dated.message, { hint: dated.hint });
   if (artifact === null) return;
   const vulnerable = vulnerableReason(artifact.version);
-  if (vulnerable !== null) throw new VerifyError('VERSION_VULNERABLE', vulnerable, { hint: 'Get the current release from https://electrum.org/#download.' });
+  if (vulnerable !== null)
+    throw new VerifyError('VERSION_VULNERABLE', vulnerable, {
+      hint: 'Get the current release from https://electrum.org/#download.',
+    });
   const fixes = securityWarning(artifact.version);
   if (fixes !== null) warn(fixes);
 }

@@ -15,7 +15,13 @@ import { createFetcher } from '../../src/net/index.js';
 import { artifactFor, chooseFile, detectPlatform, filesFor, PLATFORMS } from '../../src/release/platform.js';
 import { parseArtifactName, officialFileUrl } from '../../src/release/catalogue.js';
 import { securityFixesAfter, securityWarning } from '../../src/release/security.js';
-import { route, startConnectProxy, startFakeElectrumServer, type ConnectProxy, type FakeServer } from '../support/servers.js';
+import {
+  route,
+  startConnectProxy,
+  startFakeElectrumServer,
+  type ConnectProxy,
+  type FakeServer,
+} from '../support/servers.js';
 import { getTestPki, type TestPki } from '../support/tls.js';
 
 const THOMASV = '13xjmVAB1EATPP8RshTE8S8sNwwSUM9p1P';
@@ -64,7 +70,9 @@ beforeAll(async () => {
     },
     pki,
   );
-  proxy = await startConnectProxy({ map: { 'electrum.org': site.port, 'www.electrum.org': site.port, 'download.electrum.org': site.port } });
+  proxy = await startConnectProxy({
+    map: { 'electrum.org': site.port, 'www.electrum.org': site.port, 'download.electrum.org': site.port },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -106,18 +114,32 @@ describe('strict parsing', () => {
   it('more than 64 KiB → ANNOUNCEMENT_INVALID; exactly at the limit is parsed', () => {
     const pad = (n: number) => JSON.stringify({ ...ok, extradata: { p: 'x'.repeat(n) } });
     const base = pad(0).length;
-    expect(() => parseAnnouncement(new TextEncoder().encode(pad(MAX_ANNOUNCEMENT_BYTES - base + 1)), 'x')).toThrow(/limit 65536/);
+    expect(() => parseAnnouncement(new TextEncoder().encode(pad(MAX_ANNOUNCEMENT_BYTES - base + 1)), 'x')).toThrow(
+      /limit 65536/,
+    );
     expect(parseAnnouncement(new TextEncoder().encode(pad(MAX_ANNOUNCEMENT_BYTES - base)), 'x').version).toBe('4.7.2');
   });
 
   it('too many signatures, overlong signatures → ANNOUNCEMENT_INVALID', () => {
     const many = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`1addr${i}`, 'x']));
-    expect(() => parseAnnouncement(new TextEncoder().encode(JSON.stringify({ version: '4.7.2', signatures: many })), 'x')).toThrow(/17 signatures/);
-    expect(() => parseAnnouncement(new TextEncoder().encode(JSON.stringify({ version: '4.7.2', signatures: { [THOMASV]: 'A'.repeat(201) } })), 'x')).toThrow(/201 characters/);
+    expect(() =>
+      parseAnnouncement(new TextEncoder().encode(JSON.stringify({ version: '4.7.2', signatures: many })), 'x'),
+    ).toThrow(/17 signatures/);
+    expect(() =>
+      parseAnnouncement(
+        new TextEncoder().encode(JSON.stringify({ version: '4.7.2', signatures: { [THOMASV]: 'A'.repeat(201) } })),
+        'x',
+      ),
+    ).toThrow(/201 characters/);
   });
 
   it('unknown fields are carried as unsigned and ignored', () => {
-    const a = parseAnnouncement(new TextEncoder().encode(JSON.stringify({ ...ok, extradata: {}, channel: 'beta', download: 'https://evil.example' })), 'x');
+    const a = parseAnnouncement(
+      new TextEncoder().encode(
+        JSON.stringify({ ...ok, extradata: {}, channel: 'beta', download: 'https://evil.example' }),
+      ),
+      'x',
+    );
     expect(a.otherFields).toEqual(['channel', 'download']);
   });
 });
@@ -126,8 +148,18 @@ describe('latest from a file: verdicts and exit codes', () => {
   it('4.7.2 → verified, signed by ThomasV, extradata reported unsigned, mark raised (file 0600, folder 0700)', async () => {
     const state = join(await tempDir(), 'nested', 'state');
     const r = await latest({ announcement: await annFile(A472), state });
-    expect(r).toMatchObject({ schema: 'electrum-verify/v1', verdict: 'verified', exitCode: 0, reason: null, latest: '4.7.2' });
-    expect(r.announcement).toMatchObject({ version: '4.7.2', signer: { name: 'ThomasV', address: THOMASV }, unsignedFields: ['extradata'] });
+    expect(r).toMatchObject({
+      schema: 'electrum-verify/v1',
+      verdict: 'verified',
+      exitCode: 0,
+      reason: null,
+      latest: '4.7.2',
+    });
+    expect(r.announcement).toMatchObject({
+      version: '4.7.2',
+      signer: { name: 'ThomasV', address: THOMASV },
+      unsignedFields: ['extradata'],
+    });
     expect(r.highWaterMark).toMatchObject({ version: '4.7.2', updated: true, signer: 'ThomasV' });
     expect((await stat(join(state, MARK_FILE))).mode & 0o777).toBe(0o600);
     expect((await stat(state)).mode & 0o777).toBe(0o700);
@@ -144,11 +176,18 @@ describe('latest from a file: verdicts and exit codes', () => {
 
   it('an HTML file → exit 4; an oversized file → exit 4; an unsigned announcement → exit 1', async () => {
     const state = await tempDir();
-    expect((await latest({ announcement: await annFile('<html></html>'), state })).reason?.code).toBe('ANNOUNCEMENT_INVALID');
+    expect((await latest({ announcement: await annFile('<html></html>'), state })).reason?.code).toBe(
+      'ANNOUNCEMENT_INVALID',
+    );
     const big = await latest({ announcement: await annFile(' '.repeat(MAX_ANNOUNCEMENT_BYTES + 1)), state });
     expect(big).toMatchObject({ exitCode: 4, reason: { code: 'ANNOUNCEMENT_INVALID' } });
     const unsigned = await latest({ announcement: await annFile('{"version": "9.0.0", "signatures": {}}'), state });
-    expect(unsigned).toMatchObject({ exitCode: 1, verdict: 'rejected', reason: { code: 'ANNOUNCEMENT_UNSIGNED' }, latest: null });
+    expect(unsigned).toMatchObject({
+      exitCode: 1,
+      verdict: 'rejected',
+      reason: { code: 'ANNOUNCEMENT_UNSIGNED' },
+      latest: null,
+    });
     // nothing unverified ever reaches the mark
     expect((await readMark(state)).mark).toBeNull();
   });
@@ -170,15 +209,23 @@ describe('high-water mark', () => {
     expect(r).toMatchObject({ exitCode: 0, verdict: 'verified', latest: '4.7.2' });
     expect(r.announcement?.version).toBe('4.5.8');
     expect(r.replay).toEqual({ announced: '4.5.8', mark: '4.7.2', markVerifiedAt: '2026-12-01T12:00:00.000Z' });
-    expect(r.warnings.join('\n')).toContain('the server announced 4.5.8, but 4.7.2 was verified on 2026-12-01: possible replay');
+    expect(r.warnings.join('\n')).toContain(
+      'the server announced 4.5.8, but 4.7.2 was verified on 2026-12-01: possible replay',
+    );
     expect(r.highWaterMark).toMatchObject({ version: '4.7.2', updated: false });
     expect((await readMark(state)).mark?.version).toBe('4.7.2');
   });
 
   it('4.5.8 then 4.7.2 → the mark rises; the same version again leaves it', async () => {
     const state = await tempDir();
-    expect((await latest({ announcement: await annFile(A458), state })).highWaterMark).toMatchObject({ version: '4.5.8', updated: true });
-    expect((await latest({ announcement: await annFile(A472), state })).highWaterMark).toMatchObject({ version: '4.7.2', updated: true });
+    expect((await latest({ announcement: await annFile(A458), state })).highWaterMark).toMatchObject({
+      version: '4.5.8',
+      updated: true,
+    });
+    expect((await latest({ announcement: await annFile(A472), state })).highWaterMark).toMatchObject({
+      version: '4.7.2',
+      updated: true,
+    });
     const again = await latest({ announcement: await annFile(A472), state });
     expect(again.highWaterMark).toMatchObject({ version: '4.7.2', updated: false });
     expect(again.replay).toBeNull();
@@ -210,7 +257,13 @@ describe('high-water mark', () => {
   it('betas never raise the mark (an announcement of a beta is reported, the mark stays)', async () => {
     // No real beta announcement exists (Electrum never announced one), so the mark logic is tested directly.
     const { decide } = await import('../../src/announce/mark.js');
-    const mark = { version: '4.7.2', signer: 'ThomasV', address: THOMASV, signature: '', verifiedAt: '2026-12-01T00:00:00Z' };
+    const mark = {
+      version: '4.7.2',
+      signer: 'ThomasV',
+      address: THOMASV,
+      signature: '',
+      verifiedAt: '2026-12-01T00:00:00Z',
+    };
     expect(decide('4.8.0b1', mark).kind).toBe('beta');
     expect(decide('4.8.0b1', null).kind).toBe('beta');
     expect(decide('4.7.2b1', mark).kind).toBe('replay');
@@ -233,7 +286,10 @@ describe('--installed', () => {
   it('up to date (equal or newer than the announcement)', async () => {
     const state = await tempDir();
     const f = await annFile(A472);
-    expect((await latest({ announcement: f, state, installed: '4.7.2' })).installed).toMatchObject({ status: 'up-to-date', behind: [] });
+    expect((await latest({ announcement: f, state, installed: '4.7.2' })).installed).toMatchObject({
+      status: 'up-to-date',
+      behind: [],
+    });
     expect((await latest({ announcement: f, state, installed: '4.8.1' })).installed?.status).toBe('up-to-date');
   });
 
@@ -251,7 +307,12 @@ describe('--installed', () => {
   it('below 3.3.4 → exit 5 (VERSION_VULNERABLE), even when the announcement is unusable', async () => {
     const state = await tempDir();
     const r = await latest({ announcement: await annFile(A472), state, installed: '3.3.3' });
-    expect(r).toMatchObject({ exitCode: 5, verdict: 'rejected', reason: { code: 'VERSION_VULNERABLE' }, latest: '4.7.2' });
+    expect(r).toMatchObject({
+      exitCode: 5,
+      verdict: 'rejected',
+      reason: { code: 'VERSION_VULNERABLE' },
+      latest: '4.7.2',
+    });
     expect(r.installed?.status).toBe('vulnerable');
     const offline = await latest({ announcement: join(state, 'missing'), state, installed: '2.9.4' });
     expect(offline).toMatchObject({ exitCode: 5, installed: { status: 'vulnerable' } });
@@ -260,7 +321,10 @@ describe('--installed', () => {
 
   it('not a version → exit 2, before anything is read', async () => {
     const state = await tempDir();
-    expect(await latest({ announcement: join(state, 'missing'), state, installed: 'latest' })).toMatchObject({ exitCode: 2, reason: { code: 'USAGE' } });
+    expect(await latest({ announcement: join(state, 'missing'), state, installed: 'latest' })).toMatchObject({
+      exitCode: 2,
+      reason: { code: 'USAGE' },
+    });
   });
 
   it('replay + installed: compared against the mark, not the replayed version', async () => {
@@ -275,7 +339,14 @@ describe('--installed', () => {
 describe('security table', () => {
   it('names 4.4.6, 4.7.2, 4.8.1 and respects "affected from"', () => {
     expect(securityFixesAfter('4.7.1').map((s) => s.version)).toEqual(['4.7.2', '4.8.0', '4.8.1']);
-    expect(securityFixesAfter('4.1.0').map((s) => s.version)).toEqual(['4.2.2', '4.4.0', '4.4.6', '4.7.2', '4.8.0', '4.8.1']);
+    expect(securityFixesAfter('4.1.0').map((s) => s.version)).toEqual([
+      '4.2.2',
+      '4.4.0',
+      '4.4.6',
+      '4.7.2',
+      '4.8.0',
+      '4.8.1',
+    ]);
     // the partial-MPP fix (4.4.6) concerns 4.1.0 and later only
     expect(securityFixesAfter('4.0.9').map((s) => s.version)).toEqual(['4.2.2', '4.4.0', '4.7.2', '4.8.0', '4.8.1']);
     expect(securityFixesAfter('4.5.8', '4.7.2').map((s) => s.version)).toEqual(['4.7.2']);
@@ -336,11 +407,19 @@ describe('platforms and file names', () => {
 });
 
 describe('fetching https://electrum.org/version (loopback site, real TLS, CONNECT proxy)', () => {
-  async function fetched(path: Record<string, Parameters<typeof route.body>[0] | ReturnType<typeof route.body>>, o: Partial<LatestOptions> = {}) {
+  async function fetched(
+    path: Record<string, Parameters<typeof route.body>[0] | ReturnType<typeof route.body>>,
+    o: Partial<LatestOptions> = {},
+  ) {
     Object.assign(site.routes, path);
     const agent = new ProxyAgent({ uri: proxy.url, requestTls: { ca: pki.caPem } });
     try {
-      return await latest({ fetcher: createFetcher({ dispatcher: agent }), timeoutMs: 2000, ...o, state: o.stateDir ?? (await tempDir()) });
+      return await latest({
+        fetcher: createFetcher({ dispatcher: agent }),
+        timeoutMs: 2000,
+        ...o,
+        state: o.stateDir ?? (await tempDir()),
+      });
     } finally {
       await agent.destroy();
     }
@@ -348,12 +427,20 @@ describe('fetching https://electrum.org/version (loopback site, real TLS, CONNEC
 
   it('the real 4.7.2 announcement → verified, source electrum.org', async () => {
     const r = await fetched({ 'electrum.org/version': A472 });
-    expect(r).toMatchObject({ exitCode: 0, latest: '4.7.2', source: { kind: 'url', url: 'https://electrum.org/version', redirects: [] } });
+    expect(r).toMatchObject({
+      exitCode: 0,
+      latest: '4.7.2',
+      source: { kind: 'url', url: 'https://electrum.org/version', redirects: [] },
+    });
   });
 
   it('a redirect to www.electrum.org (official) is followed and reported', async () => {
     const r = await fetched({ 'electrum.org/version': route.redirect('https://www.electrum.org/version') });
-    expect(r).toMatchObject({ exitCode: 0, latest: '4.7.2', source: { redirects: ['https://www.electrum.org/version'] } });
+    expect(r).toMatchObject({
+      exitCode: 0,
+      latest: '4.7.2',
+      source: { redirects: ['https://www.electrum.org/version'] },
+    });
   });
 
   it.each([
@@ -372,7 +459,11 @@ describe('fetching https://electrum.org/version (loopback site, real TLS, CONNEC
   });
 
   it('HTML instead of JSON → exit 4 ANNOUNCEMENT_INVALID', async () => {
-    const r = await fetched({ 'electrum.org/version': route.body('<!doctype html><title>Just a moment...</title>', 200, { 'content-type': 'text/html' }) });
+    const r = await fetched({
+      'electrum.org/version': route.body('<!doctype html><title>Just a moment...</title>', 200, {
+        'content-type': 'text/html',
+      }),
+    });
     expect(r).toMatchObject({ exitCode: 4, verdict: 'error', reason: { code: 'ANNOUNCEMENT_INVALID' } });
     expect(r.reason?.message).toMatch(/HTML page/);
   });
@@ -386,13 +477,22 @@ describe('fetching https://electrum.org/version (loopback site, real TLS, CONNEC
 
   it('slow (never answers, or trickles) → exit 4 TIMEOUT', async () => {
     const t0 = Date.now();
-    expect(await fetched({ 'electrum.org/version': route.hang() }, { timeoutMs: 500 })).toMatchObject({ exitCode: 4, reason: { code: 'TIMEOUT' } });
-    expect(await fetched({ 'electrum.org/version': route.drip(60_000, 8, 100) }, { timeoutMs: 500 })).toMatchObject({ exitCode: 4, reason: { code: 'TIMEOUT' } });
+    expect(await fetched({ 'electrum.org/version': route.hang() }, { timeoutMs: 500 })).toMatchObject({
+      exitCode: 4,
+      reason: { code: 'TIMEOUT' },
+    });
+    expect(await fetched({ 'electrum.org/version': route.drip(60_000, 8, 100) }, { timeoutMs: 500 })).toMatchObject({
+      exitCode: 4,
+      reason: { code: 'TIMEOUT' },
+    });
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   it('404 → exit 4 NETWORK', async () => {
-    expect(await fetched({ 'electrum.org/version': route.status(404) })).toMatchObject({ exitCode: 4, reason: { code: 'NETWORK' } });
+    expect(await fetched({ 'electrum.org/version': route.status(404) })).toMatchObject({
+      exitCode: 4,
+      reason: { code: 'NETWORK' },
+    });
   });
 
   it('a served replay: 4.7.2, then 4.5.8 from the server → the mark holds', async () => {

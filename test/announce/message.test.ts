@@ -41,43 +41,83 @@ function withSig(sig: Uint8Array): string {
 
 describe("Bitcoin Core's message_verify vectors (src/test/util_tests.cpp)", () => {
   it('"Trust no one" by 15CRxFdyRpGZLW9w8HnHvVduizdL5jKNbs (header 32, compressed key): OK', () => {
-    const r = verifyMessage('15CRxFdyRpGZLW9w8HnHvVduizdL5jKNbs', 'IPojfrX2dfPnH26UegfbGQQLrdK844DlHq5157/P6h57WyuS/Qsl+h/WSVGDF4MUi4rWSswW38oimDYfNNUBUOk=', 'Trust no one');
+    const r = verifyMessage(
+      '15CRxFdyRpGZLW9w8HnHvVduizdL5jKNbs',
+      'IPojfrX2dfPnH26UegfbGQQLrdK844DlHq5157/P6h57WyuS/Qsl+h/WSVGDF4MUi4rWSswW38oimDYfNNUBUOk=',
+      'Trust no one',
+    );
     expect(r).toEqual({ status: 'valid', compressed: true, highS: false });
   });
   it('"Trust me" by 11canuhp9X2NocwCq7xNrQYTmUgZAnLK3: OK', () => {
-    const r = verifyMessage('11canuhp9X2NocwCq7xNrQYTmUgZAnLK3', 'IIcaIENoYW5jZWxsb3Igb24gYnJpbmsgb2Ygc2Vjb25kIGJhaWxvdXQgZm9yIGJhbmtzIAaHRtbCeDZINyavx14=', 'Trust me');
+    const r = verifyMessage(
+      '11canuhp9X2NocwCq7xNrQYTmUgZAnLK3',
+      'IIcaIENoYW5jZWxsb3Igb24gYnJpbmsgb2Ygc2Vjb25kIGJhaWxvdXQgZm9yIGJhbmtzIAaHRtbCeDZINyavx14=',
+      'Trust me',
+    );
     expect(r.status).toBe('valid');
   });
   it('the same signature over "I never signed this": ERR_NOT_SIGNED', () => {
-    const r = verifyMessage('15CRxFdyRpGZLW9w8HnHvVduizdL5jKNbs', 'IPojfrX2dfPnH26UegfbGQQLrdK844DlHq5157/P6h57WyuS/Qsl+h/WSVGDF4MUi4rWSswW38oimDYfNNUBUOk=', 'I never signed this');
+    const r = verifyMessage(
+      '15CRxFdyRpGZLW9w8HnHvVduizdL5jKNbs',
+      'IPojfrX2dfPnH26UegfbGQQLrdK844DlHq5157/P6h57WyuS/Qsl+h/WSVGDF4MUi4rWSswW38oimDYfNNUBUOk=',
+      'I never signed this',
+    );
     expect(r.status).toBe('bad');
   });
   it('not base64: ERR_MALFORMED_SIGNATURE', () => {
-    expect(verifyMessage('1KqbBpLy5FARmTPD4VZnDDpYjkUvkr82Pm', 'invalid signature, not in base64 encoding', 'message should be irrelevant').status).toBe('malformed');
+    expect(
+      verifyMessage(
+        '1KqbBpLy5FARmTPD4VZnDDpYjkUvkr82Pm',
+        'invalid signature, not in base64 encoding',
+        'message should be irrelevant',
+      ).status,
+    ).toBe('malformed');
   });
   it('65 zero bytes: ERR_PUBKEY_NOT_RECOVERED', () => {
-    const r = verifyMessage('1KqbBpLy5FARmTPD4VZnDDpYjkUvkr82Pm', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', 'message should be irrelevant');
+    const r = verifyMessage(
+      '1KqbBpLy5FARmTPD4VZnDDpYjkUvkr82Pm',
+      'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      'message should be irrelevant',
+    );
     expect(r.status).toBe('malformed');
   });
   it('an invalid address, and a P2SH address (ERR_INVALID_ADDRESS / ERR_ADDRESS_NO_KEY)', () => {
-    expect(verifyMessage('invalid address', 'signature should be irrelevant', 'message too').status).toBe('unsupported-address');
-    expect(verifyMessage('3B5fQsEXEaV8v6U3ejYc8XaKXAkyQj2MjV', 'signature should be irrelevant', 'message too').status).toBe('unsupported-address');
+    expect(verifyMessage('invalid address', 'signature should be irrelevant', 'message too').status).toBe(
+      'unsupported-address',
+    );
+    expect(
+      verifyMessage('3B5fQsEXEaV8v6U3ejYc8XaKXAkyQj2MjV', 'signature should be irrelevant', 'message too').status,
+    ).toBe('unsupported-address');
   });
   it('message hash: double SHA-256 of "\\x18Bitcoin Signed Message:\\n" + varint + message', () => {
     // Core's message_hash test: Hash(prefixed_message) equals MessageHash("...").
-    const pre = Buffer.concat([Buffer.from([24]), Buffer.from('Bitcoin Signed Message:\n'), Buffer.from([3]), Buffer.from('...')]);
+    const pre = Buffer.concat([
+      Buffer.from([24]),
+      Buffer.from('Bitcoin Signed Message:\n'),
+      Buffer.from([3]),
+      Buffer.from('...'),
+    ]);
     const twice = createHash('sha256').update(createHash('sha256').update(pre).digest()).digest();
     expect(Buffer.from(messageDigest(enc('...'))).toString('hex')).toBe(twice.toString('hex'));
     // varint: a 253-byte message takes the 0xfd form
     const long = 'x'.repeat(253);
-    const pre2 = Buffer.concat([Buffer.from([24]), Buffer.from('Bitcoin Signed Message:\n'), Buffer.from([0xfd, 253, 0]), Buffer.from(long)]);
+    const pre2 = Buffer.concat([
+      Buffer.from([24]),
+      Buffer.from('Bitcoin Signed Message:\n'),
+      Buffer.from([0xfd, 253, 0]),
+      Buffer.from(long),
+    ]);
     const twice2 = createHash('sha256').update(createHash('sha256').update(pre2).digest()).digest();
     expect(Buffer.from(messageDigest(enc(long))).toString('hex')).toBe(twice2.toString('hex'));
   });
 });
 
 describe.skipIf(!haveShared)('the 47 real announcements (../shared/electrum-version)', () => {
-  const files = haveShared ? readdirSync(VERSIONS_DIR).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = haveShared
+    ? readdirSync(VERSIONS_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
 
   it('there are 47 of them', () => {
     expect(files).toHaveLength(47);
@@ -132,17 +172,28 @@ describe('mutations of the real 4.7.2 announcement', () => {
   });
 
   it('changing extradata (unsigned) does not matter, and it is reported as unsigned', () => {
-    const changed = REAL_472.replace('45407020', '99999999').replace('"extradata": {', '"extradata": {"download": "https://evil.example/x.exe", ');
+    const changed = REAL_472.replace('45407020', '99999999').replace(
+      '"extradata": {',
+      '"extradata": {"download": "https://evil.example/x.exe", ',
+    );
     const b = parseAnnouncement(enc(changed), 'changed');
-    expect(b.extradata).toMatchObject({ android_versioncode_nullarch: 99999999, download: 'https://evil.example/x.exe' });
+    expect(b.extradata).toMatchObject({
+      android_versioncode_nullarch: 99999999,
+      download: 'https://evil.example/x.exe',
+    });
     expect(checkAnnouncement(b).failure).toBeNull();
-    const without = parseAnnouncement(enc(JSON.stringify({ version: '4.7.2', signatures: { [THOMASV]: SIG_472 } })), 'without');
+    const without = parseAnnouncement(
+      enc(JSON.stringify({ version: '4.7.2', signatures: { [THOMASV]: SIG_472 } })),
+      'without',
+    );
     expect(without.extradata).toBeNull();
     expect(checkAnnouncement(without).failure).toBeNull();
   });
 
   it('the version with surrounding space is refused by the parser (the signature covers the exact string)', () => {
-    expect(() => parseAnnouncement(enc(JSON.stringify({ version: ' 4.7.2', signatures: { [THOMASV]: SIG_472 } })), 'x')).toThrow(/not an Electrum version number/);
+    expect(() =>
+      parseAnnouncement(enc(JSON.stringify({ version: ' 4.7.2', signatures: { [THOMASV]: SIG_472 } })), 'x'),
+    ).toThrow(/not an Electrum version number/);
   });
 });
 
@@ -226,7 +277,10 @@ describe('high-S and unpinned signers', () => {
     const h2 = Uint8Array.from(real);
     h2.set(hex32(N - toBig(real.subarray(33))), 33);
     h2[0] = (((real[0] as number) - 27) ^ 1) + 27;
-    const a = parseAnnouncement(enc(JSON.stringify({ version: '4.7.2', signatures: { [THOMASV]: withSig(h2) } })), 'high-s');
+    const a = parseAnnouncement(
+      enc(JSON.stringify({ version: '4.7.2', signatures: { [THOMASV]: withSig(h2) } })),
+      'high-s',
+    );
     const c = checkAnnouncement(a);
     expect(c.failure).toBeNull();
     expect(c.signatures[0]).toMatchObject({ status: 'valid', highS: true });
@@ -237,24 +291,40 @@ describe('high-S and unpinned signers', () => {
   });
 
   it('a VALID signature by an unpinned address is listed and ignored → ANNOUNCEMENT_UNSIGNED', () => {
-    const a = parseAnnouncement(enc(JSON.stringify({ version: '9.9.9', signatures: { [address]: withSig(signCompact('9.9.9')) } })), 'forged');
+    const a = parseAnnouncement(
+      enc(JSON.stringify({ version: '9.9.9', signatures: { [address]: withSig(signCompact('9.9.9')) } })),
+      'forged',
+    );
     expect(verifyMessage(address, a.signatures[0]!.signature, '9.9.9').status).toBe('valid');
     const c = checkAnnouncement(a);
     expect(c.signer).toBeNull();
     expect(c.failure?.code).toBe('ANNOUNCEMENT_UNSIGNED');
     expect(c.failure?.message).toContain(address);
-    expect(c.signatures).toEqual([{ address, signer: null, status: 'ignored', note: 'not a pinned announcement address' }]);
+    expect(c.signatures).toEqual([
+      { address, signer: null, status: 'ignored', note: 'not a pinned announcement address' },
+    ]);
   });
 
   it('the same valid signature counts when its address is pinned (the check is the pin, not the key)', () => {
-    const a = parseAnnouncement(enc(JSON.stringify({ version: '9.9.9', signatures: { [address]: withSig(signCompact('9.9.9')) } })), 'test-pinned');
+    const a = parseAnnouncement(
+      enc(JSON.stringify({ version: '9.9.9', signatures: { [address]: withSig(signCompact('9.9.9')) } })),
+      'test-pinned',
+    );
     const c = checkAnnouncement(a, [...ANNOUNCEMENT_SIGNERS, { name: 'TestSigner', address }]);
     expect(c.failure).toBeNull();
     expect(c.signer?.name).toBe('TestSigner');
   });
 
-  it("a real pinned signature next to an unpinned one: authentic; the other is listed as ignored", () => {
-    const a = parseAnnouncement(enc(JSON.stringify({ version: '4.7.2', signatures: { [address]: withSig(signCompact('4.7.2')), [THOMASV]: SIG_472 } })), 'two');
+  it('a real pinned signature next to an unpinned one: authentic; the other is listed as ignored', () => {
+    const a = parseAnnouncement(
+      enc(
+        JSON.stringify({
+          version: '4.7.2',
+          signatures: { [address]: withSig(signCompact('4.7.2')), [THOMASV]: SIG_472 },
+        }),
+      ),
+      'two',
+    );
     const c = checkAnnouncement(a);
     expect(c.failure).toBeNull();
     expect(c.signatures.map((s) => s.status)).toEqual(['ignored', 'valid']);
@@ -262,7 +332,15 @@ describe('high-S and unpinned signers', () => {
 
   it("a bad signature listed under SomberNight's pinned address fails the whole announcement, even beside ThomasV's good one", () => {
     const somber = ANNOUNCEMENT_SIGNERS.find((s) => s.name === 'SomberNight')!.address;
-    const a = parseAnnouncement(enc(JSON.stringify({ version: '4.7.2', signatures: { [THOMASV]: SIG_472, [somber]: withSig(signCompact('4.7.2')) } })), 'tampered');
+    const a = parseAnnouncement(
+      enc(
+        JSON.stringify({
+          version: '4.7.2',
+          signatures: { [THOMASV]: SIG_472, [somber]: withSig(signCompact('4.7.2')) },
+        }),
+      ),
+      'tampered',
+    );
     const c = checkAnnouncement(a);
     expect(c.failure?.code).toBe('ANNOUNCEMENT_UNSIGNED');
     expect(c.signatures[1]).toMatchObject({ signer: 'SomberNight', status: 'bad' });

@@ -14,23 +14,40 @@ import { describe, expect, it } from 'vitest';
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
 
 function sources(dir = SRC): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every module a source file imports: package names as written, local ones as paths relative to src/. */
 export function importsOf(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => (m[1] ?? m[2]) as string);
+  const specs = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)/g),
+  ].map((m) => (m[1] ?? m[2]) as string);
   return specs.map((s) => (s.startsWith('.') ? relative(SRC, resolve(dirname(file), s)).replace(/\.js$/, '.ts') : s));
 }
 
-const NETWORK = (spec: string): boolean => /^(node:)?(net|http|https|http2|tls|dgram|dns)$/.test(spec) || spec === 'undici' || spec.startsWith('undici/') || spec.startsWith('net/');
+const NETWORK = (spec: string): boolean =>
+  /^(node:)?(net|http|https|http2|tls|dgram|dns)$/.test(spec) ||
+  spec === 'undici' ||
+  spec.startsWith('undici/') ||
+  spec.startsWith('net/');
 const FILES = (spec: string): boolean => /^(node:)?fs(\/promises)?$/.test(spec) || spec.startsWith('fs/');
-const COMMAND_LINE = (spec: string): boolean => spec === 'commander' || spec === 'cli.ts' || spec.startsWith('commands/');
+const COMMAND_LINE = (spec: string): boolean =>
+  spec === 'commander' || spec === 'cli.ts' || spec.startsWith('commands/');
 
 const RULES: Array<{ name: string; applies: (file: string) => boolean; forbidden: (spec: string) => boolean }> = [
   { name: 'policy/ does no I/O', applies: (f) => f.startsWith('policy/'), forbidden: (s) => NETWORK(s) || FILES(s) },
-  { name: 'pgp/ and trust/ never touch the network', applies: (f) => f.startsWith('pgp/') || f.startsWith('trust/'), forbidden: NETWORK },
-  { name: 'the core never knows the command line', applies: (f) => f !== 'cli.ts' && !f.startsWith('commands/'), forbidden: COMMAND_LINE },
+  {
+    name: 'pgp/ and trust/ never touch the network',
+    applies: (f) => f.startsWith('pgp/') || f.startsWith('trust/'),
+    forbidden: NETWORK,
+  },
+  {
+    name: 'the core never knows the command line',
+    applies: (f) => f !== 'cli.ts' && !f.startsWith('commands/'),
+    forbidden: COMMAND_LINE,
+  },
 ];
 
 function violations(files: Array<{ path: string; imports: string[] }>): string[] {
@@ -47,7 +64,11 @@ function violations(files: Array<{ path: string; imports: string[] }>): string[]
 const PROCESS_HOOK = /\bprocess\.(on|once|addListener|prependListener|exit)\(/;
 
 describe('architecture', () => {
-  const files = sources().map((f) => ({ path: relative(SRC, f), imports: importsOf(f), text: readFileSync(f, 'utf8') }));
+  const files = sources().map((f) => ({
+    path: relative(SRC, f),
+    imports: importsOf(f),
+    text: readFileSync(f, 'utf8'),
+  }));
 
   it('the scanner sees the imports (sanity: the checklist imports its steps, cli.ts imports commander)', () => {
     expect(files.find((f) => f.path === 'verify.ts')?.imports).toContain('verify/target.ts');

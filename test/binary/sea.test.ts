@@ -35,7 +35,11 @@ describe.skipIf(EV_CLI === undefined)('binary (EV_CLI)', () => {
     alone = join(work, 'bin', basename(EV_CLI!));
     await copyFile(EV_CLI!, alone);
     cwd = join(work, 'cwd');
-    env = { HOME: join(work, 'home'), XDG_STATE_HOME: join(work, 'home', 'state'), ELECTRUM_VERIFY_STATE: join(work, 'home', 'ev-state') };
+    env = {
+      HOME: join(work, 'home'),
+      XDG_STATE_HOME: join(work, 'home', 'state'),
+      ELECTRUM_VERIFY_STATE: join(work, 'home', 'ev-state'),
+    };
   });
   afterAll(async () => {
     if (work) await rm(work, { recursive: true, force: true });
@@ -44,7 +48,9 @@ describe.skipIf(EV_CLI === undefined)('binary (EV_CLI)', () => {
   it('the checksum file beside it names it and matches its bytes', async () => {
     const sumFile = `${EV_CLI}.sha256`;
     const text = await readFile(sumFile, 'utf8');
-    const digest = createHash('sha256').update(await readFile(EV_CLI!)).digest('hex');
+    const digest = createHash('sha256')
+      .update(await readFile(EV_CLI!))
+      .digest('hex');
     expect(text).toBe(`${digest}  ${basename(EV_CLI!)}\n`);
   });
 
@@ -67,7 +73,11 @@ describe.skipIf(EV_CLI === undefined)('binary (EV_CLI)', () => {
     const ok = await run(['check-url', 'https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz']);
     expect(ok.code, describeRun(ok)).toBe(0);
     // a lookalike host is judged through tldts (registrable domain)
-    const bad = await run(['check-url', 'https://download.electrum.org.evil.example.co.uk/4.5.8/Electrum-4.5.8.tar.gz', '--json']);
+    const bad = await run([
+      'check-url',
+      'https://download.electrum.org.evil.example.co.uk/4.5.8/Electrum-4.5.8.tar.gz',
+      '--json',
+    ]);
     expect(bad.code, describeRun(bad)).toBe(3);
   });
 
@@ -99,13 +109,33 @@ describe.skipIf(EV_CLI === undefined)('binary (EV_CLI)', () => {
     await writeFile(file, data);
     await writeFile(`${file}.asc`, asc);
     await writeFile(join(dir, 'keys.asc'), rsa.toPublic().armor() + ecc.toPublic().armor());
-    const ok = await run(['verify', file, '--signature', `${file}.asc`, '--keyring', join(dir, 'keys.asc'), '--min-signers', '2', '--json']);
+    const ok = await run([
+      'verify',
+      file,
+      '--signature',
+      `${file}.asc`,
+      '--keyring',
+      join(dir, 'keys.asc'),
+      '--min-signers',
+      '2',
+      '--json',
+    ]);
     expect(ok.code, describeRun(ok)).toBe(0);
     expect(ok.json.verdict).toBe('verified');
     // the same with the last byte changed: both digests differ, the worker's included
     data[data.length - 1]! ^= 1;
     await writeFile(file, data);
-    const bad = await run(['verify', file, '--signature', `${file}.asc`, '--keyring', join(dir, 'keys.asc'), '--min-signers', '2', '--json']);
+    const bad = await run([
+      'verify',
+      file,
+      '--signature',
+      `${file}.asc`,
+      '--keyring',
+      join(dir, 'keys.asc'),
+      '--min-signers',
+      '2',
+      '--json',
+    ]);
     expect(bad.code, describeRun(bad)).toBe(1);
     expect(dirname(file)).toBe(dir);
   }, 120_000);

@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliCommand, describeRun, runCli } from '../support/cli.js';
 import { makeFakeRelease, type FakeRelease } from '../support/fake-release.js';
-import { proxiedEnv, route, startConnectProxy, startFakeElectrumServer, type ConnectProxy, type FakeServer } from '../support/servers.js';
+import {
+  proxiedEnv,
+  route,
+  startConnectProxy,
+  startFakeElectrumServer,
+  type ConnectProxy,
+  type FakeServer,
+} from '../support/servers.js';
 import { getTestPki } from '../support/tls.js';
 
 let rel: FakeRelease;
@@ -44,20 +51,34 @@ afterAll(async () => {
 const keys = (): string[] => ['--keyring', rel.keyringPath];
 
 describe('a renamed download', () => {
-  it.each([['Electrum-4.5.8 (1).tar.gz'], ['electrum-4.5.8.tar.gz'], ['ELECTRUM-4.5.8.TAR.GZ']])('%s: says which official name it looks like, and how to fix it', async (name) => {
-    const renamed = join(dir, name);
-    await copyFile(file, renamed);
-    const r = await runCli(['verify', renamed, '--json']);
-    expect(r.code, describeRun(r)).toBe(2);
-    expect(r.json.reason.code).toBe('ARTIFACT_UNRECOGNISED');
-    expect(r.json.reason.message).toContain('it looks like Electrum-4.5.8.tar.gz renamed');
-    expect(r.json.reason.hint).toBe('Rename it to Electrum-4.5.8.tar.gz, or pass --as Electrum-4.5.8.tar.gz; then its official signature is found and Electrum\'s rules apply.');
-  });
+  it.each([['Electrum-4.5.8 (1).tar.gz'], ['electrum-4.5.8.tar.gz'], ['ELECTRUM-4.5.8.TAR.GZ']])(
+    '%s: says which official name it looks like, and how to fix it',
+    async (name) => {
+      const renamed = join(dir, name);
+      await copyFile(file, renamed);
+      const r = await runCli(['verify', renamed, '--json']);
+      expect(r.code, describeRun(r)).toBe(2);
+      expect(r.json.reason.code).toBe('ARTIFACT_UNRECOGNISED');
+      expect(r.json.reason.message).toContain('it looks like Electrum-4.5.8.tar.gz renamed');
+      expect(r.json.reason.hint).toBe(
+        "Rename it to Electrum-4.5.8.tar.gz, or pass --as Electrum-4.5.8.tar.gz; then its official signature is found and Electrum's rules apply.",
+      );
+    },
+  );
 
   it('--as NAME judges the file under that name (version rules apply), and verifies it', async () => {
     const renamed = join(dir, 'download.bin');
     await copyFile(file, renamed);
-    const r = await runCli(['verify', renamed, '--as', 'Electrum-4.5.8.tar.gz', '--signature', asc, ...keys(), '--json']);
+    const r = await runCli([
+      'verify',
+      renamed,
+      '--as',
+      'Electrum-4.5.8.tar.gz',
+      '--signature',
+      asc,
+      ...keys(),
+      '--json',
+    ]);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.json.artifact).toMatchObject({ name: 'Electrum-4.5.8.tar.gz', version: '4.5.8' });
     expect(r.stderr).not.toMatch(/could not be applied/);
@@ -66,8 +87,16 @@ describe('a renamed download', () => {
   it('--as with a name Electrum never used is a usage error with a suggestion; --as with a URL too', async () => {
     const r = await runCli(['verify', file, '--as', 'electrum-4.5.8.tar.gz', '--json']);
     expect(r.code).toBe(2);
-    expect(r.json.reason.message).toBe('--as "electrum-4.5.8.tar.gz" is not an official Electrum file name; did you mean Electrum-4.5.8.tar.gz?');
-    const u = await runCli(['verify', 'https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz', '--as', 'Electrum-4.5.8.tar.gz', '--json']);
+    expect(r.json.reason.message).toBe(
+      '--as "electrum-4.5.8.tar.gz" is not an official Electrum file name; did you mean Electrum-4.5.8.tar.gz?',
+    );
+    const u = await runCli([
+      'verify',
+      'https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz',
+      '--as',
+      'Electrum-4.5.8.tar.gz',
+      '--json',
+    ]);
     expect(u.code).toBe(2);
     expect(u.json.reason.message).toMatch(/--as applies to a local file/);
   });
@@ -77,7 +106,9 @@ describe('a renamed download', () => {
     await copyFile(file, renamed);
     const r = await runCli(['verify', renamed, '--signature', asc, ...keys(), '--json']);
     expect(r.code, describeRun(r)).toBe(0);
-    expect(r.stderr).toMatch(/warning: "electrum\.tgz" is not an official Electrum file name, so the rules for its version .* could not be applied from the name\. Pass --as <official file name> to apply them\./);
+    expect(r.stderr).toMatch(
+      /warning: "electrum\.tgz" is not an official Electrum file name, so the rules for its version .* could not be applied from the name\. Pass --as <official file name> to apply them\./,
+    );
   });
 });
 
@@ -92,15 +123,47 @@ describe('bad local input: exit 2, in words', () => {
   });
 
   it.each([
-    ['a missing target', () => join(dir, 'nope.tar.gz'), [] as string[], /cannot read the file .*nope\.tar\.gz: no such file/],
+    [
+      'a missing target',
+      () => join(dir, 'nope.tar.gz'),
+      [] as string[],
+      /cannot read the file .*nope\.tar\.gz: no such file/,
+    ],
     ['a folder as target', () => dir, [], /: it is a folder, not a regular file/],
-    ['/dev/zero as target (never read forever)', () => '/dev/zero', [], /cannot read the file \/dev\/zero: it is a device, not a regular file/],
-    ['a missing --signature', () => file, () => ['--signature', join(dir, 'nope.asc')], /cannot read the signature file .*nope\.asc: no such file/],
-    ['a folder as --signature', () => file, () => ['--signature', dir], /cannot read the signature file .*: it is a folder, not a regular file/],
-    ['a missing --keyring', () => file, () => ['--signature', asc, '--keyring', join(dir, 'nope.asc')], /^cannot read the keyring file .*nope\.asc: no such file$/],
-    ['a folder as --keyring', () => file, () => ['--signature', asc, '--keyring', dir], /^cannot read the keyring file .*: it is a folder, not a regular file$/],
+    [
+      '/dev/zero as target (never read forever)',
+      () => '/dev/zero',
+      [],
+      /cannot read the file \/dev\/zero: it is a device, not a regular file/,
+    ],
+    [
+      'a missing --signature',
+      () => file,
+      () => ['--signature', join(dir, 'nope.asc')],
+      /cannot read the signature file .*nope\.asc: no such file/,
+    ],
+    [
+      'a folder as --signature',
+      () => file,
+      () => ['--signature', dir],
+      /cannot read the signature file .*: it is a folder, not a regular file/,
+    ],
+    [
+      'a missing --keyring',
+      () => file,
+      () => ['--signature', asc, '--keyring', join(dir, 'nope.asc')],
+      /^cannot read the keyring file .*nope\.asc: no such file$/,
+    ],
+    [
+      'a folder as --keyring',
+      () => file,
+      () => ['--signature', asc, '--keyring', dir],
+      /^cannot read the keyring file .*: it is a folder, not a regular file$/,
+    ],
   ])('%s', async (_t, target, extra, message) => {
-    const r = await runCli(['verify', target(), ...(typeof extra === 'function' ? extra() : extra), '--json'], { timeoutMs: 20_000 });
+    const r = await runCli(['verify', target(), ...(typeof extra === 'function' ? extra() : extra), '--json'], {
+      timeoutMs: 20_000,
+    });
     expect(r.code, describeRun(r)).toBe(2);
     expect(r.json.reason.code).toBe('USAGE');
     expect(r.json.reason.message).toMatch(message);
@@ -130,7 +193,11 @@ describe('bad local input: exit 2, in words', () => {
     const cli = cliCommand([]);
     const asNobody = (args: string[]): { code: number; out: string } => {
       try {
-        const out = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', cli.command, ...cli.args, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+        const out = execFileSync(
+          'setpriv',
+          ['--reuid=65534', '--regid=65534', '--clear-groups', cli.command, ...cli.args, ...args],
+          { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+        );
         return { code: 0, out };
       } catch (e) {
         const err = e as { status: number; stdout: string };
@@ -150,10 +217,12 @@ describe('options that cannot work say so', () => {
   it('--min-signers above the number of trusted keys is a usage error, not NOT AUTHENTIC', async () => {
     const r = await runCli(['verify', file, '--signature', asc, ...keys(), '--min-signers', '3', '--json']);
     expect(r.code, describeRun(r)).toBe(2);
-    expect(r.json.reason.message).toBe(`--min-signers 3 asks for more signers than there are trusted keys (2 in ${rel.keyringPath})`);
+    expect(r.json.reason.message).toBe(
+      `--min-signers 3 asks for more signers than there are trusted keys (2 in ${rel.keyringPath})`,
+    );
   });
 
-  it('a refused --signature URL says that it was the signature\'s source, and the JSON names it', async () => {
+  it("a refused --signature URL says that it was the signature's source, and the JSON names it", async () => {
     const url = 'https://github.com/spesmilo/electrum/releases/download/4.5.8/Electrum-4.5.8.tar.gz.asc';
     const r = await runCli(['verify', file, '--signature', url, '--json']);
     expect(r.code).toBe(3);

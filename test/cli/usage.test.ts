@@ -12,7 +12,12 @@ describe('usage errors', () => {
   ])('%j → exit 2 and a JSON error report', async (args) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
-    expect(r.json).toMatchObject({ schema: 'electrum-verify/v1', verdict: 'error', exitCode: 2, reason: { code: 'USAGE' } });
+    expect(r.json).toMatchObject({
+      schema: 'electrum-verify/v1',
+      verdict: 'error',
+      exitCode: 2,
+      reason: { code: 'USAGE' },
+    });
     expect(stackTraceLines(r.stderr)).toEqual([]);
     expect(r.stderr).toMatch(/electrum-verify:/);
   });
@@ -21,7 +26,14 @@ describe('usage errors', () => {
     const { execFileSync } = await import('node:child_process');
     const cli = cliCommand(['--help']);
     const line = [cli.command, ...cli.args].map((a) => `'${a}'`).join(' ');
-    const out = execFileSync('bash', ['-c', `for i in 1 2 3 4 5; do ${line} 2>>/tmp/ev-epipe-$$ | head -c 10 >/dev/null; done; cat /tmp/ev-epipe-$$; rm -f /tmp/ev-epipe-$$`], { encoding: 'utf8' });
+    const out = execFileSync(
+      'bash',
+      [
+        '-c',
+        `for i in 1 2 3 4 5; do ${line} 2>>/tmp/ev-epipe-$$ | head -c 10 >/dev/null; done; cat /tmp/ev-epipe-$$; rm -f /tmp/ev-epipe-$$`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(out).not.toMatch(/EPIPE|Unhandled 'error'/);
   });
 
@@ -40,12 +52,16 @@ describe('usage errors', () => {
     const version = await runCli(['--version']);
     expect(version.code).toBe(0);
     // the tool's version, Node's, OpenPGP.js's and the pinned key set's id: what a bug report needs
-    expect(version.stdout).toMatch(/^electrum-verify \d+\.\d+\.\d+ \((Node script|single-file build[^)]*)\)\nNode\.js v\d+\.\d+\.\d+, OpenPGP\.js \d+\.\d+\.\d+\npinned keys: set [0-9a-f]{16}\n$/);
+    expect(version.stdout).toMatch(
+      /^electrum-verify \d+\.\d+\.\d+ \((Node script|single-file build[^)]*)\)\nNode\.js v\d+\.\d+\.\d+, OpenPGP\.js \d+\.\d+\.\d+\npinned keys: set [0-9a-f]{16}\n$/,
+    );
     for (const flag of ['-v', '-V']) expect((await runCli([flag])).stdout).toBe(version.stdout);
     // the key-set id is the pinned fingerprints' digest, the same one receipts record
     const { keySetDigest } = await import('../../src/trust/key-set-id.js');
     const { PINNED_SIGNERS } = await import('../../src/trust/pinned.js');
-    expect(version.stdout).toContain(`pinned keys: set ${keySetDigest(PINNED_SIGNERS.map((p) => p.fingerprint)).slice(0, 16)}`);
+    expect(version.stdout).toContain(
+      `pinned keys: set ${keySetDigest(PINNED_SIGNERS.map((p) => p.fingerprint)).slice(0, 16)}`,
+    );
     // a command's own options come after it; the global --json before it works too
     const global = await runCli(['--json', 'check-url', 'https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz']);
     expect(global.code).toBe(0);
@@ -53,7 +69,16 @@ describe('usage errors', () => {
     expect(help.stdout).toMatch(/HTTPS_PROXY/);
     // every command of the contract is there
     const top = await runCli(['--help']);
-    for (const command of ['verify', 'get', 'latest', 'verify-release', 'check-receipt', 'check-url', 'check-message', 'keys']) {
+    for (const command of [
+      'verify',
+      'get',
+      'latest',
+      'verify-release',
+      'check-receipt',
+      'check-url',
+      'check-message',
+      'keys',
+    ]) {
       expect(top.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
     expect(help.stdout).toMatch(/130 interrupted/);

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliCommand, describeRun, runCli, type CliResult } from '../support/cli.js';
 import { makeFakeRelease, type FakeRelease } from '../support/fake-release.js';
-import { proxiedEnv, route, startConnectProxy, startFakeElectrumServer, type ConnectProxy, type FakeServer } from '../support/servers.js';
+import {
+  proxiedEnv,
+  route,
+  startConnectProxy,
+  startFakeElectrumServer,
+  type ConnectProxy,
+  type FakeServer,
+} from '../support/servers.js';
 import { getTestPki, type TestPki } from '../support/tls.js';
 
 let pki: TestPki;
@@ -48,18 +55,26 @@ beforeAll(async () => {
         '/4.4.1/Electrum-4.4.1.tar.gz.asc': asc,
         '/4.4.2/Electrum-4.4.2.tar.gz': route.endless(),
         '/4.4.2/Electrum-4.4.2.tar.gz.asc': asc,
-        'download.electrum.org/4.4.3/Electrum-4.4.3.tar.gz': route.redirect('https://www.electrum.org/4.4.3/Electrum-4.4.3.tar.gz'),
-        'www.electrum.org/4.4.3/Electrum-4.4.3.tar.gz': route.redirect('https://download.electrum.org/4.4.3/Electrum-4.4.3.tar.gz'),
+        'download.electrum.org/4.4.3/Electrum-4.4.3.tar.gz': route.redirect(
+          'https://www.electrum.org/4.4.3/Electrum-4.4.3.tar.gz',
+        ),
+        'www.electrum.org/4.4.3/Electrum-4.4.3.tar.gz': route.redirect(
+          'https://download.electrum.org/4.4.3/Electrum-4.4.3.tar.gz',
+        ),
         // an official redirect to ANOTHER release file (a signature does not cover the file name)
         '/4.4.5/Electrum-4.4.5.tar.gz': route.redirect('/4.5.8/Electrum-4.5.8.tar.gz'),
         '/4.4.5/Electrum-4.4.5.tar.gz.asc': asc,
         '/4.4.3/Electrum-4.4.3.tar.gz.asc': asc,
-        '/4.4.4/Electrum-4.4.4.tar.gz': route.redirect('https://github.com/spesmilo/electrum/releases/download/4.4.4/Electrum-4.4.4.tar.gz'),
+        '/4.4.4/Electrum-4.4.4.tar.gz': route.redirect(
+          'https://github.com/spesmilo/electrum/releases/download/4.4.4/Electrum-4.4.4.tar.gz',
+        ),
         '/4.4.4/Electrum-4.4.4.tar.gz.asc': asc,
         '/4.3.0/Electrum-4.3.0.tar.gz': big,
         '/4.3.0/Electrum-4.3.0.tar.gz.asc': asc,
         // redirect between official hosts stays on the official origin
-        'download.electrum.org/4.3.1/Electrum-4.3.1.tar.gz': route.redirect('https://electrum.org/files/4.3.1/Electrum-4.3.1.tar.gz'),
+        'download.electrum.org/4.3.1/Electrum-4.3.1.tar.gz': route.redirect(
+          'https://electrum.org/files/4.3.1/Electrum-4.3.1.tar.gz',
+        ),
         'electrum.org/files/4.3.1/Electrum-4.3.1.tar.gz': rel.data,
         '/4.3.1/Electrum-4.3.1.tar.gz.asc': asc,
         // signature faults
@@ -78,9 +93,17 @@ beforeAll(async () => {
     },
     pki,
   );
-  wrongName = await startFakeElectrumServer({ routes: { '/4.5.8/Electrum-4.5.8.tar.gz.asc': asc } , certificate: 'wrong-name' }, pki);
+  wrongName = await startFakeElectrumServer(
+    { routes: { '/4.5.8/Electrum-4.5.8.tar.gz.asc': asc }, certificate: 'wrong-name' },
+    pki,
+  );
   proxy = await startConnectProxy({
-    map: { 'download.electrum.org': site.port, 'electrum.org': site.port, 'www.electrum.org': site.port, 'mirror.example.test': site.port },
+    map: {
+      'download.electrum.org': site.port,
+      'electrum.org': site.port,
+      'www.electrum.org': site.port,
+      'mirror.example.test': site.port,
+    },
   });
   env = proxiedEnv(proxy.url, pki.caCertPath);
 });
@@ -88,7 +111,9 @@ beforeAll(async () => {
 const made: string[] = [];
 
 afterAll(async () => {
-  await Promise.all([...made, rel?.dir].filter((d): d is string => !!d).map((d) => rm(d, { recursive: true, force: true })));
+  await Promise.all(
+    [...made, rel?.dir].filter((d): d is string => !!d).map((d) => rm(d, { recursive: true, force: true })),
+  );
   await proxy?.close();
   await site?.close();
   await wrongName?.close();
@@ -112,7 +137,9 @@ describe('download and verify through the proxy', () => {
     expect(r.json.verdict).toBe('verified');
     expect(r.json.sha256).toBe(sha256(rel.data));
     expect(r.json.size).toBe(rel.data.length);
-    expect(r.json.signature.signers.map((s: { fingerprint: string }) => s.fingerprint).sort()).toEqual([...rel.fingerprints].sort());
+    expect(r.json.signature.signers.map((s: { fingerprint: string }) => s.fingerprint).sort()).toEqual(
+      [...rel.fingerprints].sort(),
+    );
     expect(r.json.signature.url).toBe(`${D}/4.5.8/Electrum-4.5.8.tar.gz.asc`);
     expect(r.json.source).toMatchObject({ verdict: 'official', redirects: [] });
     expect(await readdir(dir)).toEqual(['Electrum-4.5.8.tar.gz']);
@@ -178,13 +205,19 @@ describe('download and verify through the proxy', () => {
     const [connects, requests] = [proxy.log.length, site.requests.length];
     const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], dir);
     expect(r.code, describeRun(r)).toBe(0);
-    expect(site.requests.slice(requests).map((q) => q.path)).toEqual(['/4.5.8/Electrum-4.5.8.tar.gz.asc', '/4.5.8/Electrum-4.5.8.tar.gz']);
+    expect(site.requests.slice(requests).map((q) => q.path)).toEqual([
+      '/4.5.8/Electrum-4.5.8.tar.gz.asc',
+      '/4.5.8/Electrum-4.5.8.tar.gz',
+    ]);
     expect(proxy.log.slice(connects)).toEqual(['download.electrum.org']);
   });
 
   it('a malformed proxy variable is a usage error (exit 2) that names the variable; nothing is left behind', async () => {
     const dir = await outDir();
-    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], dir, { HTTPS_PROXY: 'http://[bad', https_proxy: 'http://[bad' });
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], dir, {
+      HTTPS_PROXY: 'http://[bad',
+      https_proxy: 'http://[bad',
+    });
     expect(r.code, describeRun(r)).toBe(2);
     expect(r.json.reason.code).toBe('USAGE');
     expect(r.json.reason.message).toMatch(/^https_proxy="http:\/\/\[bad" is not a proxy URL/);
@@ -193,9 +226,14 @@ describe('download and verify through the proxy', () => {
 
   it('a proxy that cannot be resolved is named, with the variable it came from (not the target host)', async () => {
     const dir = await outDir();
-    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], dir, { HTTPS_PROXY: 'http://proxy.corp.invalid:3128', https_proxy: undefined });
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], dir, {
+      HTTPS_PROXY: 'http://proxy.corp.invalid:3128',
+      https_proxy: undefined,
+    });
     expect(r.code, describeRun(r)).toBe(4);
-    expect(r.json.reason.message).toMatch(/^The proxy HTTPS_PROXY=http:\/\/proxy\.corp\.invalid:3128 could not be resolved/);
+    expect(r.json.reason.message).toMatch(
+      /^The proxy HTTPS_PROXY=http:\/\/proxy\.corp\.invalid:3128 could not be resolved/,
+    );
     expect(r.json.reason.hint).toMatch(/Check HTTPS_PROXY/);
   });
 
@@ -226,7 +264,15 @@ describe('download and verify through the proxy', () => {
   it('accepts an approved mirror for the file but takes the signature from the official site', async () => {
     const dir = await outDir();
     const before = site.requests.length;
-    const r = await run(['verify', 'https://mirror.example.test/pub/electrum/4.5.8/Electrum-4.5.8.tar.gz', '--allow-host', 'mirror.example.test'], dir);
+    const r = await run(
+      [
+        'verify',
+        'https://mirror.example.test/pub/electrum/4.5.8/Electrum-4.5.8.tar.gz',
+        '--allow-host',
+        'mirror.example.test',
+      ],
+      dir,
+    );
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.json.source.verdict).toBe('mirror');
     const hosts = site.requests.slice(before).map((q) => `${q.host}${q.path}`);
@@ -237,7 +283,10 @@ describe('download and verify through the proxy', () => {
   it('refuses GitHub as an --allow-host (usage error, nothing contacted)', async () => {
     const dir = await outDir();
     const before = proxy.log.length;
-    const r = await run(['verify', 'https://github.com/spesmilo/electrum/x/Electrum-4.5.8.tar.gz', '--allow-host', 'github.com'], dir);
+    const r = await run(
+      ['verify', 'https://github.com/spesmilo/electrum/x/Electrum-4.5.8.tar.gz', '--allow-host', 'github.com'],
+      dir,
+    );
     expect(r.code, describeRun(r)).toBe(2);
     expect(r.json.reason.code).toBe('USAGE');
     expect(proxy.log.slice(before)).toEqual([]);
@@ -250,7 +299,9 @@ describe('download and verify through the proxy', () => {
     const r = await run(['verify', join(dir, 'Electrum-4.5.8.tar.gz')], dir);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.json).toMatchObject({ target: { kind: 'file' }, source: { verdict: 'local' }, output: null });
-    expect(site.requests.slice(before).map((q) => `${q.host}${q.path}`)).toEqual(['download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz.asc']);
+    expect(site.requests.slice(before).map((q) => `${q.host}${q.path}`)).toEqual([
+      'download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz.asc',
+    ]);
   });
 
   it('--expect-sha256 that does not match: exit 1 HASH_MISMATCH, nothing saved', async () => {
@@ -259,15 +310,24 @@ describe('download and verify through the proxy', () => {
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.json.reason.code).toBe('HASH_MISMATCH');
     expect(await readdir(dir)).toEqual([]);
-    const ok = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--expect-sha256', sha256(rel.data).toUpperCase()], dir);
+    const ok = await run(
+      ['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--expect-sha256', sha256(rel.data).toUpperCase()],
+      dir,
+    );
     expect(ok.code, describeRun(ok)).toBe(0);
   });
 
   it('a --signature URL must itself be official: GitHub and mirrors are refused before any connection', async () => {
     const dir = await outDir();
     const before = proxy.log.length;
-    for (const sig of ['https://raw.githubusercontent.com/spesmilo/electrum-signatures/master/x.asc', 'https://mirror.example.test/x.asc']) {
-      const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--signature', sig, '--allow-host', 'mirror.example.test'], dir);
+    for (const sig of [
+      'https://raw.githubusercontent.com/spesmilo/electrum-signatures/master/x.asc',
+      'https://mirror.example.test/x.asc',
+    ]) {
+      const r = await run(
+        ['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--signature', sig, '--allow-host', 'mirror.example.test'],
+        dir,
+      );
       expect(r.code, describeRun(r)).toBe(3);
     }
     expect(proxy.log.slice(before)).toEqual([]);
@@ -297,7 +357,12 @@ describe('every fault ends with the contract exit code, nothing in the output di
     ['redirect to another release file', `${D}/4.4.5/Electrum-4.4.5.tar.gz`, 3, 'REDIRECT_OFF_ORIGIN'],
     ['signature 404', `${D}/4.3.2/Electrum-4.3.2.tar.gz`, 4, 'SIGNATURE_NOT_FOUND'],
     ['signature 500', `${D}/4.3.3/Electrum-4.3.3.tar.gz`, 4, 'NETWORK'],
-    ['GitHub URL', 'https://github.com/spesmilo/electrum/releases/download/4.5.8/Electrum-4.5.8.tar.gz', 3, 'SOURCE_GITHUB'],
+    [
+      'GitHub URL',
+      'https://github.com/spesmilo/electrum/releases/download/4.5.8/Electrum-4.5.8.tar.gz',
+      3,
+      'SOURCE_GITHUB',
+    ],
     ['githubusercontent URL', 'https://objects.githubusercontent.com/4.5.8/Electrum-4.5.8.tar.gz', 3, 'SOURCE_GITHUB'],
     ['lookalike (capital I)', 'https://download.eIectrum.org/4.5.8/Electrum-4.5.8.tar.gz', 3, 'SOURCE_LOOKALIKE'],
     ['plain http', 'http://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz', 3, 'SOURCE_INSECURE'],
@@ -311,10 +376,13 @@ describe('every fault ends with the contract exit code, nothing in the output di
     const before = proxy.log.length;
     const r = await run(['verify', url, ...extra], dir);
     expect(r.code, describeRun(r)).toBe(code);
-    if (reason === 'SOURCE_UNTRUSTED') expect(['SOURCE_UNTRUSTED', 'SOURCE_INVALID', 'SOURCE_LOOKALIKE']).toContain(r.json.reason.code);
+    if (reason === 'SOURCE_UNTRUSTED')
+      expect(['SOURCE_UNTRUSTED', 'SOURCE_INVALID', 'SOURCE_LOOKALIKE']).toContain(r.json.reason.code);
     else expect(r.json.reason.code).toBe(reason);
     expect(r.json.exitCode).toBe(code);
-    const sourceVerdict = { SOURCE_GITHUB: 'github', SOURCE_LOOKALIKE: 'lookalike', SOURCE_INSECURE: 'insecure' }[reason as string];
+    const sourceVerdict = { SOURCE_GITHUB: 'github', SOURCE_LOOKALIKE: 'lookalike', SOURCE_INSECURE: 'insecure' }[
+      reason as string
+    ];
     if (sourceVerdict) expect(r.json.source.verdict).toBe(sourceVerdict);
     expect(await readdir(dir)).toEqual([]);
     const contacted = proxy.log.slice(before);
@@ -326,7 +394,10 @@ describe('every fault ends with the contract exit code, nothing in the output di
     const p = await startConnectProxy({ map: { 'download.electrum.org': wrongName.port } });
     try {
       const dir = await outDir();
-      const r = await runCli(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--keyring', rel.keyringPath, '--json'], { cwd: dir, env: proxiedEnv(p.url, pki.caCertPath) });
+      const r = await runCli(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--keyring', rel.keyringPath, '--json'], {
+        cwd: dir,
+        env: proxiedEnv(p.url, pki.caCertPath),
+      });
       expect(r.code, describeRun(r)).toBe(4);
       expect(r.json.reason.code).toBe('NETWORK');
       expect(await readdir(dir)).toEqual([]);
@@ -339,11 +410,17 @@ describe('every fault ends with the contract exit code, nothing in the output di
     ['expired', /certificate has expired/],
     ['untrusted', /not issued by a trusted certificate authority/],
   ] as const)('a certificate that is %s is a network error that says so, not a success', async (certificate, says) => {
-    const server = await startFakeElectrumServer({ routes: { '/4.5.8/Electrum-4.5.8.tar.gz.asc': 'x' }, certificate }, pki);
+    const server = await startFakeElectrumServer(
+      { routes: { '/4.5.8/Electrum-4.5.8.tar.gz.asc': 'x' }, certificate },
+      pki,
+    );
     const p = await startConnectProxy({ map: { 'download.electrum.org': server.port } });
     try {
       const dir = await outDir();
-      const r = await runCli(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--keyring', rel.keyringPath, '--json'], { cwd: dir, env: proxiedEnv(p.url, pki.caCertPath) });
+      const r = await runCli(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '--keyring', rel.keyringPath, '--json'], {
+        cwd: dir,
+        env: proxiedEnv(p.url, pki.caCertPath),
+      });
       expect(r.code, describeRun(r)).toBe(4);
       expect(r.json.reason.code).toBe('NETWORK');
       expect(r.json.reason.message).toMatch(says);
@@ -357,7 +434,14 @@ describe('every fault ends with the contract exit code, nothing in the output di
 
   it('Ctrl-C during a download exits 130 and leaves no temporary file', async () => {
     const dir = await outDir();
-    const cli = cliCommand(['verify', `${D}/4.4.1/Electrum-4.4.1.tar.gz`, '--keyring', rel.keyringPath, '--timeout', '60']);
+    const cli = cliCommand([
+      'verify',
+      `${D}/4.4.1/Electrum-4.4.1.tar.gz`,
+      '--keyring',
+      rel.keyringPath,
+      '--timeout',
+      '60',
+    ]);
     const child = spawn(cli.command, cli.args, {
       cwd: dir,
       env: { ...env, NO_COLOR: '1' },

@@ -10,7 +10,14 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAULT_PATHS, proxiedEnv, startConnectProxy, startFakeElectrumServer, type ConnectProxy, type FakeServer } from '../support/servers.js';
+import {
+  FAULT_PATHS,
+  proxiedEnv,
+  startConnectProxy,
+  startFakeElectrumServer,
+  type ConnectProxy,
+  type FakeServer,
+} from '../support/servers.js';
 import { getTestPki, type TestPki } from '../support/tls.js';
 
 const run = promisify(execFile);
@@ -23,7 +30,14 @@ let untrusted: FakeServer;
 let proxy: ConnectProxy;
 
 function transpileTree(): void {
-  const files = ['src/errors.ts', 'src/format.ts', 'src/fs/temp-files.ts', 'src/fs/durable.ts', 'src/fs/stale-parts.ts', ...readdirSync(join(ROOT, 'src/net')).map((f) => `src/net/${f}`)];
+  const files = [
+    'src/errors.ts',
+    'src/format.ts',
+    'src/fs/temp-files.ts',
+    'src/fs/durable.ts',
+    'src/fs/stale-parts.ts',
+    ...readdirSync(join(ROOT, 'src/net')).map((f) => `src/net/${f}`),
+  ];
   for (const f of files.filter((x) => x.endsWith('.ts'))) {
     const out = ts.transpileModule(readFileSync(join(ROOT, f), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
@@ -59,7 +73,10 @@ interface ChildResult {
 }
 
 async function child(url: string, env: NodeJS.ProcessEnv, timeoutMs = 3000): Promise<ChildResult> {
-  const { stdout } = await run(process.execPath, [join(work, 'child.js'), url, String(timeoutMs)], { env, timeout: 20_000 });
+  const { stdout } = await run(process.execPath, [join(work, 'child.js'), url, String(timeoutMs)], {
+    env,
+    timeout: 20_000,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
 }
 
@@ -96,7 +113,9 @@ describe('environment (child process, default EnvHttpProxyAgent)', () => {
     delete env.NODE_EXTRA_CA_CERTS;
     const r = await child(OK_URL, env);
     expect(r).toMatchObject({ ok: false, code: 'NETWORK' });
-    expect(r.message).toMatch(/^TLS check failed for download\.electrum\.org: the certificate is not issued by a trusted/);
+    expect(r.message).toMatch(
+      /^TLS check failed for download\.electrum\.org: the certificate is not issued by a trusted/,
+    );
   });
 
   it('NODE_TLS_REJECT_UNAUTHORIZED=0 does not switch verification off', async () => {
@@ -123,7 +142,11 @@ describe('environment (child process, default EnvHttpProxyAgent)', () => {
 
   it('timeouts work with the default dispatcher too', async () => {
     const t0 = Date.now();
-    const r = await child(`https://download.electrum.org${FAULT_PATHS.hang}`, proxiedEnv(proxy.url, pki.caCertPath), 500);
+    const r = await child(
+      `https://download.electrum.org${FAULT_PATHS.hang}`,
+      proxiedEnv(proxy.url, pki.caCertPath),
+      500,
+    );
     expect(r).toMatchObject({ ok: false, code: 'TIMEOUT' });
     expect(Date.now() - t0).toBeLessThan(5000);
   });
@@ -147,4 +170,3 @@ describe('proxiedEnv', () => {
     });
   });
 });
-

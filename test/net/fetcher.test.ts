@@ -163,7 +163,10 @@ describe('download: the good path', () => {
     expect(Buffer.from(r.bytes).toString()).toBe('ok\n');
     expect(r.finalUrl).toBe('https://electrum.org/__fault/ok');
     expect(r.redirects).toEqual(['https://electrum.org/__fault/ok']);
-    expect(calls).toEqual([[`${D}${FAULT_PATHS.toOfficial}`, 0], ['https://electrum.org/__fault/ok', 1]]);
+    expect(calls).toEqual([
+      [`${D}${FAULT_PATHS.toOfficial}`, 0],
+      ['https://electrum.org/__fault/ok', 1],
+    ]);
     expect(proxy.log).toEqual(['download.electrum.org', 'electrum.org']);
   });
 
@@ -172,7 +175,10 @@ describe('download: the good path', () => {
       const r = await fetcher.fetchBytes(`${D}/cross`, opts());
       expect(Buffer.from(r.bytes).toString()).toBe('right host\n');
     }
-    expect(site.requests.filter((q) => q.path === '/only-on-electrum.org').map((q) => q.host)).toEqual(['electrum.org', 'electrum.org']);
+    expect(site.requests.filter((q) => q.path === '/only-on-electrum.org').map((q) => q.host)).toEqual([
+      'electrum.org',
+      'electrum.org',
+    ]);
   });
 
   it('resolves a relative Location against the current URL', async () => {
@@ -218,7 +224,9 @@ describe('size bounds', () => {
 
   it('an endless body is cut off at maxBytes and the temp file removed', async () => {
     let seen = 0;
-    const e = await rejection(dl(`${D}${FAULT_PATHS.endless}`, { maxBytes: 1 << 20, onChunk: (c) => (seen += c.length) }));
+    const e = await rejection(
+      dl(`${D}${FAULT_PATHS.endless}`, { maxBytes: 1 << 20, onChunk: (c) => (seen += c.length) }),
+    );
     expect(e.code).toBe('TOO_LARGE');
     expect(seen).toBeLessThanOrEqual(1 << 20);
     expect(readdirSync(dest)).toEqual([]);
@@ -294,7 +302,10 @@ describe('the origin policy runs before any connection', () => {
     const calls: Array<[string, number]> = [];
     const e = await rejection(dl(`${D}${FAULT_PATHS.toGithub}`, { checkUrl: officialOnly(calls) }));
     expect(e.code).toBe('REDIRECT_OFF_ORIGIN');
-    expect(calls).toEqual([[`${D}${FAULT_PATHS.toGithub}`, 0], [GITHUB_URL, 1]]);
+    expect(calls).toEqual([
+      [`${D}${FAULT_PATHS.toGithub}`, 0],
+      [GITHUB_URL, 1],
+    ]);
     expect(proxy.log).toEqual(['download.electrum.org']);
     expect(readdirSync(dest)).toEqual([]);
   });
@@ -318,16 +329,24 @@ describe('the origin policy runs before any connection', () => {
   });
 
   it('http:// and non-URLs are refused before connecting', async () => {
-    expect((await rejection(dl('http://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz'))).code).toBe('SOURCE_INSECURE');
+    expect((await rejection(dl('http://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz'))).code).toBe(
+      'SOURCE_INSECURE',
+    );
     expect((await rejection(dl('not a url'))).code).toBe('SOURCE_INVALID');
     expect(proxy.log).toEqual([]);
   });
 });
 
 describe('callers and cancellation', () => {
-  it("an error thrown by onChunk is passed through unchanged and the temp file removed", async () => {
+  it('an error thrown by onChunk is passed through unchanged and the temp file removed', async () => {
     const mine = new VerifyError('HASH_MISMATCH', 'stop');
-    const e = await rejection(dl(`${D}/4.5.8/Electrum-4.5.8.tar.gz`, { onChunk: () => { throw mine; } }));
+    const e = await rejection(
+      dl(`${D}/4.5.8/Electrum-4.5.8.tar.gz`, {
+        onChunk: () => {
+          throw mine;
+        },
+      }),
+    );
     expect(e).toBe(mine);
     expect(readdirSync(dest)).toEqual([]);
   });

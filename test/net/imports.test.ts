@@ -24,8 +24,13 @@ describe('src/net imports', () => {
   });
 
   it('undici is the pinned version whose internal module paths src/net/dispatcher.ts names', async () => {
-    const pkg = JSON.parse(readFileSync(resolve(NET, '../../package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    const installed = JSON.parse(readFileSync(resolve(NET, '../../node_modules/undici/package.json'), 'utf8')) as { version: string; exports?: unknown };
+    const pkg = JSON.parse(readFileSync(resolve(NET, '../../package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const installed = JSON.parse(readFileSync(resolve(NET, '../../node_modules/undici/package.json'), 'utf8')) as {
+      version: string;
+      exports?: unknown;
+    };
     expect(pkg.dependencies['undici']).toBe('7.30.2'); // exact, not a range
     expect(installed.version).toBe('7.30.2');
     expect(installed.exports).toBeUndefined(); // no exports map: the lib/ paths may be imported
@@ -69,7 +74,11 @@ describe('src/net imports', () => {
       const index = Object.keys(require.cache).some((k) => k.endsWith('/undici/index.js'));
       console.log(JSON.stringify({ index, before, request: typeof agent.request, connect: typeof agent.connect }));
       await agent.close();`;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: resolve(NET, '../..'), timeout: 30_000 });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      cwd: resolve(NET, '../..'),
+      timeout: 30_000,
+    });
     expect(JSON.parse(out)).toEqual({ index: false, before: 'undefined', request: 'function', connect: 'function' });
   });
 });

@@ -5,15 +5,39 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chownSync, existsSync, lutimesSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  lutimesSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ProxyAgent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STALE_AFTER_MS, hostId, parsePartFileName, partFileName, pidRunning, sweepStaleParts } from '../../src/fs/stale-parts.js';
+import {
+  STALE_AFTER_MS,
+  hostId,
+  parsePartFileName,
+  partFileName,
+  pidRunning,
+  sweepStaleParts,
+} from '../../src/fs/stale-parts.js';
 import { createFetcher, type FetchOptions } from '../../src/net/index.js';
-import { route, startConnectProxy, startFakeElectrumServer, type ConnectProxy, type FakeServer } from '../support/servers.js';
+import {
+  route,
+  startConnectProxy,
+  startFakeElectrumServer,
+  type ConnectProxy,
+  type FakeServer,
+} from '../support/servers.js';
 import { getTestPki } from '../support/tls.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -113,7 +137,7 @@ describe('sweepStaleParts', () => {
     const dead = deadPid();
     const outside = mkdtempSync(join(tmpdir(), 'ev-stale-target-'));
     try {
-      const target = leftover(outside, partFileName(dead), 48 * HOUR, 'someone else\'s file');
+      const target = leftover(outside, partFileName(dead), 48 * HOUR, "someone else's file");
       const link = join(dir, partFileName(dead));
       symlinkSync(target, link);
       const old = new Date(Date.now() - 48 * HOUR);
@@ -132,12 +156,15 @@ describe('sweepStaleParts', () => {
     }
   });
 
-  it.skipIf(typeof process.getuid !== 'function' || process.getuid() !== 0)('as root: a leftover owned by another user is kept', async () => {
-    const p = leftover(dir, partFileName(deadPid()), 48 * HOUR);
-    chownSync(p, 12345, 12345);
-    expect(await sweepStaleParts(dir)).toEqual([]);
-    expect(existsSync(p)).toBe(true);
-  });
+  it.skipIf(typeof process.getuid !== 'function' || process.getuid() !== 0)(
+    'as root: a leftover owned by another user is kept',
+    async () => {
+      const p = leftover(dir, partFileName(deadPid()), 48 * HOUR);
+      chownSync(p, 12345, 12345);
+      expect(await sweepStaleParts(dir)).toEqual([]);
+      expect(existsSync(p)).toBe(true);
+    },
+  );
 
   it('a FIFO with an owned name is kept (and the sweep does not block on it)', async () => {
     const p = join(dir, partFileName(deadPid()));
@@ -165,7 +192,10 @@ describe('through a real download, after a real SIGKILL', () => {
   beforeAll(async () => {
     const pki = await getTestPki();
     caPem = pki.caPem;
-    site = await startFakeElectrumServer({ routes: { '/4.5.8/Electrum-4.5.8.tar.gz': route.body(BODY), '/slow': route.stall(1_000_000, 1000) } }, pki);
+    site = await startFakeElectrumServer(
+      { routes: { '/4.5.8/Electrum-4.5.8.tar.gz': route.body(BODY), '/slow': route.stall(1_000_000, 1000) } },
+      pki,
+    );
     proxy = await startConnectProxy({ map: { 'download.electrum.org': site.port } });
   });
   afterAll(async () => {
@@ -183,7 +213,10 @@ describe('through a real download, after a real SIGKILL', () => {
         destDir,
         onChunk: () => undefined,
       };
-      const r = await createFetcher({ dispatcher: agent }).download('https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz', opts);
+      const r = await createFetcher({ dispatcher: agent }).download(
+        'https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz',
+        opts,
+      );
       await r.durable.abandon();
       return r.tempPath;
     } finally {

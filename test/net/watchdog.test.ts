@@ -10,7 +10,11 @@ describe('Watchdog (fake clock)', () => {
     vi.useFakeTimers();
     clock = 0;
     fired = [];
-    w = new Watchdog(1000, (k) => fired.push([k, clock]), () => clock);
+    w = new Watchdog(
+      1000,
+      (k) => fired.push([k, clock]),
+      () => clock,
+    );
   });
   afterEach(() => {
     w.stop();
@@ -84,12 +88,20 @@ describe('redirect rules', () => {
     expect(resolveLocation(loc, here).href).toBe(abs);
   });
   it.each([[undefined], [''], [['a', 'b']], ['https://[bad']])('refuses Location %j', (loc) => {
-    expect(() => resolveLocation(loc as string | undefined, here)).toThrow(expect.objectContaining({ code: 'NETWORK' }));
+    expect(() => resolveLocation(loc as string | undefined, here)).toThrow(
+      expect.objectContaining({ code: 'NETWORK' }),
+    );
   });
   it('https only', () => {
-    expect(() => requireHttps(new URL('http://download.electrum.org/'), 0)).toThrow(expect.objectContaining({ code: 'SOURCE_INSECURE' }));
-    expect(() => requireHttps(new URL('http://download.electrum.org/'), 2)).toThrow(expect.objectContaining({ code: 'REDIRECT_OFF_ORIGIN' }));
-    expect(() => requireHttps(new URL('ftp://download.electrum.org/'), 1)).toThrow(expect.objectContaining({ code: 'REDIRECT_OFF_ORIGIN' }));
+    expect(() => requireHttps(new URL('http://download.electrum.org/'), 0)).toThrow(
+      expect.objectContaining({ code: 'SOURCE_INSECURE' }),
+    );
+    expect(() => requireHttps(new URL('http://download.electrum.org/'), 2)).toThrow(
+      expect.objectContaining({ code: 'REDIRECT_OFF_ORIGIN' }),
+    );
+    expect(() => requireHttps(new URL('ftp://download.electrum.org/'), 1)).toThrow(
+      expect.objectContaining({ code: 'REDIRECT_OFF_ORIGIN' }),
+    );
     expect(() => requireHttps(new URL('https://download.electrum.org/'), 3)).not.toThrow();
   });
 });

@@ -20,7 +20,8 @@ describe('bin/electrum-verify.js before a build', () => {
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
-  const run = () => spawnSync(process.execPath, [join(dir, 'bin', 'electrum-verify.js'), '--help'], { cwd: dir, encoding: 'utf8' });
+  const run = () =>
+    spawnSync(process.execPath, [join(dir, 'bin', 'electrum-verify.js'), '--help'], { cwd: dir, encoding: 'utf8' });
 
   it('no dist/: says to run npm ci && npm run build, exit 2, no stack trace', () => {
     const r = run();
@@ -33,7 +34,10 @@ describe('bin/electrum-verify.js before a build', () => {
 
   it('dist/ but no node_modules: names the missing package and says to run npm ci', async () => {
     await mkdir(join(dir, 'dist'), { recursive: true });
-    await writeFile(join(dir, 'dist', 'cli.js'), "import { Command } from 'commander';\nexport async function main() { return 0; }\n");
+    await writeFile(
+      join(dir, 'dist', 'cli.js'),
+      "import { Command } from 'commander';\nexport async function main() { return 0; }\n",
+    );
     const r = run();
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/dependency is missing .*commander/);

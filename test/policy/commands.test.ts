@@ -24,13 +24,26 @@ function fakeIO(stdin = '', color = false): FakeIO {
   };
   const stdout = sink();
   const stderr = sink();
-  return { stdin: Readable.from([Buffer.from(stdin)]), stdout: stdout.stream, stderr: stderr.stream, color, out: stdout.text, err: stderr.text };
+  return {
+    stdin: Readable.from([Buffer.from(stdin)]),
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    color,
+    out: stdout.text,
+    err: stderr.text,
+  };
 }
 
 describe('check-url', () => {
   it('exits 0 when every URL is official', async () => {
     const io = fakeIO();
-    expect(await checkUrlCommand(['https://download.electrum.org/4.8.1/electrum-4.8.1.tar.gz', 'https://electrum.org/'], {}, io)).toBe(0);
+    expect(
+      await checkUrlCommand(
+        ['https://download.electrum.org/4.8.1/electrum-4.8.1.tar.gz', 'https://electrum.org/'],
+        {},
+        io,
+      ),
+    ).toBe(0);
     expect(io.out()).toContain('✔ official   https://download.electrum.org/4.8.1/electrum-4.8.1.tar.gz\n');
     expect(io.out()).toContain('All 2 URLs are official.');
     expect(io.err()).toBe('');
@@ -39,7 +52,9 @@ describe('check-url', () => {
   it('exits 3 and says why when one is not', async () => {
     const io = fakeIO();
     expect(await checkUrlCommand(['https://еlectrum.org'], {}, io)).toBe(3);
-    expect(io.out()).toBe('✘ lookalike  https://еlectrum.org\n             lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e"\n');
+    expect(io.out()).toBe(
+      '✘ lookalike  https://еlectrum.org\n             lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e"\n',
+    );
   });
 
   it('prints only JSON with --json, in input order, one bad URL not stopping the others', async () => {
@@ -55,10 +70,17 @@ describe('check-url', () => {
           host: 'github.com',
           verdict: 'github',
           category: 'github',
-          reason: 'GitHub is not an official Electrum distribution channel; Electrum is only distributed from electrum.org',
+          reason:
+            'GitHub is not an official Electrum distribution channel; Electrum is only distributed from electrum.org',
         },
         { url: 'not a url', host: null, verdict: 'invalid', category: 'invalid', reason: expect.any(String) },
-        { url: urls[2], host: 'electrum.org', verdict: 'official', category: 'official', reason: 'official Electrum site' },
+        {
+          url: urls[2],
+          host: 'electrum.org',
+          verdict: 'official',
+          category: 'official',
+          reason: 'official Electrum site',
+        },
       ],
     });
     expect(io.err()).toBe('');
@@ -121,11 +143,17 @@ describe('check-message', () => {
     const io = fakeIO();
     expect(await checkMessageCommand(file, {}, io)).toBe(3);
     const out = io.out();
-    expect(out).toContain('✘ github     https://github.com/electrum-wallet/electrum/releases\n             shown as "https://download.electrum.org/4.8.1/"\n');
-    expect(out).toContain('✘ lookalike  https://electrum-update.org/download\n             shown as "hxxps://electrum-update[.]org/download"\n');
+    expect(out).toContain(
+      '✘ github     https://github.com/electrum-wallet/electrum/releases\n             shown as "https://download.electrum.org/4.8.1/"\n',
+    );
+    expect(out).toContain(
+      '✘ lookalike  https://electrum-update.org/download\n             shown as "hxxps://electrum-update[.]org/download"\n',
+    );
     expect(out).toContain('✔ official   https://electrum.org\n');
     expect(out).toContain('2 of 3 links are not official: do not open them.');
-    expect(out.trimEnd().split('\n').at(-1)).toMatch(/^Electrum never asks you to update through a message from a server.*https:\/\/electrum\.org and verify them/);
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(
+      /^Electrum never asks you to update through a message from a server.*https:\/\/electrum\.org and verify them/,
+    );
   });
 
   it('reads stdin for "-" and for no argument, and reports JSON with the visible text', async () => {
@@ -136,8 +164,17 @@ describe('check-message', () => {
       expect(report.schema).toBe('electrum-verify/v1');
       expect(report.advice).toMatch(/^Electrum never asks you to update/);
       expect(report.results).toEqual([
-        expect.objectContaining({ url: 'https://github.com/electrum-wallet/electrum/releases', verdict: 'github', text: 'https://download.electrum.org/4.8.1/' }),
-        expect.objectContaining({ url: 'https://electrum-update.org/download', verdict: 'lookalike', category: 'combosquat', text: 'hxxps://electrum-update[.]org/download' }),
+        expect.objectContaining({
+          url: 'https://github.com/electrum-wallet/electrum/releases',
+          verdict: 'github',
+          text: 'https://download.electrum.org/4.8.1/',
+        }),
+        expect.objectContaining({
+          url: 'https://electrum-update.org/download',
+          verdict: 'lookalike',
+          category: 'combosquat',
+          text: 'hxxps://electrum-update[.]org/download',
+        }),
         expect.objectContaining({ url: 'https://electrum.org', verdict: 'official', text: 'electrum.org' }),
       ]);
       expect(io.err()).toBe('');

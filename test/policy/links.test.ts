@@ -30,27 +30,44 @@ describe('extractLinks', () => {
   });
 
   it('keeps the visible text of Markdown links and judges the target', () => {
-    expect(extractLinks('Get it [https://download.electrum.org/4.8.1/](https://github.com/x/electrum/releases "Electrum") now')).toEqual([
-      { text: 'https://download.electrum.org/4.8.1/', target: 'https://github.com/x/electrum/releases' },
+    expect(
+      extractLinks(
+        'Get it [https://download.electrum.org/4.8.1/](https://github.com/x/electrum/releases "Electrum") now',
+      ),
+    ).toEqual([{ text: 'https://download.electrum.org/4.8.1/', target: 'https://github.com/x/electrum/releases' }]);
+    expect(extractLinks('[download](hxxps://electrum[.]org)')).toEqual([
+      { text: 'download', target: 'https://electrum.org' },
     ]);
-    expect(extractLinks('[download](hxxps://electrum[.]org)')).toEqual([{ text: 'download', target: 'https://electrum.org' }]);
-    expect(extractLinks('[site](electrum-update.org)')).toEqual([{ text: 'site', target: 'https://electrum-update.org' }]);
+    expect(extractLinks('[site](electrum-update.org)')).toEqual([
+      { text: 'site', target: 'https://electrum-update.org' },
+    ]);
   });
 
   it('keeps the visible text of HTML links, with tags and entities resolved', () => {
-    const html = '<p>Click <a class="btn" href="https://electrum.org@evil.com/x?a=1&amp;b=2">the <b>official</b> download</a>.</p>';
-    expect(extractLinks(html)).toEqual([{ text: 'the official download', target: 'https://electrum.org@evil.com/x?a=1&b=2' }]);
+    const html =
+      '<p>Click <a class="btn" href="https://electrum.org@evil.com/x?a=1&amp;b=2">the <b>official</b> download</a>.</p>';
+    expect(extractLinks(html)).toEqual([
+      { text: 'the official download', target: 'https://electrum.org@evil.com/x?a=1&b=2' },
+    ]);
     expect(extractLinks("<a href='https&#58;//evil.com/'>x</a>")).toEqual([{ text: 'x', target: 'https://evil.com/' }]);
-    expect(extractLinks('<a href=https://electrum.org/>home</a>')).toEqual([{ text: 'home', target: 'https://electrum.org/' }]);
+    expect(extractLinks('<a href=https://electrum.org/>home</a>')).toEqual([
+      { text: 'home', target: 'https://electrum.org/' },
+    ]);
   });
 
   it('finds an href without a closing tag', () => {
-    expect(extractLinks('<a href="https://electrum-wallet.org/">')).toEqual([{ text: null, target: 'https://electrum-wallet.org/' }]);
+    expect(extractLinks('<a href="https://electrum-wallet.org/">')).toEqual([
+      { text: null, target: 'https://electrum-wallet.org/' },
+    ]);
   });
 
   it('trims prose punctuation but keeps balanced brackets', () => {
-    expect(extractLinks('(see https://electrum.org/download).')).toEqual([{ text: null, target: 'https://electrum.org/download' }]);
-    expect(extractLinks('https://en.wikipedia.org/wiki/Electrum_(wallet), ok')).toEqual([{ text: null, target: 'https://en.wikipedia.org/wiki/Electrum_(wallet)' }]);
+    expect(extractLinks('(see https://electrum.org/download).')).toEqual([
+      { text: null, target: 'https://electrum.org/download' },
+    ]);
+    expect(extractLinks('https://en.wikipedia.org/wiki/Electrum_(wallet), ok')).toEqual([
+      { text: null, target: 'https://en.wikipedia.org/wiki/Electrum_(wallet)' },
+    ]);
     expect(extractLinks('"https://electrum.org/"!')).toEqual([{ text: null, target: 'https://electrum.org/' }]);
   });
 
@@ -59,11 +76,15 @@ describe('extractLinks', () => {
       { text: null, target: 'javascript:alert(1)' },
       { text: null, target: 'https://еlectrum.org' },
     ]);
-    expect(extractLinks('visit еlectrum.org today')).toEqual([{ text: 'еlectrum.org', target: 'https://еlectrum.org' }]);
+    expect(extractLinks('visit еlectrum.org today')).toEqual([
+      { text: 'еlectrum.org', target: 'https://еlectrum.org' },
+    ]);
   });
 
   it('ignores version numbers, abbreviations and file names that are no domain', () => {
-    expect(extractLinks('Version 4.8.1 (e.g. electrum-4.8.1.tar.gz, i.e. the source) fixes file.txt handling.')).toEqual([]);
+    expect(
+      extractLinks('Version 4.8.1 (e.g. electrum-4.8.1.tar.gz, i.e. the source) fixes file.txt handling.'),
+    ).toEqual([]);
   });
 
   it('still reports a lookalike with an unknown suffix', () => {

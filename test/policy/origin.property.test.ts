@@ -9,7 +9,9 @@ const ORACLE = /^https:\/\/(?:www\.|download\.)?electrum\.org\.?(?:[/?#][!-[\]-~
 
 const officialHost = fc.constantFrom(...OFFICIAL_HOSTS);
 const pathSegment = fc.stringMatching(/^[A-Za-z0-9._~-]{0,12}$/);
-const officialPath = fc.array(pathSegment, { maxLength: 4 }).map((segs) => (segs.length === 0 ? '' : `/${segs.join('/')}`));
+const officialPath = fc
+  .array(pathSegment, { maxLength: 4 })
+  .map((segs) => (segs.length === 0 ? '' : `/${segs.join('/')}`));
 
 function replaceAt(s: string, i: number, len: number, by: string): string {
   return s.slice(0, i) + by + s.slice(i + len);
@@ -18,10 +20,17 @@ function replaceAt(s: string, i: number, len: number, by: string): string {
 describe('official URLs', () => {
   it('are always accepted, in any letter case, with or without one trailing dot', () => {
     fc.assert(
-      fc.property(fc.mixedCase(officialHost), fc.boolean(), officialPath, fc.boolean(), fc.mixedCase(fc.constant('https')), (host, dot, path, query, scheme) => {
-        const url = `${scheme}://${host}${dot ? '.' : ''}${path}${query ? '?download=1#top' : ''}`;
-        expect(judgeUrl(url).verdict).toBe('official');
-      }),
+      fc.property(
+        fc.mixedCase(officialHost),
+        fc.boolean(),
+        officialPath,
+        fc.boolean(),
+        fc.mixedCase(fc.constant('https')),
+        (host, dot, path, query, scheme) => {
+          const url = `${scheme}://${host}${dot ? '.' : ''}${path}${query ? '?download=1#top' : ''}`;
+          expect(judgeUrl(url).verdict).toBe('official');
+        },
+      ),
       RUNS,
     );
   });
@@ -70,15 +79,55 @@ const BRAND = 'electrum';
 const typo = fc.oneof(
   fc.nat(BRAND.length - 1).map((i) => replaceAt(BRAND, i, 1, '')), // omission
   fc.nat(BRAND.length - 1).map((i) => replaceAt(BRAND, i, 1, BRAND[i]!.repeat(2))), // repetition
-  fc.nat(BRAND.length - 2).map((i) => replaceAt(BRAND, i, 2, BRAND[i + 1]! + BRAND[i]!)).filter((s) => s !== BRAND), // transposition
-  fc.tuple(fc.nat(BRAND.length), fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789')).map(([i, c]) => replaceAt(BRAND, i, 0, c)), // insertion
-  fc.tuple(fc.nat(BRAND.length - 1), fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-')).map(([i, c]) => replaceAt(BRAND, i, 1, c)).filter((s) => s !== BRAND && !s.startsWith('-') && !s.endsWith('-')), // replacement, keyboard, vowel swap
-  fc.tuple(fc.nat(BRAND.length - 1), fc.integer({ min: 0, max: 7 })).map(([i, bit]) => replaceAt(BRAND, i, 1, String.fromCharCode(BRAND.charCodeAt(i) ^ (1 << bit)))).filter((s) => /^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(s) && s !== BRAND), // bit flip
+  fc
+    .nat(BRAND.length - 2)
+    .map((i) => replaceAt(BRAND, i, 2, BRAND[i + 1]! + BRAND[i]!))
+    .filter((s) => s !== BRAND), // transposition
+  fc
+    .tuple(fc.nat(BRAND.length), fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'))
+    .map(([i, c]) => replaceAt(BRAND, i, 0, c)), // insertion
+  fc
+    .tuple(fc.nat(BRAND.length - 1), fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-'))
+    .map(([i, c]) => replaceAt(BRAND, i, 1, c))
+    .filter((s) => s !== BRAND && !s.startsWith('-') && !s.endsWith('-')), // replacement, keyboard, vowel swap
+  fc
+    .tuple(fc.nat(BRAND.length - 1), fc.integer({ min: 0, max: 7 }))
+    .map(([i, bit]) => replaceAt(BRAND, i, 1, String.fromCharCode(BRAND.charCodeAt(i) ^ (1 << bit))))
+    .filter((s) => /^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(s) && s !== BRAND), // bit flip
   fc.integer({ min: 1, max: BRAND.length - 1 }).map((i) => replaceAt(BRAND, i, 0, '-')), // hyphenation
 );
 
-const TLDS = ['com', 'net', 'io', 'app', 'xyz', 'org.es', 'co.uk', 'org.uk', 'info', 'de', 'ru', 'zip', 'com.br', 'ogr', 'orj'];
-const WORDS = ['update', 'wallet', 'download', 'get', 'my', 'secure', 'official', 'app', 'support', 'btc', 'new', 'login'];
+const TLDS = [
+  'com',
+  'net',
+  'io',
+  'app',
+  'xyz',
+  'org.es',
+  'co.uk',
+  'org.uk',
+  'info',
+  'de',
+  'ru',
+  'zip',
+  'com.br',
+  'ogr',
+  'orj',
+];
+const WORDS = [
+  'update',
+  'wallet',
+  'download',
+  'get',
+  'my',
+  'secure',
+  'official',
+  'app',
+  'support',
+  'btc',
+  'new',
+  'login',
+];
 const FOREIGN = ['evil.com', 'example.net', 'attacker.io', 'x.co.uk', 'mirror.xyz'];
 
 describe('permutations of the official names are never accepted', () => {
@@ -92,15 +141,29 @@ describe('permutations of the official names are never accepted', () => {
       RUNS,
     );
 
-  it('homoglyphs', never(homoglyphHost.map((h) => `https://${h}/`), (j) => expect(j.verdict).toBe('lookalike')));
+  it(
+    'homoglyphs',
+    never(
+      homoglyphHost.map((h) => `https://${h}/`),
+      (j) => expect(j.verdict).toBe('lookalike'),
+    ),
+  );
   it(
     'invisible characters',
     never(
-      fc.tuple(officialHost, fc.nat(), fc.constantFrom(...INVISIBLES)).map(([h, i, c]) => `https://${replaceAt(h, i % (h.length + 1), 0, c)}/`),
+      fc
+        .tuple(officialHost, fc.nat(), fc.constantFrom(...INVISIBLES))
+        .map(([h, i, c]) => `https://${replaceAt(h, i % (h.length + 1), 0, c)}/`),
       (j) => expect(['lookalike', 'invalid', 'untrusted']).toContain(j.verdict),
     ),
   );
-  it('typosquats', never(fc.tuple(typo, fc.constantFrom('org', ...TLDS)).map(([label, tld]) => `https://${label}.${tld}/`), (j) => expect(j.verdict).toBe('lookalike')));
+  it(
+    'typosquats',
+    never(
+      fc.tuple(typo, fc.constantFrom('org', ...TLDS)).map(([label, tld]) => `https://${label}.${tld}/`),
+      (j) => expect(j.verdict).toBe('lookalike'),
+    ),
+  );
   it(
     'typos in the subdomain',
     never(
@@ -111,11 +174,21 @@ describe('permutations of the official names are never accepted', () => {
         .map((s) => `https://${s}.electrum.org/`),
     ),
   );
-  it('TLD swaps', never(fc.tuple(fc.constantFrom('', 'www.', 'download.'), fc.constantFrom(...TLDS)).map(([sub, tld]) => `https://${sub}electrum.${tld}/`), (j) => expect(j.verdict).toBe('lookalike')));
+  it(
+    'TLD swaps',
+    never(
+      fc
+        .tuple(fc.constantFrom('', 'www.', 'download.'), fc.constantFrom(...TLDS))
+        .map(([sub, tld]) => `https://${sub}electrum.${tld}/`),
+      (j) => expect(j.verdict).toBe('lookalike'),
+    ),
+  );
   it(
     'combosquats',
     never(
-      fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom('', '-'), fc.boolean(), fc.constantFrom('org', ...TLDS)).map(([w, sep, before, tld]) => `https://${before ? w + sep + BRAND : BRAND + sep + w}.${tld}/`),
+      fc
+        .tuple(fc.constantFrom(...WORDS), fc.constantFrom('', '-'), fc.boolean(), fc.constantFrom('org', ...TLDS))
+        .map(([w, sep, before, tld]) => `https://${before ? w + sep + BRAND : BRAND + sep + w}.${tld}/`),
       (j) => expect(j.verdict).toBe('lookalike'),
     ),
   );
@@ -124,7 +197,10 @@ describe('permutations of the official names are never accepted', () => {
     never(
       fc.oneof(
         fc.tuple(officialHost, fc.constantFrom(...FOREIGN)).map(([h, f]) => `https://${h}.${f}/`),
-        fc.tuple(officialHost, fc.constantFrom('-', ''), fc.constantFrom('org', ...TLDS)).map(([h, sep, tld]) => `https://${h.replace(/\./g, sep)}.${tld}/`).filter((u) => u !== 'https://electrumorg.org/'),
+        fc
+          .tuple(officialHost, fc.constantFrom('-', ''), fc.constantFrom('org', ...TLDS))
+          .map(([h, sep, tld]) => `https://${h.replace(/\./g, sep)}.${tld}/`)
+          .filter((u) => u !== 'https://electrumorg.org/'),
       ),
       (j) => expect(j.verdict).toBe('lookalike'),
     ),
@@ -136,12 +212,16 @@ describe('permutations of the official names are never accepted', () => {
         fc.tuple(officialHost, fc.constantFrom(...FOREIGN)).map(([h, f]) => `https://${h}@${f}/`),
         fc.tuple(officialHost, fc.constantFrom(...FOREIGN)).map(([h, f]) => `https://${f}@${h}/`),
         fc.tuple(officialHost, fc.constantFrom(...FOREIGN)).map(([h, f]) => `https://${h}\\@${f}/`),
-        fc.tuple(officialHost, fc.nat(), fc.constantFrom('\t', '\n', '\r', ' ', '\\')).map(([h, i, c]) => `https://${replaceAt(h, i % (h.length + 1), 0, c)}/`),
+        fc
+          .tuple(officialHost, fc.nat(), fc.constantFrom('\t', '\n', '\r', ' ', '\\'))
+          .map(([h, i, c]) => `https://${replaceAt(h, i % (h.length + 1), 0, c)}/`),
         fc.tuple(officialHost, fc.nat()).map(([h, i]) => {
           const k = i % h.length;
           return `https://${replaceAt(h, k, 1, `%${h.charCodeAt(k).toString(16)}`)}/`;
         }),
-        fc.tuple(officialHost, fc.constantFrom('https:', 'https:/', 'https:///', 'https:\\\\', 'https:/\\')).map(([h, s]) => `${s}${h}/`),
+        fc
+          .tuple(officialHost, fc.constantFrom('https:', 'https:/', 'https:///', 'https:\\\\', 'https:/\\'))
+          .map(([h, s]) => `${s}${h}/`),
         fc.tuple(officialHost, fc.constantFrom(':443', ':80', ':8443', ':')).map(([h, p]) => `https://${h}${p}/`),
       ),
       // A space or backslash inside the host makes some of these unparseable: invalid, which is just as rejected.
@@ -153,20 +233,52 @@ describe('permutations of the official names are never accepted', () => {
     never(
       fc.tuple(fc.nat({ max: 0xffffffff }), fc.constantFrom('dec', 'hex', 'dotted', 'octal')).map(([n, form]) => {
         const b = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
-        const host = form === 'dec' ? String(n) : form === 'hex' ? `0x${n.toString(16)}` : form === 'dotted' ? b.join('.') : b.map((x) => `0${x.toString(8)}`).join('.');
+        const host =
+          form === 'dec'
+            ? String(n)
+            : form === 'hex'
+              ? `0x${n.toString(16)}`
+              : form === 'dotted'
+                ? b.join('.')
+                : b.map((x) => `0${x.toString(8)}`).join('.');
         return `https://${host}/electrum.exe`;
       }),
       (j) => expect(j.category).toBe('ip-literal'),
     ),
   );
-  it('insecure schemes', never(fc.tuple(fc.constantFrom('http', 'ftp', 'ws', 'HTTP'), officialHost).map(([s, h]) => `${s}://${h}/`), (j) => expect(j.verdict).toBe('insecure')));
-  it('non-web schemes', never(fc.tuple(fc.constantFrom('data:', 'javascript:', 'file://', 'blob:https://', 'wss://'), officialHost).map(([s, h]) => `${s}${h}/`), (j) => expect(j.verdict).toBe('invalid')));
+  it(
+    'insecure schemes',
+    never(
+      fc.tuple(fc.constantFrom('http', 'ftp', 'ws', 'HTTP'), officialHost).map(([s, h]) => `${s}://${h}/`),
+      (j) => expect(j.verdict).toBe('insecure'),
+    ),
+  );
+  it(
+    'non-web schemes',
+    never(
+      fc
+        .tuple(fc.constantFrom('data:', 'javascript:', 'file://', 'blob:https://', 'wss://'), officialHost)
+        .map(([s, h]) => `${s}${h}/`),
+      (j) => expect(j.verdict).toBe('invalid'),
+    ),
+  );
   it(
     'GitHub',
     never(
-      fc.tuple(fc.constantFrom('github.com', 'codeload.github.com', 'gist.github.com', 'objects.githubusercontent.com', 'raw.githubusercontent.com', 'spesmilo.github.io', 'github.dev'), pathSegment).map(
-        ([h, p]) => `https://${h}/${p}`,
-      ),
+      fc
+        .tuple(
+          fc.constantFrom(
+            'github.com',
+            'codeload.github.com',
+            'gist.github.com',
+            'objects.githubusercontent.com',
+            'raw.githubusercontent.com',
+            'spesmilo.github.io',
+            'github.dev',
+          ),
+          pathSegment,
+        )
+        .map(([h, p]) => `https://${h}/${p}`),
       (j) => expect(j.verdict).toBe('github'),
     ),
   );
@@ -185,15 +297,24 @@ describe('arbitrary input', () => {
 
   it('random Unicode strings', neverCrashesNorLies(fc.string({ unit: 'binary', maxLength: 80 })));
   it('random web URLs', neverCrashesNorLies(fc.webUrl({ withQueryParameters: true, withFragments: true })));
-  it('random text after "https://"', neverCrashesNorLies(fc.string({ unit: 'binary', maxLength: 40 }).map((s) => `https://${s}`)));
+  it(
+    'random text after "https://"',
+    neverCrashesNorLies(fc.string({ unit: 'binary', maxLength: 40 }).map((s) => `https://${s}`)),
+  );
 
   it('an official URL with one random character inserted is official exactly when it still has the official form', () => {
     fc.assert(
-      fc.property(officialHost, officialPath, fc.nat(), fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }), (host, path, i, c) => {
-        const base = `https://${host}${path}`;
-        const url = replaceAt(base, i % (base.length + 1), 0, c);
-        expect(judgeUrl(url).verdict === 'official').toBe(ORACLE.test(url));
-      }),
+      fc.property(
+        officialHost,
+        officialPath,
+        fc.nat(),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }),
+        (host, path, i, c) => {
+          const base = `https://${host}${path}`;
+          const url = replaceAt(base, i % (base.length + 1), 0, c);
+          expect(judgeUrl(url).verdict === 'official').toBe(ORACLE.test(url));
+        },
+      ),
       { numRuns: 3000 },
     );
   });

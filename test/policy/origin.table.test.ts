@@ -3,7 +3,8 @@ import { judgeUrl, OFFICIAL_HOSTS, type SourceVerdict } from '../../src/policy/o
 
 type Row = [url: string, verdict: SourceVerdict, category: string, reason: string | RegExp];
 
-const GITHUB = 'GitHub is not an official Electrum distribution channel; Electrum is only distributed from electrum.org';
+const GITHUB =
+  'GitHub is not an official Electrum distribution channel; Electrum is only distributed from electrum.org';
 
 function check(rows: Row[]): void {
   it.each(rows)('%s → %s (%s)', (url, verdict, category, reason) => {
@@ -17,7 +18,12 @@ function check(rows: Row[]): void {
 
 describe('issue 4 "Must show"', () => {
   check([
-    ['https://еlectrum.org', 'lookalike', 'homoglyph', 'lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e"'],
+    [
+      'https://еlectrum.org',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e"',
+    ],
     [
       'https://xn--lectrum-6gg.org',
       'lookalike',
@@ -26,7 +32,12 @@ describe('issue 4 "Must show"', () => {
     ],
     ['https://eIectrum.org', 'lookalike', 'homoglyph', 'lookalike of electrum.org: capital "I" in place of "l"'],
     ['https://electrurn.org', 'lookalike', 'homoglyph', 'lookalike of electrum.org: "rn" in place of "m"'],
-    ['https://electrum.com', 'lookalike', 'tld-swap', 'lookalike of electrum.org: the same name under ".com" instead of ".org" (electrum.com is not Electrum\'s)'],
+    [
+      'https://electrum.com',
+      'lookalike',
+      'tld-swap',
+      'lookalike of electrum.org: the same name under ".com" instead of ".org" (electrum.com is not Electrum\'s)',
+    ],
     [
       'https://electrum-wallet.org',
       'lookalike',
@@ -39,11 +50,26 @@ describe('issue 4 "Must show"', () => {
       'embedding',
       'lookalike of electrum.org: "electrum.org.evil.com" contains the official name, but the site belongs to evil.com',
     ],
-    ['https://electrum.org@evil.com/', 'untrusted', 'url-trick', 'the text before "@" is a user name, not the site: this link goes to evil.com'],
-    ['http://electrum.org', 'insecure', 'insecure-scheme', '"http:" is not encrypted, so anyone on the network can swap the download; official links use https://'],
+    [
+      'https://electrum.org@evil.com/',
+      'untrusted',
+      'url-trick',
+      'the text before "@" is a user name, not the site: this link goes to evil.com',
+    ],
+    [
+      'http://electrum.org',
+      'insecure',
+      'insecure-scheme',
+      '"http:" is not encrypted, so anyone on the network can swap the download; official links use https://',
+    ],
     ['https://github.com/spesmilo/electrum/releases', 'github', 'github', GITHUB],
     ['https://objects.githubusercontent.com/x', 'github', 'github', GITHUB],
-    ['https://download.electrum.org/4.8.1/electrum-4.8.1-x86_64.AppImage', 'official', 'official', 'official Electrum site'],
+    [
+      'https://download.electrum.org/4.8.1/electrum-4.8.1-x86_64.AppImage',
+      'official',
+      'official',
+      'official Electrum site',
+    ],
   ]);
 });
 
@@ -72,9 +98,24 @@ describe('insecure scheme', () => {
 
 describe('invalid', () => {
   check([
-    ['data:text/html,<script>alert(1)</script>', 'invalid', 'invalid', 'a "data:" link is not a download address; official links start with https://electrum.org'],
-    ['javascript:alert(1)', 'invalid', 'invalid', 'a "javascript:" link is not a download address; official links start with https://electrum.org'],
-    ['file:///etc/passwd', 'invalid', 'invalid', 'a "file:" link is not a download address; official links start with https://electrum.org'],
+    [
+      'data:text/html,<script>alert(1)</script>',
+      'invalid',
+      'invalid',
+      'a "data:" link is not a download address; official links start with https://electrum.org',
+    ],
+    [
+      'javascript:alert(1)',
+      'invalid',
+      'invalid',
+      'a "javascript:" link is not a download address; official links start with https://electrum.org',
+    ],
+    [
+      'file:///etc/passwd',
+      'invalid',
+      'invalid',
+      'a "file:" link is not a download address; official links start with https://electrum.org',
+    ],
     ['electrum.org', 'invalid', 'invalid', 'not a web address (an official link starts with https://electrum.org)'],
     ['', 'invalid', 'invalid', 'not a web address (an official link starts with https://electrum.org)'],
     ['https://', 'invalid', 'invalid', 'not a valid web address (browsers refuse it)'],
@@ -85,59 +126,204 @@ describe('invalid', () => {
 
 describe('URL tricks', () => {
   check([
-    ['https://download.electrum.org\\@evil.example/', 'untrusted', 'url-trick', /^contains a backslash, which browsers read as "\/"/],
+    [
+      'https://download.electrum.org\\@evil.example/',
+      'untrusted',
+      'url-trick',
+      /^contains a backslash, which browsers read as "\/"/,
+    ],
     ['https://evil.example\\@download.electrum.org/', 'untrusted', 'url-trick', /^contains a backslash/],
     ['https:\\\\electrum.org/', 'untrusted', 'url-trick', /^contains a backslash/],
-    ['https://elec\ttrum.org/', 'untrusted', 'url-trick', 'contains a tab, which browsers silently remove: the address is disguised'],
-    ['https://electrum.org\n/', 'untrusted', 'url-trick', 'contains a line break, which browsers silently remove: the address is disguised'],
-    [' https://electrum.org/', 'untrusted', 'url-trick', 'contains a space, which browsers silently remove: the address is disguised'],
-    ['https://download%2Eelectrum.org/', 'untrusted', 'url-trick', 'the host is percent-encoded ("download%2Eelectrum.org" decodes to "download.electrum.org"), which hides where the link goes'],
+    [
+      'https://elec\ttrum.org/',
+      'untrusted',
+      'url-trick',
+      'contains a tab, which browsers silently remove: the address is disguised',
+    ],
+    [
+      'https://electrum.org\n/',
+      'untrusted',
+      'url-trick',
+      'contains a line break, which browsers silently remove: the address is disguised',
+    ],
+    [
+      ' https://electrum.org/',
+      'untrusted',
+      'url-trick',
+      'contains a space, which browsers silently remove: the address is disguised',
+    ],
+    [
+      'https://download%2Eelectrum.org/',
+      'untrusted',
+      'url-trick',
+      'the host is percent-encoded ("download%2Eelectrum.org" decodes to "download.electrum.org"), which hides where the link goes',
+    ],
     ['https://%65lectrum.org/', 'untrusted', 'url-trick', /^the host is percent-encoded/],
     ['https:electrum.org/x', 'untrusted', 'url-trick', /^malformed: "https:" must be followed by exactly "\/\/"/],
     ['https:/electrum.org/x', 'untrusted', 'url-trick', /^malformed/],
     ['https:///electrum.org/x', 'untrusted', 'url-trick', /^malformed/],
-    ['https://@electrum.org/', 'untrusted', 'url-trick', 'the text before "@" is a user name, not the site: this link goes to electrum.org'],
-    ['https://evil.com@electrum.org/', 'untrusted', 'url-trick', /user name, not the site: this link goes to electrum.org$/],
-    ['https://electrum.org:443/', 'untrusted', 'url-trick', 'names port "443" after electrum.org; official links never name a port'],
-    ['https://electrum.org:8443/', 'untrusted', 'url-trick', 'names port "8443" after electrum.org; official links never name a port'],
-    ['https://electrum.org:/', 'untrusted', 'url-trick', 'names port "" after electrum.org; official links never name a port'],
+    [
+      'https://@electrum.org/',
+      'untrusted',
+      'url-trick',
+      'the text before "@" is a user name, not the site: this link goes to electrum.org',
+    ],
+    [
+      'https://evil.com@electrum.org/',
+      'untrusted',
+      'url-trick',
+      /user name, not the site: this link goes to electrum.org$/,
+    ],
+    [
+      'https://electrum.org:443/',
+      'untrusted',
+      'url-trick',
+      'names port "443" after electrum.org; official links never name a port',
+    ],
+    [
+      'https://electrum.org:8443/',
+      'untrusted',
+      'url-trick',
+      'names port "8443" after electrum.org; official links never name a port',
+    ],
+    [
+      'https://electrum.org:/',
+      'untrusted',
+      'url-trick',
+      'names port "" after electrum.org; official links never name a port',
+    ],
     ['https://electrum.org../', 'untrusted', 'url-trick', 'the host "electrum.org.." has an empty name between dots'],
-    ['https://electrum.org/\u202eexe.txt', 'untrusted', 'url-trick', 'contains characters outside plain ASCII (invisible right-to-left override (U+202E)); official links are plain ASCII'],
+    [
+      'https://electrum.org/\u202eexe.txt',
+      'untrusted',
+      'url-trick',
+      'contains characters outside plain ASCII (invisible right-to-left override (U+202E)); official links are plain ASCII',
+    ],
   ]);
 });
 
 describe('IP literals', () => {
   check([
-    ['https://192.168.1.1/electrum.exe', 'untrusted', 'ip-literal', 'an IP address (192.168.1.1) instead of a domain name; Electrum is only distributed from electrum.org'],
-    ['https://3232235777/', 'untrusted', 'ip-literal', 'an IP address (192.168.1.1, written as "3232235777") instead of a domain name; Electrum is only distributed from electrum.org'],
+    [
+      'https://192.168.1.1/electrum.exe',
+      'untrusted',
+      'ip-literal',
+      'an IP address (192.168.1.1) instead of a domain name; Electrum is only distributed from electrum.org',
+    ],
+    [
+      'https://3232235777/',
+      'untrusted',
+      'ip-literal',
+      'an IP address (192.168.1.1, written as "3232235777") instead of a domain name; Electrum is only distributed from electrum.org',
+    ],
     ['https://0xC0A80101/', 'untrusted', 'ip-literal', /written as "0xC0A80101"/],
     ['https://0300.0250.01.01/', 'untrusted', 'ip-literal', /^an IP address \(192\.168\.1\.1, written as/],
     ['https://127.1/', 'untrusted', 'ip-literal', /^an IP address \(127\.0\.0\.1, written as "127\.1"\)/],
-    ['https://[::1]/', 'untrusted', 'ip-literal', 'an IP address ([::1]) instead of a domain name; Electrum is only distributed from electrum.org'],
+    [
+      'https://[::1]/',
+      'untrusted',
+      'ip-literal',
+      'an IP address ([::1]) instead of a domain name; Electrum is only distributed from electrum.org',
+    ],
     ['https://[2001:db8::1]:8443/', 'untrusted', 'ip-literal', /^an IP address \(\[2001:db8::1\]\)/],
   ]);
 });
 
 describe('homoglyphs and IDN', () => {
   check([
-    ['https://elеctrum.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e"'],
-    ['https://electrսm.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: Armenian "ս" (U+057D) in place of "u"'],
-    ['https://еlеctrum.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e"'],
+    [
+      'https://elеctrum.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e"',
+    ],
+    [
+      'https://electrսm.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: Armenian "ս" (U+057D) in place of "u"',
+    ],
+    [
+      'https://еlеctrum.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e"',
+    ],
     ['https://e1ectrum.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: digit "1" in place of "l"'],
     ['https://electrum.0rg/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: digit "0" in place of "o"'],
-    ['https://dоwnload.electrum.org/', 'lookalike', 'homoglyph', 'lookalike of download.electrum.org: Cyrillic "о" (U+043E) in place of "o"'],
-    ['https://clownload.electrum.org/', 'lookalike', 'homoglyph', 'lookalike of download.electrum.org: "cl" in place of "d"'],
+    [
+      'https://dоwnload.electrum.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of download.electrum.org: Cyrillic "о" (U+043E) in place of "o"',
+    ],
+    [
+      'https://clownload.electrum.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of download.electrum.org: "cl" in place of "d"',
+    ],
     ['https://vvww.electrum.org/', 'lookalike', 'homoglyph', 'lookalike of www.electrum.org: "vv" in place of "w"'],
-    ['https://ＥＬＥＣＴＲＵＭ.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: full-width "ＥＬＥＣＴＲＵＭ" in place of "electrum"'],
-    ['https://𝐞lectrum.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: mathematical "𝐞" (U+1D41E) in place of "e"'],
-    ['https://ⓔlectrum.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: circled "ⓔ" (U+24D4) in place of "e"'],
-    ['https://download。electrum。org/', 'lookalike', 'homoglyph', 'lookalike of download.electrum.org: ideographic full stop "。" (U+3002) in place of "."'],
-    ['https://elec\u200btrum.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: invisible zero-width space (U+200B) hidden in the name'],
-    ['https://électrum.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: accented "é" (U+00E9) in place of "e"'],
-    ['https://еlectrum-wallet.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e" in "еlectrum-wallet.org"'],
-    ['https://elec\u200btrum-update.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: invisible zero-width space (U+200B) hidden in the name in "elec\u200btrum-update.org"'],
-    ['https://ėlectrun.org/', 'lookalike', 'homoglyph', 'lookalike of electrum.org: "ėlectrun" imitates "electrum" using accented "ė" (U+0117)'],
-    ['https://pаypal.com/', 'lookalike', 'homoglyph', 'mixes Latin and Cyrillic letters in "pаypal", a common disguise; Electrum is only distributed from electrum.org'],
+    [
+      'https://ＥＬＥＣＴＲＵＭ.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: full-width "ＥＬＥＣＴＲＵＭ" in place of "electrum"',
+    ],
+    [
+      'https://𝐞lectrum.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: mathematical "𝐞" (U+1D41E) in place of "e"',
+    ],
+    [
+      'https://ⓔlectrum.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: circled "ⓔ" (U+24D4) in place of "e"',
+    ],
+    [
+      'https://download。electrum。org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of download.electrum.org: ideographic full stop "。" (U+3002) in place of "."',
+    ],
+    [
+      'https://elec\u200btrum.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: invisible zero-width space (U+200B) hidden in the name',
+    ],
+    [
+      'https://électrum.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: accented "é" (U+00E9) in place of "e"',
+    ],
+    [
+      'https://еlectrum-wallet.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: Cyrillic "е" (U+0435) in place of "e" in "еlectrum-wallet.org"',
+    ],
+    [
+      'https://elec\u200btrum-update.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: invisible zero-width space (U+200B) hidden in the name in "elec\u200btrum-update.org"',
+    ],
+    [
+      'https://ėlectrun.org/',
+      'lookalike',
+      'homoglyph',
+      'lookalike of electrum.org: "ėlectrun" imitates "electrum" using accented "ė" (U+0117)',
+    ],
+    [
+      'https://pаypal.com/',
+      'lookalike',
+      'homoglyph',
+      'mixes Latin and Cyrillic letters in "pаypal", a common disguise; Electrum is only distributed from electrum.org',
+    ],
   ]);
   it('judges punycode by what it displays as', () => {
     const j = judgeUrl('https://XN--LECTRUM-6GG.ORG/');
@@ -161,20 +347,60 @@ describe('GitHub', () => {
     ['https://github.dev/spesmilo/electrum', 'github', 'github', GITHUB],
     ['https://GitHub.com./spesmilo', 'github', 'github', GITHUB],
     ['https://github-production-release-asset-2e65be.s3.amazonaws.com/x', 'github', 'github', GITHUB],
-    ['https://cdn.jsdelivr.net/gh/spesmilo/electrum@4.8.1/x', 'github', 'github', `cdn.jsdelivr.net serves files from GitHub, and ${GITHUB}`],
-    ['https://ghproxy.example/https://github.com/spesmilo/electrum/x', 'github', 'github', `ghproxy.example serves files from GitHub, and ${GITHUB}`],
+    [
+      'https://cdn.jsdelivr.net/gh/spesmilo/electrum@4.8.1/x',
+      'github',
+      'github',
+      `cdn.jsdelivr.net serves files from GitHub, and ${GITHUB}`,
+    ],
+    [
+      'https://ghproxy.example/https://github.com/spesmilo/electrum/x',
+      'github',
+      'github',
+      `ghproxy.example serves files from GitHub, and ${GITHUB}`,
+    ],
   ]);
 });
 
 describe('embedding', () => {
   check([
-    ['https://download.electrum.org.evil.com/x', 'lookalike', 'embedding', 'lookalike of download.electrum.org: "download.electrum.org.evil.com" contains the official name, but the site belongs to evil.com'],
-    ['https://download-electrum.org/', 'lookalike', 'embedding', 'lookalike of download.electrum.org: "download-electrum.org" is a different domain that spells out the official name'],
-    ['https://electrum-org.com/', 'lookalike', 'embedding', 'lookalike of electrum.org: "electrum-org.com" is a different domain that spells out the official name'],
-    ['https://electrumorg.com/', 'lookalike', 'embedding', 'lookalike of electrum.org: "electrumorg.com" is a different domain that spells out the official name'],
+    [
+      'https://download.electrum.org.evil.com/x',
+      'lookalike',
+      'embedding',
+      'lookalike of download.electrum.org: "download.electrum.org.evil.com" contains the official name, but the site belongs to evil.com',
+    ],
+    [
+      'https://download-electrum.org/',
+      'lookalike',
+      'embedding',
+      'lookalike of download.electrum.org: "download-electrum.org" is a different domain that spells out the official name',
+    ],
+    [
+      'https://electrum-org.com/',
+      'lookalike',
+      'embedding',
+      'lookalike of electrum.org: "electrum-org.com" is a different domain that spells out the official name',
+    ],
+    [
+      'https://electrumorg.com/',
+      'lookalike',
+      'embedding',
+      'lookalike of electrum.org: "electrumorg.com" is a different domain that spells out the official name',
+    ],
     ['https://www-electrum-org.xyz/', 'lookalike', 'embedding', /^lookalike of www\.electrum\.org:/],
-    ['https://electrum.evil.com/', 'lookalike', 'embedding', 'lookalike of electrum.org: "electrum" is only a subdomain here; the site belongs to evil.com'],
-    ['https://electrum.com.ru/', 'lookalike', 'embedding', /"electrum" is only a subdomain here; the site belongs to com\.ru$/],
+    [
+      'https://electrum.evil.com/',
+      'lookalike',
+      'embedding',
+      'lookalike of electrum.org: "electrum" is only a subdomain here; the site belongs to evil.com',
+    ],
+    [
+      'https://electrum.com.ru/',
+      'lookalike',
+      'embedding',
+      /"electrum" is only a subdomain here; the site belongs to com\.ru$/,
+    ],
   ]);
 });
 
@@ -183,22 +409,67 @@ describe('typosquats', () => {
     ['https://lectrum.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: "lectrum" has "e" left out'],
     ['https://electum.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: "electum" has "r" left out'],
     ['https://electrrum.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: "electrrum" has "r" doubled'],
-    ['https://eletcrum.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: "eletcrum" has "c" and "t" swapped'],
-    ['https://electrjum.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: "electrjum" has extra "j" inserted'],
-    ['https://wlectrum.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: "wlectrum" has neighbouring key "w" in place of "e"'],
-    ['https://elektrum.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: "elektrum" has "k" in place of "c", a one-bit error'],
-    ['https://electrom.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: "electrom" has vowel "o" in place of "u"'],
+    [
+      'https://eletcrum.org/',
+      'lookalike',
+      'typosquat',
+      'lookalike of electrum.org: "eletcrum" has "c" and "t" swapped',
+    ],
+    [
+      'https://electrjum.org/',
+      'lookalike',
+      'typosquat',
+      'lookalike of electrum.org: "electrjum" has extra "j" inserted',
+    ],
+    [
+      'https://wlectrum.org/',
+      'lookalike',
+      'typosquat',
+      'lookalike of electrum.org: "wlectrum" has neighbouring key "w" in place of "e"',
+    ],
+    [
+      'https://elektrum.org/',
+      'lookalike',
+      'typosquat',
+      'lookalike of electrum.org: "elektrum" has "k" in place of "c", a one-bit error',
+    ],
+    [
+      'https://electrom.org/',
+      'lookalike',
+      'typosquat',
+      'lookalike of electrum.org: "electrom" has vowel "o" in place of "u"',
+    ],
     ['https://elec-trum.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: "elec-trum" has hyphens inserted'],
-    ['https://elec.trum.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: a dot splits the name ("elec.trum")'],
-    ['https://elctrm.org/', 'lookalike', 'typosquat', 'lookalike of electrum.org: "elctrm" is two typing slips away from "electrum"'],
+    [
+      'https://elec.trum.org/',
+      'lookalike',
+      'typosquat',
+      'lookalike of electrum.org: a dot splits the name ("elec.trum")',
+    ],
+    [
+      'https://elctrm.org/',
+      'lookalike',
+      'typosquat',
+      'lookalike of electrum.org: "elctrm" is two typing slips away from "electrum"',
+    ],
     ['https://electrun.net/', 'lookalike', 'typosquat', /^lookalike of electrum\.org: "electrun" has/],
   ]);
 });
 
 describe('TLD swaps', () => {
   check([
-    ['https://electrum.net/', 'lookalike', 'tld-swap', 'lookalike of electrum.org: the same name under ".net" instead of ".org" (electrum.net is not Electrum\'s)'],
-    ['https://electrum.org.es/', 'lookalike', 'tld-swap', 'lookalike of electrum.org: the same name under ".org.es" instead of ".org" (electrum.org.es is not Electrum\'s)'],
+    [
+      'https://electrum.net/',
+      'lookalike',
+      'tld-swap',
+      'lookalike of electrum.org: the same name under ".net" instead of ".org" (electrum.net is not Electrum\'s)',
+    ],
+    [
+      'https://electrum.org.es/',
+      'lookalike',
+      'tld-swap',
+      'lookalike of electrum.org: the same name under ".org.es" instead of ".org" (electrum.org.es is not Electrum\'s)',
+    ],
     ['https://download.electrum.co.uk/', 'lookalike', 'tld-swap', /under "\.co\.uk" instead of "\.org"/],
     ['https://electrum.ogr/', 'lookalike', 'tld-swap', /under "\.ogr" instead of "\.org"/],
   ]);
@@ -206,7 +477,12 @@ describe('TLD swaps', () => {
 
 describe('combosquats', () => {
   check([
-    ['https://electrum-update.org/', 'lookalike', 'combosquat', 'lookalike of electrum.org: "electrum-update.org" adds words to the name "electrum"; it is a different domain, not Electrum\'s'],
+    [
+      'https://electrum-update.org/',
+      'lookalike',
+      'combosquat',
+      'lookalike of electrum.org: "electrum-update.org" adds words to the name "electrum"; it is a different domain, not Electrum\'s',
+    ],
     ['https://getelectrum.net/', 'lookalike', 'combosquat', /"getelectrum\.net" adds words to the name "electrum"/],
     ['https://electrumwallet.io/', 'lookalike', 'combosquat', /"electrumwallet\.io" adds words/],
     ['https://electrun-wallet.com/', 'lookalike', 'combosquat', /"electrun-wallet\.com" adds words/],
@@ -215,16 +491,36 @@ describe('combosquats', () => {
 
 describe('unlisted electrum.org subdomains', () => {
   check([
-    ['https://update.electrum.org/', 'untrusted', 'unlisted-subdomain', 'update.electrum.org is under electrum.org but is not one of its download hosts; releases come only from electrum.org, www.electrum.org, download.electrum.org'],
-    ['https://downlaod.electrum.org/', 'untrusted', 'unlisted-subdomain', /^downlaod\.electrum\.org is under electrum\.org but is not one of its download hosts \(it resembles download\.electrum\.org\)/],
+    [
+      'https://update.electrum.org/',
+      'untrusted',
+      'unlisted-subdomain',
+      'update.electrum.org is under electrum.org but is not one of its download hosts; releases come only from electrum.org, www.electrum.org, download.electrum.org',
+    ],
+    [
+      'https://downlaod.electrum.org/',
+      'untrusted',
+      'unlisted-subdomain',
+      /^downlaod\.electrum\.org is under electrum\.org but is not one of its download hosts \(it resembles download\.electrum\.org\)/,
+    ],
     ['https://ww.electrum.org/', 'untrusted', 'unlisted-subdomain', /\(it resembles www\.electrum\.org\)/],
-    ['https://a.download.electrum.org/', 'untrusted', 'unlisted-subdomain', /^a\.download\.electrum\.org is under electrum\.org/],
+    [
+      'https://a.download.electrum.org/',
+      'untrusted',
+      'unlisted-subdomain',
+      /^a\.download\.electrum\.org is under electrum\.org/,
+    ],
   ]);
 });
 
 describe('anything else', () => {
   check([
-    ['https://example.com/electrum-4.8.1.exe', 'untrusted', 'untrusted', 'example.com is not an official Electrum site; Electrum is only distributed from electrum.org'],
+    [
+      'https://example.com/electrum-4.8.1.exe',
+      'untrusted',
+      'untrusted',
+      'example.com is not an official Electrum site; Electrum is only distributed from electrum.org',
+    ],
     ['https://electron.org/', 'untrusted', 'untrusted', /^electron\.org is not an official Electrum site/],
     ['https://localhost/', 'untrusted', 'untrusted', /^localhost is not an official Electrum site/],
   ]);

@@ -11,7 +11,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFakeRelease, type FakeRelease } from '../support/fake-release.js';
 import { plain, runOnPty } from '../support/pty.js';
-import { proxiedEnv, route, startConnectProxy, startFakeElectrumServer, type ConnectProxy, type FakeServer } from '../support/servers.js';
+import {
+  proxiedEnv,
+  route,
+  startConnectProxy,
+  startFakeElectrumServer,
+  type ConnectProxy,
+  type FakeServer,
+} from '../support/servers.js';
 import { getTestPki } from '../support/tls.js';
 
 /** The verdict line is on the screen → the process must have ended within this (it was "never" before). */
@@ -93,7 +100,10 @@ describe('verify on a terminal', () => {
     const { out, tmp } = await folders(`ok-${version}`);
     // As on a busy machine: loading the spinner library takes 400 ms (see support/slow-imports.mjs).
     const slowImports = { NODE_OPTIONS: `--import=${pathToFileURL(join(SUPPORT, 'slow-imports.mjs')).href}` };
-    const run = runOnPty(['verify', `${D}/${version}/Electrum-${version}.tar.gz`, ...base(rel.keyringPath)], { env: { ...env, ...slowImports, TMPDIR: tmp }, cwd: out });
+    const run = runOnPty(['verify', `${D}/${version}/Electrum-${version}.tar.gz`, ...base(rel.keyringPath)], {
+      env: { ...env, ...slowImports, TMPDIR: tmp },
+      cwd: out,
+    });
     const verdictAt = await run.waitFor(/VERIFIED/, 30_000);
     const end = await run.exited;
     const screen = plain(run.screen());
@@ -108,7 +118,10 @@ describe('verify on a terminal', () => {
 
   it('a slow download shows bytes, total, percent, rate and time left', async () => {
     const { out, tmp } = await folders('progress');
-    const run = runOnPty(['verify', `${D}/4.5.5/Electrum-4.5.5.tar.gz`, ...base(rel.keyringPath)], { env: { ...env, TMPDIR: tmp }, cwd: out });
+    const run = runOnPty(['verify', `${D}/4.5.5/Electrum-4.5.5.tar.gz`, ...base(rel.keyringPath)], {
+      env: { ...env, TMPDIR: tmp },
+      cwd: out,
+    });
     await run.waitFor(/Downloading [\d.]+ [KM]iB of 30\.0 MiB \(\d+%\) · [\d.]+ [KM]iB\/s · \d+ (s|min)/, 20_000);
     run.type('\u0003');
     const end = await run.exited;
@@ -117,7 +130,10 @@ describe('verify on a terminal', () => {
 
   it('a tampered download: NOT AUTHENTIC, exit 1, promptly, nothing saved', async () => {
     const { out, tmp } = await folders('tampered');
-    const run = runOnPty(['verify', `${D}/4.5.6/Electrum-4.5.6.tar.gz`, ...base(rel.keyringPath)], { env: { ...env, TMPDIR: tmp }, cwd: out });
+    const run = runOnPty(['verify', `${D}/4.5.6/Electrum-4.5.6.tar.gz`, ...base(rel.keyringPath)], {
+      env: { ...env, TMPDIR: tmp },
+      cwd: out,
+    });
     const verdictAt = await run.waitFor(/NOT AUTHENTIC/, 30_000);
     const end = await run.exited;
     expect(end.code, plain(run.screen())).toBe(1);
@@ -128,7 +144,10 @@ describe('verify on a terminal', () => {
 
   it('Ctrl-C in the middle of a download: exit 130 within 2 s, no partial file, TMPDIR empty, terminal sane', async () => {
     const { out, tmp } = await folders('ctrl-c');
-    const run = runOnPty(['verify', `${D}/4.5.5/Electrum-4.5.5.tar.gz`, ...base(rel.keyringPath)], { env: { ...env, TMPDIR: tmp }, cwd: out });
+    const run = runOnPty(['verify', `${D}/4.5.5/Electrum-4.5.5.tar.gz`, ...base(rel.keyringPath)], {
+      env: { ...env, TMPDIR: tmp },
+      cwd: out,
+    });
     await run.waitFor(/Downloading [\d.]+ [KM]iB of/, 20_000);
     const typedAt = Date.now();
     run.type('\u0003');
@@ -146,7 +165,10 @@ describe('verify on a terminal', () => {
 
   it('Ctrl-C under --json still prints one JSON report: verdict error, reason INTERRUPTED, exit 130', async () => {
     const { out, tmp } = await folders('ctrl-c-json');
-    const run = runOnPty(['verify', `${D}/4.5.5/Electrum-4.5.5.tar.gz`, '--json', ...base(rel.keyringPath)], { env: { ...env, TMPDIR: tmp }, cwd: out });
+    const run = runOnPty(['verify', `${D}/4.5.5/Electrum-4.5.5.tar.gz`, '--json', ...base(rel.keyringPath)], {
+      env: { ...env, TMPDIR: tmp },
+      cwd: out,
+    });
     // no progress under --json: wait until the download is surely under way
     await new Promise((r) => setTimeout(r, 2500));
     run.type('\u0003');
@@ -154,7 +176,12 @@ describe('verify on a terminal', () => {
     expect(end.code).toBe(130);
     const text = plain(run.screen()).replace(/\r/g, '');
     const json = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
-    expect(json).toMatchObject({ schema: 'electrum-verify/v1', verdict: 'error', exitCode: 130, reason: { code: 'INTERRUPTED' } });
+    expect(json).toMatchObject({
+      schema: 'electrum-verify/v1',
+      verdict: 'error',
+      exitCode: 130,
+      reason: { code: 'INTERRUPTED' },
+    });
     expect(await readdir(out)).toEqual([]);
   });
 

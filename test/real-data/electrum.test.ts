@@ -70,7 +70,11 @@ describe.skipIf(!present)('real signed Electrum git tags, pinned keys', () => {
     expect(j.signature.found).toHaveLength(1);
     expect(j.signature.found[0].status).toBe('valid');
     expect(j.signature.found[0].signer).toBe('ThomasV');
-    expect(j.sha256).toBe(createHash('sha256').update(await readFile(tag(v))).digest('hex'));
+    expect(j.sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(tag(v)))
+        .digest('hex'),
+    );
     // pinned keys: no custom-keyring warning
     expect(r.stderr).not.toMatch(/custom/i);
   });
@@ -92,7 +96,15 @@ describe.skipIf(!present)('real signed Electrum git tags, pinned keys', () => {
   });
 
   it('4.8.1 with --keyring sombernight.asc → verified, primary fingerprint, trust custom', async () => {
-    const r = await runCli(['verify', tag('4.8.1'), '--signature', tagAsc('4.8.1'), '--keyring', join(KEYS, 'sombernight.asc'), '--json']);
+    const r = await runCli([
+      'verify',
+      tag('4.8.1'),
+      '--signature',
+      tagAsc('4.8.1'),
+      '--keyring',
+      join(KEYS, 'sombernight.asc'),
+      '--json',
+    ]);
     const j = checkReport(r, 0, null);
     expect(j.trust).toBe('custom');
     expect(r.stderr).toMatch(/keyring|custom|pinned|warn/i);
@@ -102,7 +114,15 @@ describe.skipIf(!present)('real signed Electrum git tags, pinned keys', () => {
   });
 
   it('4.5.8 with --keyring sombernight.asc → verified (SHA-256 signature by the subkey)', async () => {
-    const r = await runCli(['verify', tag('4.5.8'), '--signature', tagAsc('4.5.8'), '--keyring', join(KEYS, 'sombernight.asc'), '--json']);
+    const r = await runCli([
+      'verify',
+      tag('4.5.8'),
+      '--signature',
+      tagAsc('4.5.8'),
+      '--keyring',
+      join(KEYS, 'sombernight.asc'),
+      '--json',
+    ]);
     checkReport(r, 0, null);
     expect(r.json.signature.signers.map((s: any) => s.fingerprint)).toEqual([SOMBERNIGHT_PERSONAL]);
   });
@@ -117,7 +137,13 @@ describe.skipIf(!present)('real signed Electrum git tags, pinned keys', () => {
 
   it('tampered 4.8.1 payload with --keyring sombernight.asc → exit 1 SIGNATURE_INVALID, status bad', async () => {
     const r = await runCli([
-      'verify', tag('4.8.1-tampered'), '--signature', tagAsc('4.8.1-tampered'), '--keyring', join(KEYS, 'sombernight.asc'), '--json',
+      'verify',
+      tag('4.8.1-tampered'),
+      '--signature',
+      tagAsc('4.8.1-tampered'),
+      '--keyring',
+      join(KEYS, 'sombernight.asc'),
+      '--json',
     ]);
     const j = checkReport(r, 1, 'SIGNATURE_INVALID');
     expect(j.signature.found.map((x: any) => x.status)).toEqual(['bad']);
@@ -143,7 +169,13 @@ describe.skipIf(!present)('real Electrum release signatures (electrum-asc) over 
   const other = tag('4.7.1'); // any data that is not the signed tarball
 
   it('the reconstructed 3-block 4.1.5 aggregate → 3 found, all bad, exit 1 SIGNATURE_INVALID', async () => {
-    const r = await runCli(['verify', other, '--signature', join(ASC, 'RECONSTRUCTED-Electrum-4.1.5.tar.gz.asc'), '--json']);
+    const r = await runCli([
+      'verify',
+      other,
+      '--signature',
+      join(ASC, 'RECONSTRUCTED-Electrum-4.1.5.tar.gz.asc'),
+      '--json',
+    ]);
     const j = checkReport(r, 1, 'SIGNATURE_INVALID');
     expect(j.trust).toBe('pinned');
     const fd = j.signature.found;
@@ -204,7 +236,8 @@ describe.skipIf(!present)('keys --json', () => {
     expect(emzy.expiredNow).toBe(Date.now() >= (expiry as Date).getTime());
     // expires must agree with expiredNow: not null (= never) for a key whose signing subkey has expired
     const ex = emzy.expires;
-    if (typeof ex === 'number') expect([Math.floor((expiry as Date).getTime() / 1000), (expiry as Date).getTime()]).toContain(ex);
+    if (typeof ex === 'number')
+      expect([Math.floor((expiry as Date).getTime() / 1000), (expiry as Date).getTime()]).toContain(ex);
     else expect(String(ex).slice(0, 10)).toBe('2026-10-12');
   });
 

@@ -22,7 +22,11 @@ beforeAll(async () => {
   dir = await rel.copy();
   receiptPath = join(await mkdtemp(join(tmpdir(), 'ev-rcpt-')), 'receipt.json');
   const o = io();
-  const code = await verifyReleaseCommand(V, { dir, offline: true, keyring: rel.keyringPath, receipt: receiptPath, json: true }, o as never);
+  const code = await verifyReleaseCommand(
+    V,
+    { dir, offline: true, keyring: rel.keyringPath, receipt: receiptPath, json: true },
+    o as never,
+  );
   expect(code, o.stdout.text()).toBe(0);
   receipt = JSON.parse(await readFile(receiptPath, 'utf8'));
 });
@@ -63,7 +67,11 @@ describe('the receipt', () => {
     const ext = p.electrumVerify;
     expect(ext.schema).toBe('electrum-verify/receipt/v1');
     expect(ext.note).toMatch(/Unsigned evidence, not a signature/);
-    expect(ext.keySet).toMatchObject({ trust: 'custom', fingerprints: [...rel.fingerprints].sort(), id: p.policy.digest.sha256 });
+    expect(ext.keySet).toMatchObject({
+      trust: 'custom',
+      fingerprints: [...rel.fingerprints].sort(),
+      id: p.policy.digest.sha256,
+    });
     expect(ext.release).toMatchObject({ version: V, missing: [] });
     expect(ext.files).toHaveLength(10);
     for (const f of ext.files) {
@@ -74,7 +82,11 @@ describe('the receipt', () => {
         expect(new Date(s.created).getTime()).toBeGreaterThan(0);
       }
       // the exact .asc bytes: aggregate + the two per-signer files, byte for byte
-      expect(f.signatures.map((x: any) => x.source.split('/').pop())).toEqual([`${f.name}.asc`, `${f.name}.ThomasV.asc`, `${f.name}.sombernight_releasekey.asc`]);
+      expect(f.signatures.map((x: any) => x.source.split('/').pop())).toEqual([
+        `${f.name}.asc`,
+        `${f.name}.ThomasV.asc`,
+        `${f.name}.sombernight_releasekey.asc`,
+      ]);
       expect(Buffer.from(f.signatures[0].base64, 'base64').toString('latin1')).toBe(rel.aggregate[f.name]);
     }
     // written atomically: nothing else beside it
@@ -118,12 +130,19 @@ describe('the receipt', () => {
     });
     const a = await check(dropped);
     expect(a.code).toBe(1);
-    expect(JSON.stringify(a.json.results.find((x: any) => x.name === name).problems)).toMatch(/no counted signature by that key/);
+    expect(JSON.stringify(a.json.results.find((x: any) => x.name === name).problems)).toMatch(
+      /no counted signature by that key/,
+    );
     // a signature of other data in place of one block: the signature is bad over the file
     const swapped = await tamperedReceipt((r) => {
       const f = r.predicate.electrumVerify.files.find((x: any) => x.name === name);
       const other = rel.perSigner['Electrum-4.5.8.tar.gz']!.ThomasV!;
-      f.signatures = [{ source: 'x.asc', base64: Buffer.from(other + rel.perSigner[name]!.sombernight_releasekey!).toString('base64') }];
+      f.signatures = [
+        {
+          source: 'x.asc',
+          base64: Buffer.from(other + rel.perSigner[name]!.sombernight_releasekey!).toString('base64'),
+        },
+      ];
     });
     const b = await check(swapped);
     expect(b.code).toBe(1);
@@ -145,7 +164,13 @@ describe('the receipt', () => {
     const copy = await rel.copy();
     await writeFile(join(copy, 'electrum-4.5.8.exe'), Buffer.from('tampered'));
     const p = join(await mkdtemp(join(tmpdir(), 'ev-rcpt-')), 'r.json');
-    expect(await verifyReleaseCommand(V, { dir: copy, offline: true, keyring: rel.keyringPath, receipt: p, json: true }, io() as never)).toBe(1);
+    expect(
+      await verifyReleaseCommand(
+        V,
+        { dir: copy, offline: true, keyring: rel.keyringPath, receipt: p, json: true },
+        io() as never,
+      ),
+    ).toBe(1);
     const r = JSON.parse(await readFile(p, 'utf8'));
     expect(r.predicate.verificationResult).toBe('FAILED');
     expect(r.predicate.electrumVerify.exitCode).toBe(1);
@@ -156,7 +181,11 @@ describe('the receipt', () => {
     const p = join(await mkdtemp(join(tmpdir(), 'ev-rcpt-')), 'r.json');
     const controller = new AbortController();
     const o = io({ signal: controller.signal });
-    const running = verifyReleaseCommand(V, { dir, offline: true, keyring: rel.keyringPath, receipt: p, json: true, concurrency: 1 }, o as never);
+    const running = verifyReleaseCommand(
+      V,
+      { dir, offline: true, keyring: rel.keyringPath, receipt: p, json: true, concurrency: 1 },
+      o as never,
+    );
     controller.abort();
     expect(await running).toBe(130);
     const json = JSON.parse(o.stdout.text());

@@ -14,7 +14,10 @@ import { proxiedEnv, route, startConnectProxy, startFakeElectrumServer } from '.
 import { getTestPki } from '../support/tls.js';
 import { makeReleaseFixture, type ReleaseFixture } from './fixture.js';
 
-const wired = cliBuilt() && existsSync(join(REPO_ROOT, 'src', 'cli.ts')) && readFileSync(join(REPO_ROOT, 'src', 'cli.ts'), 'utf8').includes('registerReleaseCommands');
+const wired =
+  cliBuilt() &&
+  existsSync(join(REPO_ROOT, 'src', 'cli.ts')) &&
+  readFileSync(join(REPO_ROOT, 'src', 'cli.ts'), 'utf8').includes('registerReleaseCommands');
 
 let rel: ReleaseFixture;
 beforeAll(async () => {
@@ -24,7 +27,18 @@ beforeAll(async () => {
 describe.skipIf(!wired)('verify-release and check-receipt via the CLI', () => {
   it('verify-release --dir --offline --json: one JSON object, exit 0; --receipt then check-receipt', async () => {
     const receipt = join(await mkdtemp(join(tmpdir(), 'ev-cli-r-')), 'r.json');
-    const r = await runCli(['verify-release', '4.5.8', '--dir', rel.dir, '--offline', '--keyring', rel.keyringPath, '--receipt', receipt, '--json']);
+    const r = await runCli([
+      'verify-release',
+      '4.5.8',
+      '--dir',
+      rel.dir,
+      '--offline',
+      '--keyring',
+      rel.keyringPath,
+      '--receipt',
+      receipt,
+      '--json',
+    ]);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.json).toMatchObject({ schema: 'electrum-verify/v1', verdict: 'verified', summary: { verified: 10 } });
     const c = await runCli(['check-receipt', receipt, '--keyring', rel.keyringPath, '--json']);
@@ -53,17 +67,34 @@ describe.skipIf(!wired)('verify-release and check-receipt via the CLI', () => {
     try {
       const dir = await mkdtemp(join(tmpdir(), 'ev-cli-int-'));
       const receipt = join(dir, 'receipt.json');
-      const child = spawn(process.execPath, [BIN, 'verify-release', '4.5.8', '--download', '-o', join(dir, 'out'), '--keyring', rel.keyringPath, '--receipt', receipt, '--json'], {
-        cwd: REPO_ROOT,
-        env: { ...proxiedEnv(proxy.url, pki.caCertPath), NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'verify-release',
+          '4.5.8',
+          '--download',
+          '-o',
+          join(dir, 'out'),
+          '--keyring',
+          rel.keyringPath,
+          '--receipt',
+          receipt,
+          '--json',
+        ],
+        {
+          cwd: REPO_ROOT,
+          env: { ...proxiedEnv(proxy.url, pki.caCertPath), NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       let err = '';
       child.stdout.on('data', (b) => (out += b));
       child.stderr.on('data', (b) => (err += b));
       // wait until the slow file is being downloaded
-      for (let i = 0; i < 200 && !site.requests.some((q) => q.path === '/4.5.8/electrum-4.5.8.dmg'); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && !site.requests.some((q) => q.path === '/4.5.8/electrum-4.5.8.dmg'); i++)
+        await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGINT');
       const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));

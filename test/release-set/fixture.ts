@@ -28,15 +28,35 @@ export interface ReleaseFixture {
 
 const SIGNERS = ['ThomasV', 'sombernight_releasekey'];
 
-export async function makeReleaseFixture(version = '4.5.8', size = (i: number) => 32 * 1024 + i * 977): Promise<ReleaseFixture> {
+export async function makeReleaseFixture(
+  version = '4.5.8',
+  size = (i: number) => 32 * 1024 + i * 977,
+): Promise<ReleaseFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'ev-relset-'));
   const keys = await Promise.all(
-    SIGNERS.map(async (name) => (await openpgp.generateKey({ type: 'ecc', curve: 'nistP256', userIDs: [{ name: `Test ${name}` }], format: 'object' })).privateKey),
+    SIGNERS.map(
+      async (name) =>
+        (
+          await openpgp.generateKey({
+            type: 'ecc',
+            curve: 'nistP256',
+            userIDs: [{ name: `Test ${name}` }],
+            format: 'object',
+          })
+        ).privateKey,
+    ),
   );
   const signOne = async (data: Buffer, key: openpgp.PrivateKey): Promise<string> =>
-    openpgp.sign({ message: await openpgp.createMessage({ binary: data }), signingKeys: key, detached: true, format: 'armored' });
+    openpgp.sign({
+      message: await openpgp.createMessage({ binary: data }),
+      signingKeys: key,
+      detached: true,
+      format: 'armored',
+    });
   const sign = async (data: Buffer): Promise<string> => (await Promise.all(keys.map((k) => signOne(data, k)))).join('');
-  const names = releaseSet(version).members.filter((m) => !m.optional).map((m) => m.name);
+  const names = releaseSet(version)
+    .members.filter((m) => !m.optional)
+    .map((m) => m.name);
   const data: Record<string, Buffer> = {};
   const aggregate: Record<string, string> = {};
   const perSigner: Record<string, Record<string, string>> = {};
@@ -89,7 +109,13 @@ export function sink(): NodeJS.WritableStream & { text: () => string } {
   return s as unknown as NodeJS.WritableStream & { text: () => string };
 }
 
-export const plain = { ok: (s: string) => s, bad: (s: string) => s, warn: (s: string) => s, dim: (s: string) => s, bold: (s: string) => s };
+export const plain = {
+  ok: (s: string) => s,
+  bad: (s: string) => s,
+  warn: (s: string) => s,
+  dim: (s: string) => s,
+  bold: (s: string) => s,
+};
 
 export function io(extra: Record<string, unknown> = {}) {
   const stdout = sink();

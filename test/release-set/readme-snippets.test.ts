@@ -13,7 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, cliBuilt } from '../support/cli.js';
-import { proxiedEnv, startConnectProxy, startFakeElectrumServer, type ConnectProxy, type FakeServer } from '../support/servers.js';
+import {
+  proxiedEnv,
+  startConnectProxy,
+  startFakeElectrumServer,
+  type ConnectProxy,
+  type FakeServer,
+} from '../support/servers.js';
 import { getTestPki, type TestPki } from '../support/tls.js';
 import { makeReleaseFixture, type ReleaseFixture } from './fixture.js';
 
@@ -43,7 +49,12 @@ export function shellOf(s: Snippet, kind: 'github' | 'gitlab' | 'docker' | 'sh' 
         continue;
       }
       const indent = (lines[i + 1] ?? '').search(/\S/);
-      while (i + 1 < lines.length && (lines[i + 1]!.search(/\S/) >= indent || lines[i + 1]!.trim() === '') && lines[i + 1]!.search(/\S/) > m[1]!.length) out.push(lines[++i]!.slice(indent));
+      while (
+        i + 1 < lines.length &&
+        (lines[i + 1]!.search(/\S/) >= indent || lines[i + 1]!.trim() === '') &&
+        lines[i + 1]!.search(/\S/) > m[1]!.length
+      )
+        out.push(lines[++i]!.slice(indent));
     }
   } else if (kind === 'gitlab') {
     let inScript = false;
@@ -60,7 +71,14 @@ export function shellOf(s: Snippet, kind: 'github' | 'gitlab' | 'docker' | 'sh' 
       if (m) out.push(m[1]!);
     }
   } else if (kind === 'pkgbuild') {
-    out.push('pkgver=4.5.8', 'srcdir="$PWD/src"', 'mkdir -p "$srcdir"', '. ./PKGBUILD', '(cd "$srcdir" && for s in "${source[@]}"; do curl -fsSLO "$s"; done)', 'prepare');
+    out.push(
+      'pkgver=4.5.8',
+      'srcdir="$PWD/src"',
+      'mkdir -p "$srcdir"',
+      '. ./PKGBUILD',
+      '(cd "$srcdir" && for s in "${source[@]}"; do curl -fsSLO "$s"; done)',
+      'prepare',
+    );
   } else {
     out.push(...lines);
   }
@@ -89,10 +107,15 @@ beforeAll(async () => {
   rel = await makeReleaseFixture(V);
   site = await startFakeElectrumServer({ routes: {} }, pki);
   serveRelease(false);
-  proxy = await startConnectProxy({ map: { 'download.electrum.org': site.port, 'electrum.org': site.port, 'www.electrum.org': site.port } });
+  proxy = await startConnectProxy({
+    map: { 'download.electrum.org': site.port, 'electrum.org': site.port, 'www.electrum.org': site.port },
+  });
   bin = await mkdtemp(join(tmpdir(), 'ev-shim-'));
   const shim = join(bin, 'electrum-verify');
-  await writeFile(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(REPO_ROOT, 'test', 'release-set', 'cli-shim.mjs')}" "$@"\n`);
+  await writeFile(
+    shim,
+    `#!/bin/sh\nexec "${process.execPath}" "${join(REPO_ROOT, 'test', 'release-set', 'cli-shim.mjs')}" "$@"\n`,
+  );
   await chmod(shim, 0o755);
   snippets = readmeSnippets(await readFile(join(REPO_ROOT, 'README.md'), 'utf8'));
 });
@@ -102,7 +125,11 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function runShell(script: string, extraEnv: Record<string, string> = {}, prelude = ''): Promise<{ code: number; out: string; cwd: string }> {
+async function runShell(
+  script: string,
+  extraEnv: Record<string, string> = {},
+  prelude = '',
+): Promise<{ code: number; out: string; cwd: string }> {
   const cwd = await mkdtemp(join(tmpdir(), 'ev-snippet-'));
   if (prelude) await writeFile(join(cwd, 'PKGBUILD'), prelude);
   const env = {
@@ -130,8 +157,12 @@ const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex
 describe.skipIf(!cliBuilt())('README snippets run against the loopback servers', () => {
   it('the section has the six flows (GitHub, GitLab, Dockerfile, debian/watch, PKGBUILD, Nix) in order', () => {
     expect(snippets.map((s) => s.lang)).toEqual(['yaml', 'yaml', 'dockerfile', 'text', 'sh', 'bash', 'sh']);
-    expect(shellOf(snippets[0]!, 'github')).toMatch(/^electrum-verify verify-release 4\.5\.8 --download .*\nelectrum-verify check-receipt /);
-    expect(shellOf(snippets[2]!, 'docker')).toMatch(/^electrum-verify verify https:.* -o electrum\.AppImage\s+&& chmod \+x electrum\.AppImage$/);
+    expect(shellOf(snippets[0]!, 'github')).toMatch(
+      /^electrum-verify verify-release 4\.5\.8 --download .*\nelectrum-verify check-receipt /,
+    );
+    expect(shellOf(snippets[2]!, 'docker')).toMatch(
+      /^electrum-verify verify https:.* -o electrum\.AppImage\s+&& chmod \+x electrum\.AppImage$/,
+    );
   });
 
   const cases: Array<[string, number, 'github' | 'gitlab' | 'docker' | 'sh' | 'pkgbuild']> = [
@@ -156,12 +187,17 @@ describe.skipIf(!cliBuilt())('README snippets run against the loopback servers',
       expect(await readFile(summary, 'utf8')).toContain('| File | Verdict | Signers | SHA-256 |');
     }
     if (kind === 'gitlab') {
-      expect(JSON.parse(await readFile(join(r.cwd, 'electrum-4.5.8.json'), 'utf8'))).toMatchObject({ verdict: 'verified', summary: { verified: 10 } });
+      expect(JSON.parse(await readFile(join(r.cwd, 'electrum-4.5.8.json'), 'utf8'))).toMatchObject({
+        verdict: 'verified',
+        summary: { verified: 10 },
+      });
       expect(existsSync(join(r.cwd, 'receipt-4.5.8.json'))).toBe(true);
     }
     if (kind === 'docker') expect((await stat(join(r.cwd, 'electrum.AppImage'))).mode & 0o111).not.toBe(0);
     if (name === 'Nix-style') {
-      expect(await readFile(join(r.cwd, 'electrum-src.nix'), 'utf8')).toContain(`sha256 = "${sha256(rel.data['Electrum-4.5.8.tar.gz']!)}"`);
+      expect(await readFile(join(r.cwd, 'electrum-src.nix'), 'utf8')).toContain(
+        `sha256 = "${sha256(rel.data['Electrum-4.5.8.tar.gz']!)}"`,
+      );
     }
   });
 
@@ -169,7 +205,11 @@ describe.skipIf(!cliBuilt())('README snippets run against the loopback servers',
     serveRelease(true);
     try {
       const s = snippets[index]!;
-      const r = await runShell(shellOf(s, kind), kind === 'github' ? { GITHUB_ACTIONS: 'true' } : {}, kind === 'pkgbuild' ? s.body : '');
+      const r = await runShell(
+        shellOf(s, kind),
+        kind === 'github' ? { GITHUB_ACTIONS: 'true' } : {},
+        kind === 'pkgbuild' ? s.body : '',
+      );
       expect(r.code, `${name}\n${r.out}`).not.toBe(0);
       if (kind === 'github') expect(r.out).toMatch(/::error title=electrum-verify%3A SIGNATURE_INVALID::/);
       if (kind === 'docker') expect(existsSync(join(r.cwd, 'electrum.AppImage'))).toBe(false);

@@ -13,7 +13,13 @@ import { verifyReleaseCommand, type VerifyReleaseOptions } from '../../src/comma
 import { exitSeverity, mostSevereExit } from '../../src/errors.js';
 import { createFetcher } from '../../src/net/index.js';
 import { classifyFolderEntry, releaseSet } from '../../src/release/release-set.js';
-import { route, startConnectProxy, startFakeElectrumServer, type ConnectProxy, type FakeServer } from '../support/servers.js';
+import {
+  route,
+  startConnectProxy,
+  startFakeElectrumServer,
+  type ConnectProxy,
+  type FakeServer,
+} from '../support/servers.js';
 import { getTestPki } from '../support/tls.js';
 import { io, makeReleaseFixture, type ReleaseFixture } from './fixture.js';
 
@@ -35,9 +41,16 @@ async function run(opts: VerifyReleaseOptions, extraIo: Record<string, unknown> 
 describe('release set (from the catalogue)', () => {
   it('4.5.8 has the ten files Electrum publishes; eras add and drop kinds', () => {
     expect(releaseSet('4.5.8').members.map((m) => m.name)).toEqual([
-      'Electrum-4.5.8.tar.gz', 'Electrum-sourceonly-4.5.8.tar.gz', 'electrum-4.5.8-x86_64.AppImage', 'electrum-4.5.8.dmg',
-      'electrum-4.5.8.exe', 'electrum-4.5.8-setup.exe', 'electrum-4.5.8-portable.exe',
-      'Electrum-4.5.8-arm64-v8a-release.apk', 'Electrum-4.5.8-armeabi-v7a-release.apk', 'Electrum-4.5.8-x86_64-release.apk',
+      'Electrum-4.5.8.tar.gz',
+      'Electrum-sourceonly-4.5.8.tar.gz',
+      'electrum-4.5.8-x86_64.AppImage',
+      'electrum-4.5.8.dmg',
+      'electrum-4.5.8.exe',
+      'electrum-4.5.8-setup.exe',
+      'electrum-4.5.8-portable.exe',
+      'Electrum-4.5.8-arm64-v8a-release.apk',
+      'Electrum-4.5.8-armeabi-v7a-release.apk',
+      'Electrum-4.5.8-x86_64-release.apk',
     ]);
     const names = (v: string) => releaseSet(v).members.map((m) => m.name);
     expect(names('3.3.8')).toContain('Electrum-3.3.8.zip');
@@ -56,15 +69,23 @@ describe('release set (from the catalogue)', () => {
   it('classifies a folder: members, .asc files, another version, strangers', () => {
     const set = releaseSet(V);
     expect(classifyFolderEntry(set, 'Electrum-4.5.8.tar.gz').kind).toBe('member');
-    expect(classifyFolderEntry(set, 'Electrum-4.5.8.tar.gz.asc')).toEqual({ kind: 'signature', of: 'Electrum-4.5.8.tar.gz' });
-    expect(classifyFolderEntry(set, 'Electrum-4.5.8.tar.gz.ThomasV.asc')).toEqual({ kind: 'signature', of: 'Electrum-4.5.8.tar.gz' });
+    expect(classifyFolderEntry(set, 'Electrum-4.5.8.tar.gz.asc')).toEqual({
+      kind: 'signature',
+      of: 'Electrum-4.5.8.tar.gz',
+    });
+    expect(classifyFolderEntry(set, 'Electrum-4.5.8.tar.gz.ThomasV.asc')).toEqual({
+      kind: 'signature',
+      of: 'Electrum-4.5.8.tar.gz',
+    });
     expect(classifyFolderEntry(set, 'Electrum-4.5.7.tar.gz').kind).toBe('other-version');
     expect(classifyFolderEntry(set, 'electrum-4.5.8.DMG').kind).toBe('stranger');
     expect(classifyFolderEntry(set, 'SHA256SUMS').kind).toBe('stranger');
   });
 
   it('orders exit codes by severity: 130/143, then 1, 3, 5, 2, 4, 0', () => {
-    expect([0, 4, 2, 5, 3, 1, 143, 130].sort((a, b) => exitSeverity(a) - exitSeverity(b))).toEqual([130, 143, 1, 3, 5, 2, 4, 0]);
+    expect([0, 4, 2, 5, 3, 1, 143, 130].sort((a, b) => exitSeverity(a) - exitSeverity(b))).toEqual([
+      130, 143, 1, 3, 5, 2, 4, 0,
+    ]);
     expect(mostSevereExit([0, 4, 2])).toBe(2);
     expect(mostSevereExit([4, 5, 0])).toBe(5);
     expect(mostSevereExit([2, 3])).toBe(3);
@@ -86,7 +107,9 @@ describe('verify-release --dir --offline', () => {
     expect(r.stderr.match(/warning: using the keys in /g)).toHaveLength(1);
     for (const res of r.json.results) {
       expect(res.verdict).toBe('verified');
-      expect(res.signature.signers.map((s: { fingerprint: string }) => s.fingerprint).sort()).toEqual([...rel.fingerprints].sort());
+      expect(res.signature.signers.map((s: { fingerprint: string }) => s.fingerprint).sort()).toEqual(
+        [...rel.fingerprints].sort(),
+      );
       // aggregate + per-signer files merged: each distinct block once
       expect(res.signature.found).toHaveLength(2);
       expect(res.signature.url).toContain(`${res.artifact.name}.asc`);
@@ -139,7 +162,7 @@ describe('verify-release --dir --offline', () => {
     expect(t.stdout).toMatch(/not Electrum release files.*README\.txt/);
   });
 
-  it('a file of another version renamed into the release is NOT AUTHENTIC (its .asc is the release file\'s)', async () => {
+  it("a file of another version renamed into the release is NOT AUTHENTIC (its .asc is the release file's)", async () => {
     const dir = await rel.copy();
     await writeFile(join(dir, 'Electrum-4.5.8.tar.gz'), Buffer.from('an older release'));
     const r = await run({ dir, offline: true });
@@ -187,7 +210,9 @@ describe('verify-release --dir --offline', () => {
   it('concurrency 1 and the default give the same verdicts', async () => {
     const a = await run({ dir: rel.dir, offline: true, concurrency: 1 });
     const b = await run({ dir: rel.dir, offline: true });
-    expect(a.json.results.map((x: { sha256: string }) => x.sha256)).toEqual(b.json.results.map((x: { sha256: string }) => x.sha256));
+    expect(a.json.results.map((x: { sha256: string }) => x.sha256)).toEqual(
+      b.json.results.map((x: { sha256: string }) => x.sha256),
+    );
   });
 });
 
@@ -203,7 +228,9 @@ describe('--format github', () => {
     const code = await verifyReleaseCommand(V, { dir, offline: true, keyring: rel.keyringPath }, o as never);
     expect(code).toBe(1);
     const err = o.stderr.text();
-    expect(err).toContain(`::error file=${join(dir, name).replace(/:/g, '%3A').replace(/,/g, '%2C')},title=electrum-verify%3A SIGNATURE_INVALID::${name}: `);
+    expect(err).toContain(
+      `::error file=${join(dir, name).replace(/:/g, '%3A').replace(/,/g, '%2C')},title=electrum-verify%3A SIGNATURE_INVALID::${name}: `,
+    );
     expect(err).toMatch(/::warning file=[^\n]*notes%2C v2\.txt,title=electrum-verify%3A stranger::/);
     expect(o.stdout.text()).toMatch(/NOT AUTHENTIC/);
     expect(o.stdout.text()).not.toContain('::error');
@@ -239,7 +266,9 @@ describe('verify-release --download (loopback HTTPS through the CONNECT proxy)',
       routes[`/${V}/${n}.asc`] = rel.aggregate[n]!;
     }
     site = await startFakeElectrumServer({ routes: routes as never }, pki);
-    proxy = await startConnectProxy({ map: { 'download.electrum.org': site.port, 'electrum.org': site.port, 'www.electrum.org': site.port } });
+    proxy = await startConnectProxy({
+      map: { 'download.electrum.org': site.port, 'electrum.org': site.port, 'www.electrum.org': site.port },
+    });
     agent = new ProxyAgent({ uri: proxy.url, requestTls: { ca: pki.caPem } });
   });
   afterAll(async () => {
@@ -282,7 +311,8 @@ describe('verify-release --download (loopback HTTPS through the CONNECT proxy)',
 
   it('--dir without --offline fetches each .asc from the official site', async () => {
     const dir = await rel.copy();
-    for (const n of rel.names) for (const f of [`${n}.asc`, `${n}.ThomasV.asc`, `${n}.sombernight_releasekey.asc`]) await unlink(join(dir, f));
+    for (const n of rel.names)
+      for (const f of [`${n}.asc`, `${n}.ThomasV.asc`, `${n}.sombernight_releasekey.asc`]) await unlink(join(dir, f));
     await unlink(join(dir, UNPUBLISHED));
     const fetcher = createFetcher({ dispatcher: agent });
     const r = await run({ dir }, { fetcher });

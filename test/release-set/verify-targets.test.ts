@@ -18,7 +18,12 @@ beforeAll(async () => {
 async function run(targets: string[], opts: VerifyTargetsOptions = {}) {
   const o = io();
   const code = await verifyTargetsCommand(targets, { keyring: rel.keyringPath, json: true, ...opts }, o as never);
-  return { code, json: opts.json === false ? null : JSON.parse(o.stdout.text()), stdout: o.stdout.text(), stderr: o.stderr.text() };
+  return {
+    code,
+    json: opts.json === false ? null : JSON.parse(o.stdout.text()),
+    stdout: o.stdout.text(),
+    stderr: o.stderr.text(),
+  };
 }
 
 describe('verify with several targets', () => {

@@ -130,9 +130,17 @@ describe('parseArtifactName', () => {
 
   it('covers every kind', () => {
     const kinds = new Set(ACCEPTED.map(([, k]) => k));
-    expect([...kinds].sort()).toEqual(
-      ['apk', 'appimage', 'dmg', 'exe', 'portable-exe', 'setup-exe', 'sourceonly', 'tarball', 'zip'],
-    );
+    expect([...kinds].sort()).toEqual([
+      'apk',
+      'appimage',
+      'dmg',
+      'exe',
+      'portable-exe',
+      'setup-exe',
+      'sourceonly',
+      'tarball',
+      'zip',
+    ]);
   });
 
   it('survives non-string and pathological input', () => {
@@ -146,8 +154,23 @@ describe('parseArtifactName', () => {
 });
 
 describe('compareVersions', () => {
-  const ordered = ['2.5.2', '2.9', '2.9.1', '3.0', '3.3.3', '3.3.4', '4.0.0b0', '4.5.0b1', '4.5.0', '4.5.8',
-    '4.6.0b0', '4.6.0b1', '4.6.0', '4.9.9', '4.10.0'];
+  const ordered = [
+    '2.5.2',
+    '2.9',
+    '2.9.1',
+    '3.0',
+    '3.3.3',
+    '3.3.4',
+    '4.0.0b0',
+    '4.5.0b1',
+    '4.5.0',
+    '4.5.8',
+    '4.6.0b0',
+    '4.6.0b1',
+    '4.6.0',
+    '4.9.9',
+    '4.10.0',
+  ];
   it('orders a real sequence', () => {
     for (let i = 0; i < ordered.length; i++) {
       for (let j = 0; j < ordered.length; j++) {
@@ -203,7 +226,14 @@ describe('URLs', () => {
 
 describe('policy', () => {
   it.each([
-    [null, 1], ['2.9', 1], ['4.1.2', 1], ['4.1.3b0', 1], ['4.1.3', 2], ['4.5.8', 2], ['4.6.0b1', 2], ['nonsense', 1],
+    [null, 1],
+    ['2.9', 1],
+    ['4.1.2', 1],
+    ['4.1.3b0', 1],
+    ['4.1.3', 2],
+    ['4.5.8', 2],
+    ['4.6.0b1', 2],
+    ['nonsense', 1],
   ] as const)('defaultMinSigners(%j) = %i', (v, n) => {
     expect(defaultMinSigners(v)).toBe(n);
   });
@@ -223,9 +253,21 @@ describe('artifactFromUrl', () => {
     ['https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz', 'Electrum-4.5.8.tar.gz', '4.5.8'],
     ['https://download.electrum.org/3.0/electrum-3.0-setup.exe', 'electrum-3.0-setup.exe', '3.0'],
     ['https://download.electrum.org/4.6.0b1/electrum-4.6.0b1.dmg', 'electrum-4.6.0b1.dmg', '4.6.0b1'],
-    ['https://download.electrum.org/4.5.0b1/Electrum-4.5.0.0-arm64-v8a-release.apk', 'Electrum-4.5.0.0-arm64-v8a-release.apk', '4.5.0b1'],
-    ['https://download.electrum.org/4.6.0b1/Electrum-4.6.0-x86_64-release.apk', 'Electrum-4.6.0-x86_64-release.apk', '4.6.0b1'],
-    ['https://download.electrum.org/4.5.0/Electrum-4.5.0.1-arm64-v8a-release.apk', 'Electrum-4.5.0.1-arm64-v8a-release.apk', '4.5.0'],
+    [
+      'https://download.electrum.org/4.5.0b1/Electrum-4.5.0.0-arm64-v8a-release.apk',
+      'Electrum-4.5.0.0-arm64-v8a-release.apk',
+      '4.5.0b1',
+    ],
+    [
+      'https://download.electrum.org/4.6.0b1/Electrum-4.6.0-x86_64-release.apk',
+      'Electrum-4.6.0-x86_64-release.apk',
+      '4.6.0b1',
+    ],
+    [
+      'https://download.electrum.org/4.5.0/Electrum-4.5.0.1-arm64-v8a-release.apk',
+      'Electrum-4.5.0.1-arm64-v8a-release.apk',
+      '4.5.0',
+    ],
     ['https://download.electrum.org/4.5.8/Electrum-4.5.8.tar.gz?x=1#y', 'Electrum-4.5.8.tar.gz', '4.5.8'],
     ['https://download.electrum.org/4.5.8/Electrum%2D4.5.8.tar.gz', 'Electrum-4.5.8.tar.gz', '4.5.8'],
     ['https://mirror.example.test/pub/electrum/4.5.8/Electrum-4.5.8.tar.gz', 'Electrum-4.5.8.tar.gz', '4.5.8'],

@@ -21,7 +21,8 @@ const DAY = 24 * 60 * 60 * 1000;
 const d = (iso: string): Date => new Date(iso);
 
 const SHARED_DIR = [SHARED, '/work/shared'].find((p) => existsSync(join(p, 'electrum-releases.tsv'))) ?? null;
-if (SHARED_DIR === null) console.warn(`release-date table check skipped: no electrum-releases.tsv in ${SHARED} or /work/shared`);
+if (SHARED_DIR === null)
+  console.warn(`release-date table check skipped: no electrum-releases.tsv in ${SHARED} or /work/shared`);
 
 describe.skipIf(SHARED_DIR === null)('the release-date table matches the shared file', () => {
   it('same rows, same order, same dates', () => {
@@ -52,14 +53,22 @@ describe('releaseDateFor', () => {
   });
 
   it('a version missing from the table uses the next lower listed one', () => {
-    expect(releaseDateFor('4.0.10')).toEqual({ date: d('2020-12-18T00:00:00Z'), listedAs: '4.0.9', basis: 'next-lower' });
+    expect(releaseDateFor('4.0.10')).toEqual({
+      date: d('2020-12-18T00:00:00Z'),
+      listedAs: '4.0.9',
+      basis: 'next-lower',
+    });
     expect(releaseDateFor('4.6.0b2')).toMatchObject({ listedAs: '4.6.0b1', basis: 'next-lower' });
     expect(releaseDateFor('4.7.0b0')).toMatchObject({ listedAs: '4.6.2', basis: 'next-lower' });
     expect(releaseDateFor('3.3.9')).toMatchObject({ listedAs: '3.3.8', date: d('2019-07-11T00:00:00Z') });
   });
 
   it('a version newer than the table uses the newest date in it', () => {
-    expect(releaseDateFor('4.9.0')).toEqual({ date: d('2026-08-10T00:00:00Z'), listedAs: '4.8.1', basis: 'newer-than-table' });
+    expect(releaseDateFor('4.9.0')).toEqual({
+      date: d('2026-08-10T00:00:00Z'),
+      listedAs: '4.8.1',
+      basis: 'newer-than-table',
+    });
     expect(releaseDateFor('9999.0')?.date).toEqual(d('2026-08-10T00:00:00Z'));
   });
 
@@ -102,7 +111,9 @@ describe('judgeSignatureDates', () => {
     expect(judgeSignatureDates('4.0.10', [d('2020-10-19T00:00:00Z')])).toBeNull();
     const r = judgeSignatureDates('4.0.10', [d('2020-10-18T23:59:59Z')]);
     expect(r?.code).toBe('VERSION_MISMATCH');
-    expect(r?.message).toMatch(/before 4\.0\.10 existed \(not in the release table; 4\.0\.9, the next lower release, came out 2020-12-18/);
+    expect(r?.message).toMatch(
+      /before 4\.0\.10 existed \(not in the release table; 4\.0\.9, the next lower release, came out 2020-12-18/,
+    );
   });
 
   it('(a) newer than the table: the newest date (2026-08-10), same margin', () => {
@@ -122,7 +133,9 @@ describe('judgeSignatureDates', () => {
     expect(r?.message).toMatch(/^signed on 2019-01-25, before 3\.3\.4 existed: a signature made before 2019-02-10/);
     // the floor, to the millisecond
     expect(judgeSignatureDates('3.3.4', [FIRST_SAFE_SIGNED_FROM])).toBeNull();
-    expect(judgeSignatureDates('3.3.4', [new Date(FIRST_SAFE_SIGNED_FROM.getTime() - 1)])?.code).toBe('VERSION_MISMATCH');
+    expect(judgeSignatureDates('3.3.4', [new Date(FIRST_SAFE_SIGNED_FROM.getTime() - 1)])?.code).toBe(
+      'VERSION_MISMATCH',
+    );
     // for versions below 3.3.4 the floor does not apply (their own vulnerable-version rule does)
     expect(judgeSignatureDates('3.3.3', [real333])).toBeNull();
     expect(judgeSignatureDates('3.3.4b1', [real333])).toBeNull();
@@ -185,7 +198,10 @@ async function countedDates(data: string, asc: string, keyring?: string): Promis
   const report = await verify(data, { signature: asc, ...(keyring ? { keyring } : {}) });
   expect(report.exitCode, JSON.stringify(report.reason)).toBe(0);
   return report.signature.found
-    .filter((f) => ((f as { counted?: boolean }).counted ?? (f.signer !== null && f.status === 'valid')) && f.created !== null)
+    .filter(
+      (f) =>
+        ((f as { counted?: boolean }).counted ?? (f.signer !== null && f.status === 'valid')) && f.created !== null,
+    )
     .map((f) => new Date(f.created as string));
 }
 
@@ -207,7 +223,11 @@ describe.skipIf(!realPresent)('real Electrum signatures and release dates', () =
     ['4.5.8', 'sombernight.asc'],
     ['4.8.1', 'sombernight.asc'],
   ])('the real %s tag signature passes for its own version', async (v, key) => {
-    const dates = await countedDates(join(TAGS, `electrum-${v}.payload`), join(TAGS, `electrum-${v}.payload.asc`), key && join(KEYS, key));
+    const dates = await countedDates(
+      join(TAGS, `electrum-${v}.payload`),
+      join(TAGS, `electrum-${v}.payload.asc`),
+      key && join(KEYS, key),
+    );
     expect(dates).toHaveLength(1);
     expect(judgeSignatureDates(v, dates)).toBeNull();
   });
@@ -225,7 +245,9 @@ describe.skipIf(!realPresent)('real Electrum signatures and release dates', () =
       const created = sig.packets[0]!.created as Date;
       expect(judgeSignatureDates(v, [created]), file).toBeNull();
       // and they cannot pass for a much later release
-      expect(judgeSignatureDates('9.0.0', [created])?.code ?? null, file).toBe(v === '4.8.1' ? null : 'VERSION_MISMATCH');
+      expect(judgeSignatureDates('9.0.0', [created])?.code ?? null, file).toBe(
+        v === '4.8.1' ? null : 'VERSION_MISMATCH',
+      );
     }
   });
 });

@@ -44,7 +44,9 @@ export function cliBuilt(): boolean {
 
 /** The command line that runs the CLI with `args`: `node bin/electrum-verify.js …`, or `$EV_CLI …`. */
 export function cliCommand(args: readonly string[]): { command: string; args: string[] } {
-  return EV_CLI !== undefined ? { command: EV_CLI, args: [...args] } : { command: process.execPath, args: [BIN, ...args] };
+  return EV_CLI !== undefined
+    ? { command: EV_CLI, args: [...args] }
+    : { command: process.execPath, args: [BIN, ...args] };
 }
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
@@ -114,7 +116,14 @@ export function describeRun(r: CliResult): string {
   return `exit ${r.code}${r.signal ? ` (signal ${r.signal})` : ''}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 }
 
-const VERDICT_FOR_EXIT: Record<number, string> = { 0: 'verified', 1: 'rejected', 2: 'error', 3: 'rejected', 4: 'error', 5: 'rejected' };
+const VERDICT_FOR_EXIT: Record<number, string> = {
+  0: 'verified',
+  1: 'rejected',
+  2: 'error',
+  3: 'rejected',
+  4: 'error',
+  5: 'rejected',
+};
 
 /** The verdict the CONTRACT ties to an exit code. */
 export function verdictForExit(code: number): string | undefined {

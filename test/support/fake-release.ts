@@ -41,7 +41,9 @@ async function sign(data: Buffer, key: openpgp.PrivateKey): Promise<string> {
   return openpgp.sign({ message, signingKeys: key, detached: true, format: 'armored' });
 }
 
-export async function makeFakeRelease(options: { version?: string; name?: string; size?: number } = {}): Promise<FakeRelease> {
+export async function makeFakeRelease(
+  options: { version?: string; name?: string; size?: number } = {},
+): Promise<FakeRelease> {
   const version = options.version ?? '4.5.8';
   const name = options.name ?? `Electrum-${version}.tar.gz`;
   const dir = await mkdtemp(join(tmpdir(), 'ev-release-'));

@@ -37,15 +37,7 @@ export interface Signer {
 }
 
 export type SignerName =
-  | 'rsa4096'
-  | 'ed25519'
-  | 'p256'
-  | 'subkey'
-  | 'expiredBefore'
-  | 'expiredAfter'
-  | 'revoked'
-  | 'openpgpjs'
-  | 'unknown';
+  'rsa4096' | 'ed25519' | 'p256' | 'subkey' | 'expiredBefore' | 'expiredAfter' | 'revoked' | 'openpgpjs' | 'unknown';
 
 /** Detached-signature (or would-be signature) files over `data` unless noted. */
 export interface SignatureFiles {
@@ -122,7 +114,14 @@ export interface PgpFixtures {
     allBinary: string;
   };
   /** when the signatures with faked dates were made (unix seconds) */
-  times: { now: number; expiredBeforeKeyExpires: number; expiredBeforeSigned: number; expiredAfterKeyExpires: number; expiredAfterSigned: number; future: number };
+  times: {
+    now: number;
+    expiredBeforeKeyExpires: number;
+    expiredBeforeSigned: number;
+    expiredAfterKeyExpires: number;
+    expiredAfterSigned: number;
+    future: number;
+  };
   /** wall-clock milliseconds the build took */
   buildMs: number;
   /** milliseconds spent in RSA-4096 key generation alone */
@@ -190,7 +189,9 @@ class Gpg {
 
   /** primary fingerprint and subkeys of the key whose UID contains `email` */
   async describe(email: string): Promise<{ primary: string; subkeys: { fpr: string; usage: string }[] }> {
-    const out = (await this.gpg(['--with-colons', '--fingerprint', '--fingerprint', '--list-keys', `<${email}>`])).toString();
+    const out = (
+      await this.gpg(['--with-colons', '--fingerprint', '--fingerprint', '--list-keys', `<${email}>`])
+    ).toString();
     let primary = '';
     const subkeys: { fpr: string; usage: string }[] = [];
     let last: 'pub' | 'sub' | '' = '';
@@ -220,7 +221,10 @@ class Gpg {
   }
 
   async detachSign(signer: string, file: string, out: string, extra: string[] = [], at?: number): Promise<void> {
-    await this.gpg(['--local-user', `${signer}!`, '--armor', '--detach-sign', ...extra, '--output', out, file], at === undefined ? {} : { at });
+    await this.gpg(
+      ['--local-user', `${signer}!`, '--armor', '--detach-sign', ...extra, '--output', out, file],
+      at === undefined ? {} : { at },
+    );
   }
 
   async kill(): Promise<void> {
@@ -329,7 +333,10 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
     // special cases
     await g.detachSign(desc.rsa4096.primary, D, p('data.bin.sha1.asc'), ['--digest-algo', 'SHA1']);
     await g.detachSign(desc.ed25519.primary, D, p('data.bin.textmode.asc'), ['--textmode', ...sha512]);
-    await g.detachSign(desc.rsa4096.primary, p('text-lf.txt'), p('text-lf.txt.textmode.asc'), ['--textmode', ...sha512]);
+    await g.detachSign(desc.rsa4096.primary, p('text-lf.txt'), p('text-lf.txt.textmode.asc'), [
+      '--textmode',
+      ...sha512,
+    ]);
     const future = now + DAY;
     await g.detachSign(desc.ed25519.primary, D, p('data.bin.future.asc'), sha512, future);
     await g.detachSign(desc.rsa4096.primary, p('other.bin'), p('other.bin.rsa4096.asc'), sha512);
@@ -337,9 +344,20 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
     await g.detachSign(desc.rsa4096.primary, D, p('data.bin.rsa-sha256.asc'), sha256);
     await g.detachSign(desc.rsa4096.primary, D, p('data.bin.rsa-sha384.asc'), ['--digest-algo', 'SHA384']);
     await g.detachSign(desc.p256.primary, D, p('data.bin.p256-future.asc'), sha256, future);
-    await g.detachSign(desc.p256.primary, D, p('data.bin.p256-critical.asc'), [...sha256, '--sig-notation', '!unknown@fixtures.invalid=1']);
+    await g.detachSign(desc.p256.primary, D, p('data.bin.p256-critical.asc'), [
+      ...sha256,
+      '--sig-notation',
+      '!unknown@fixtures.invalid=1',
+    ]);
     await g.detachSign(desc.p256.primary, p('other.bin'), p('other.bin.p256.asc'), sha256);
-    await g.gpg(['--local-user', desc.rsa4096.primary, '--clearsign', '--output', p('text.txt.clearsigned.asc'), p('text.txt')]);
+    await g.gpg([
+      '--local-user',
+      desc.rsa4096.primary,
+      '--clearsign',
+      '--output',
+      p('text.txt.clearsigned.asc'),
+      p('text.txt'),
+    ]);
     await g.gpg(['--local-user', desc.rsa4096.primary, '--armor', '--sign', '--output', p('data.bin.inline.asc'), D]);
 
     // ---------- openpgp.js key and signature ----------
@@ -381,13 +399,43 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
       algorithm,
     });
     const signers: Record<SignerName, Signer> = {
-      rsa4096: await mk('rsa4096', desc.rsa4096, desc.rsa4096.primary, 'Test RSA4096 <rsa4096@fixtures.invalid>', 'rsa4096'),
-      ed25519: await mk('ed25519', desc.ed25519, desc.ed25519.primary, 'Test Ed25519 <ed25519@fixtures.invalid>', 'ed25519'),
+      rsa4096: await mk(
+        'rsa4096',
+        desc.rsa4096,
+        desc.rsa4096.primary,
+        'Test RSA4096 <rsa4096@fixtures.invalid>',
+        'rsa4096',
+      ),
+      ed25519: await mk(
+        'ed25519',
+        desc.ed25519,
+        desc.ed25519.primary,
+        'Test Ed25519 <ed25519@fixtures.invalid>',
+        'ed25519',
+      ),
       p256: await mk('p256', desc.p256, desc.p256.primary, 'Test P256 <p256@fixtures.invalid>', 'nistp256'),
       subkey: await mk('subkey', desc.subkey, signSub.fpr, 'Test Subkey <subkey@fixtures.invalid>', 'rsa3072'),
-      expiredBefore: await mk('expiredBefore', desc.expiredBefore, desc.expiredBefore.primary, 'Test ExpiredBefore <expired-before@fixtures.invalid>', 'ed25519'),
-      expiredAfter: await mk('expiredAfter', desc.expiredAfter, desc.expiredAfter.primary, 'Test ExpiredAfter <expired-after@fixtures.invalid>', 'ed25519'),
-      revoked: await mk('revoked', desc.revoked, desc.revoked.primary, 'Test Revoked <revoked@fixtures.invalid>', 'ed25519'),
+      expiredBefore: await mk(
+        'expiredBefore',
+        desc.expiredBefore,
+        desc.expiredBefore.primary,
+        'Test ExpiredBefore <expired-before@fixtures.invalid>',
+        'ed25519',
+      ),
+      expiredAfter: await mk(
+        'expiredAfter',
+        desc.expiredAfter,
+        desc.expiredAfter.primary,
+        'Test ExpiredAfter <expired-after@fixtures.invalid>',
+        'ed25519',
+      ),
+      revoked: await mk(
+        'revoked',
+        desc.revoked,
+        desc.revoked.primary,
+        'Test Revoked <revoked@fixtures.invalid>',
+        'ed25519',
+      ),
       unknown: await mk('unknown', desc.unknown, desc.unknown.primary, 'ThomasV <unknown@fixtures.invalid>', 'ed25519'),
       openpgpjs: {
         label: 'openpgpjs',
@@ -402,7 +450,16 @@ export async function buildPgpFixtures(dir?: string): Promise<PgpFixtures> {
     };
 
     // ---------- keyrings ----------
-    const knownNames: SignerName[] = ['rsa4096', 'ed25519', 'p256', 'subkey', 'expiredBefore', 'expiredAfter', 'revoked', 'openpgpjs'];
+    const knownNames: SignerName[] = [
+      'rsa4096',
+      'ed25519',
+      'p256',
+      'subkey',
+      'expiredBefore',
+      'expiredAfter',
+      'revoked',
+      'openpgpjs',
+    ];
     for (const n of Object.keys(signers) as SignerName[]) {
       await writeFile(p(`key-${n}.asc`), signers[n].publicKey);
     }
@@ -552,12 +609,21 @@ export interface GpgvResult {
  * `gpgv --status-fd 1 --keyring <binary keyring> <sig> <data>`, with each NEWSIG section parsed.
  * gpgv's exit code is not the whole story (0 for EXPKEYSIG/REVKEYSIG, 2 when any key is missing): use `sigs`.
  */
-export async function gpgv(keyringBinary: string, sig: string, data: string, extra: string[] = []): Promise<GpgvResult> {
+export async function gpgv(
+  keyringBinary: string,
+  sig: string,
+  data: string,
+  extra: string[] = [],
+): Promise<GpgvResult> {
   const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
   // gpgv wants a home for its (unused) trustedkeys default; give it an empty temp one
   const home = await mkdtemp(join(tmpdir(), 'ev-gv-'));
   try {
-    const r = await run('gpgv', ['--homedir', home, '--status-fd', '1', ...extra, '--keyring', keyringBinary, sig, data], env);
+    const r = await run(
+      'gpgv',
+      ['--homedir', home, '--status-fd', '1', ...extra, '--keyring', keyringBinary, sig, data],
+      env,
+    );
     const text = r.stdout.toString('utf8');
     const sigs: GpgvSignature[] = [];
     let cur: GpgvSignature | undefined;

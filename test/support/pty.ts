@@ -21,16 +21,23 @@ export interface PtyRun {
   kill(): void;
 }
 
-export function runOnPty(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; cols?: number; rows?: number; timeoutMs?: number } = {}): PtyRun {
+export function runOnPty(
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; cols?: number; rows?: number; timeoutMs?: number } = {},
+): PtyRun {
   const cli = cliCommand(args);
   const line = [cli.command, ...cli.args].map(quote).join(' ');
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', LC_ALL: 'C.UTF-8', ...opts.env };
   delete env.CI; // a person's terminal, not a CI log
-  const child: ChildProcessWithoutNullStreams = spawn('script', ['-qefc', `stty cols ${opts.cols ?? 120} rows ${opts.rows ?? 30}; exec ${line}`, '/dev/null'], {
-    cwd: opts.cwd ?? REPO_ROOT,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child: ChildProcessWithoutNullStreams = spawn(
+    'script',
+    ['-qefc', `stty cols ${opts.cols ?? 120} rows ${opts.rows ?? 30}; exec ${line}`, '/dev/null'],
+    {
+      cwd: opts.cwd ?? REPO_ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const waiters: Array<{ re: RegExp; resolve: (t: number) => void }> = [];
   const onData = (b: Buffer): void => {
@@ -58,7 +65,10 @@ export function runOnPty(args: readonly string[], opts: { env?: NodeJS.ProcessEn
     waitFor: (re, timeoutMs = 30_000) =>
       new Promise<number>((resolve, reject) => {
         if (re.test(out)) return resolve(Date.now());
-        const timer = setTimeout(() => reject(new Error(`${re} did not appear within ${timeoutMs} ms; the screen:\n${out}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`${re} did not appear within ${timeoutMs} ms; the screen:\n${out}`)),
+          timeoutMs,
+        );
         waiters.push({ re, resolve: (t) => (clearTimeout(timer), resolve(t)) });
         void exited.then(() => {
           if (!re.test(out)) {

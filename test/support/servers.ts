@@ -61,13 +61,23 @@ export type RouteSpec =
 /** Route builders: plain data, so routes can be listed in tables. */
 export const route = {
   /** 200 (or `status`) with this body and a correct Content-Length. */
-  body: (body: Body, status = 200, headers: Record<string, string> = {}): RouteSpec => ({ kind: 'body', body, status, headers }),
+  body: (body: Body, status = 200, headers: Record<string, string> = {}): RouteSpec => ({
+    kind: 'body',
+    body,
+    status,
+    headers,
+  }),
   status: (status: number, body: Body = `${status}\n`): RouteSpec => ({ kind: 'body', body, status }),
   redirect: (location: string, status = 302): RouteSpec => ({ kind: 'redirect', location, status }),
   /** Declares the full length, sends the first `sendBytes`, then closes the connection. */
   truncate: (body: Body, sendBytes: number): RouteSpec => ({ kind: 'truncate', body, sendBytes }),
   /** Declares `size` bytes, sends `chunkBytes` every `intervalMs`. */
-  drip: (size = 1 << 20, chunkBytes = 16, intervalMs = 50): RouteSpec => ({ kind: 'drip', size, chunkBytes, intervalMs }),
+  drip: (size = 1 << 20, chunkBytes = 16, intervalMs = 50): RouteSpec => ({
+    kind: 'drip',
+    size,
+    chunkBytes,
+    intervalMs,
+  }),
   /** Chunked body that never ends. */
   endless: (chunkBytes = 64 * 1024): RouteSpec => ({ kind: 'endless', chunkBytes }),
   /** Sends `body` under an arbitrary (usually false) Content-Length, then closes. */
@@ -225,7 +235,7 @@ export interface FakeServerOptions {
 
 /** An HTTPS server on 127.0.0.1 (random port) playing download.electrum.org and the other official hosts. */
 export async function startFakeElectrumServer(options: FakeServerOptions, pki: TestPki): Promise<FakeServer> {
-  const pair = pki[options.certificate === 'wrong-name' ? 'wrongName' : options.certificate ?? 'official'];
+  const pair = pki[options.certificate === 'wrong-name' ? 'wrongName' : (options.certificate ?? 'official')];
   const routes: Record<string, Route> = { ...builtInFaults(), ...options.routes };
   const requests: RequestRecord[] = [];
   const server = createHttpsServer({ key: pair.key, cert: pair.cert }, (req, res) => {
@@ -367,14 +377,27 @@ export async function startConnectProxy(options: ConnectProxyOptions): Promise<C
   };
 }
 
-const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY', 'all_proxy', 'ALL_PROXY'];
+const PROXY_VARS = [
+  'http_proxy',
+  'HTTP_PROXY',
+  'https_proxy',
+  'HTTPS_PROXY',
+  'no_proxy',
+  'NO_PROXY',
+  'all_proxy',
+  'ALL_PROXY',
+];
 
 /**
  * Environment for a child process that must reach the fake servers only through the proxy: every inherited
  * proxy variable (either case, NO_PROXY included) is removed, then HTTPS_PROXY and HTTP_PROXY point at the
  * proxy and NODE_EXTRA_CA_CERTS at the test CA.
  */
-export function proxiedEnv(proxyUrl: string, caCertPath: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function proxiedEnv(
+  proxyUrl: string,
+  caCertPath: string,
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   for (const name of Object.keys(env)) {
     if (PROXY_VARS.includes(name.toLowerCase()) || PROXY_VARS.includes(name)) delete env[name];

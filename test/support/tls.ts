@@ -24,7 +24,13 @@ import { randomBytes } from 'node:crypto';
 const run = promisify(execFile);
 
 /** Names on the 'official' leaf. `localhost` is there for direct (NO_PROXY) tests only. */
-export const OFFICIAL_TEST_NAMES = ['download.electrum.org', 'electrum.org', 'www.electrum.org', 'mirror.example.test', 'localhost'];
+export const OFFICIAL_TEST_NAMES = [
+  'download.electrum.org',
+  'electrum.org',
+  'www.electrum.org',
+  'mirror.example.test',
+  'localhost',
+];
 export const WRONG_TEST_NAME = 'wrong.example.test';
 
 export interface KeyPair {
@@ -60,9 +66,26 @@ async function makeCa(dir: string, name: string): Promise<{ keyPath: string; cer
   const keyPath = join(dir, `${name}.key`);
   const certPath = join(dir, `${name}.pem`);
   await openssl([
-    'req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', `/CN=electrum-verify ${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=electrum-verify ${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   return { keyPath, certPath };
 }
@@ -93,14 +116,39 @@ async function makeLeaf(
     ].join('\n'),
   );
   await openssl([
-    'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyPath, '-out', csrPath, '-subj', `/CN=${dnsNames[0]}`,
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyPath,
+    '-out',
+    csrPath,
+    '-subj',
+    `/CN=${dnsNames[0]}`,
   ]);
   const serial = randomBytes(8).toString('hex');
   if (validity === undefined) {
     await openssl([
-      'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath,
-      '-set_serial', `0x${serial}`, '-days', '2', '-extfile', extPath, '-out', certPath,
+      'x509',
+      '-req',
+      '-in',
+      csrPath,
+      '-CA',
+      ca.certPath,
+      '-CAkey',
+      ca.keyPath,
+      '-set_serial',
+      `0x${serial}`,
+      '-days',
+      '2',
+      '-extfile',
+      extPath,
+      '-out',
+      certPath,
     ]);
   } else {
     const db = join(dir, `${name}-ca-db`);
@@ -111,15 +159,41 @@ async function makeLeaf(
     writeFileSync(
       cnf,
       [
-        '[ca]', 'default_ca = test',
-        '[test]', `dir = ${db}`, `database = ${join(db, 'index.txt')}`, `new_certs_dir = ${db}`, `serial = ${join(db, 'serial')}`,
-        'default_md = sha256', 'policy = any', 'unique_subject = no',
-        '[any]', 'commonName = supplied', '',
+        '[ca]',
+        'default_ca = test',
+        '[test]',
+        `dir = ${db}`,
+        `database = ${join(db, 'index.txt')}`,
+        `new_certs_dir = ${db}`,
+        `serial = ${join(db, 'serial')}`,
+        'default_md = sha256',
+        'policy = any',
+        'unique_subject = no',
+        '[any]',
+        'commonName = supplied',
+        '',
       ].join('\n'),
     );
     await openssl([
-      'ca', '-batch', '-config', cnf, '-cert', ca.certPath, '-keyfile', ca.keyPath, '-in', csrPath, '-out', certPath,
-      '-startdate', validity.start, '-enddate', validity.end, '-extfile', extPath, '-notext',
+      'ca',
+      '-batch',
+      '-config',
+      cnf,
+      '-cert',
+      ca.certPath,
+      '-keyfile',
+      ca.keyPath,
+      '-in',
+      csrPath,
+      '-out',
+      certPath,
+      '-startdate',
+      validity.start,
+      '-enddate',
+      validity.end,
+      '-extfile',
+      extPath,
+      '-notext',
     ]);
   }
   return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), keyPath, certPath };
@@ -137,7 +211,15 @@ export async function createTestPki(): Promise<TestPki> {
     makeLeaf(dir, 'untrusted', ['download.electrum.org'], rogueCa),
     makeLeaf(dir, 'expired', ['download.electrum.org'], ca, { start: '20200101000000Z', end: '20200102000000Z' }),
   ]);
-  return { dir, caCertPath: ca.certPath, caPem: readFileSync(ca.certPath, 'utf8'), official, wrongName, untrusted, expired };
+  return {
+    dir,
+    caCertPath: ca.certPath,
+    caPem: readFileSync(ca.certPath, 'utf8'),
+    official,
+    wrongName,
+    untrusted,
+    expired,
+  };
 }
 
 let shared: Promise<TestPki> | undefined;

@@ -20,7 +20,12 @@ export interface TestSigner {
 }
 
 export async function makeKey(name: string, date: Date = new Date(Date.now() - 60_000)): Promise<openpgp.PrivateKey> {
-  const { privateKey } = await openpgp.generateKey({ type: 'ecc', userIDs: [{ name, email: `${name.toLowerCase()}@fixtures.invalid` }], date, format: 'object' });
+  const { privateKey } = await openpgp.generateKey({
+    type: 'ecc',
+    userIDs: [{ name, email: `${name.toLowerCase()}@fixtures.invalid` }],
+    date,
+    format: 'object',
+  });
   return privateKey;
 }
 
@@ -47,12 +52,21 @@ export async function revoked(key: openpgp.PrivateKey): Promise<openpgp.PublicKe
   return publicKey;
 }
 
-export function table(signers: Partial<Record<'ThomasV' | 'sombernight_releasekey' | 'Emzy' | 'felixb_f321x' | 'svanstaa', TestSigner>>): SignerPolicyEntry[] {
+export function table(
+  signers: Partial<Record<'ThomasV' | 'sombernight_releasekey' | 'Emzy' | 'felixb_f321x' | 'svanstaa', TestSigner>>,
+): SignerPolicyEntry[] {
   const rows: SignerPolicyEntry[] = [];
   const t = signers.ThomasV;
   if (t) rows.push({ name: 'ThomasV', fingerprint: t.fingerprint, role: 'release', requiredFrom: null });
   const s = signers.sombernight_releasekey;
-  if (s) rows.push({ name: 'sombernight_releasekey', fingerprint: s.fingerprint, role: 'release', requiredFrom: '4.1.3', shownAs: 'SomberNight' });
+  if (s)
+    rows.push({
+      name: 'sombernight_releasekey',
+      fingerprint: s.fingerprint,
+      role: 'release',
+      requiredFrom: '4.1.3',
+      shownAs: 'SomberNight',
+    });
   for (const n of ['Emzy', 'felixb_f321x', 'svanstaa'] as const) {
     const c = signers[n];
     if (c) rows.push({ name: n, fingerprint: c.fingerprint, role: 'cosigner', requiredFrom: null });
@@ -64,15 +78,28 @@ export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-export async function writeKeyring(dir: string, keys: readonly openpgp.PublicKey[], name = 'keyring.asc'): Promise<string> {
+export async function writeKeyring(
+  dir: string,
+  keys: readonly openpgp.PublicKey[],
+  name = 'keyring.asc',
+): Promise<string> {
   const path = join(dir, name);
   await writeFile(path, keys.map((k) => k.armor()).join(''));
   return path;
 }
 
 /** A key like Emzy's: a primary that only certifies, and a signing subkey. */
-export async function makeSubkeyKey(name: string, date: Date = new Date(Date.now() - 60_000)): Promise<openpgp.PrivateKey> {
-  const { privateKey } = await openpgp.generateKey({ type: 'ecc', userIDs: [{ name, email: `${name.toLowerCase()}@fixtures.invalid` }], subkeys: [{ sign: true }], date, format: 'object' });
+export async function makeSubkeyKey(
+  name: string,
+  date: Date = new Date(Date.now() - 60_000),
+): Promise<openpgp.PrivateKey> {
+  const { privateKey } = await openpgp.generateKey({
+    type: 'ecc',
+    userIDs: [{ name, email: `${name.toLowerCase()}@fixtures.invalid` }],
+    subkeys: [{ sign: true }],
+    date,
+    format: 'object',
+  });
   return privateKey;
 }
 
@@ -80,7 +107,11 @@ export async function makeSubkeyKey(name: string, date: Date = new Date(Date.now
  * A public copy of `key` with one more binding of its first subkey, made at `at`, saying the subkey expires
  * `lifetimeMs` after its creation (with the back-signature a signing subkey needs). The newest binding rules.
  */
-export async function withSubkeyExpiry(key: openpgp.PrivateKey, at: Date, lifetimeMs: number): Promise<openpgp.PublicKey> {
+export async function withSubkeyExpiry(
+  key: openpgp.PrivateKey,
+  at: Date,
+  lifetimeMs: number,
+): Promise<openpgp.PublicKey> {
   const copy = await openpgp.readKey({ binaryKey: key.toPublic().write() });
   const secretSub = key.subkeys[0]!;
   const sub = copy.subkeys[0]!;

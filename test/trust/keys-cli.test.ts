@@ -54,7 +54,9 @@ describe.skipIf(!present)('keys refresh', () => {
     const r = await runCli(['keys', 'refresh', join(KEYS, 'Emzy.asc'), join(KEYS, 'bauerj.asc'), '--state-dir', state]);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toMatch(/Emzy: nothing new that the key itself signed/);
-    expect(r.stdout).toMatch(/bauerj\.asc: key E546…484D \(E546EA0987C09B6EE59A53F484F1BF925B1F484D\) is not pinned; ignored/);
+    expect(r.stdout).toMatch(
+      /bauerj\.asc: key E546…484D \(E546EA0987C09B6EE59A53F484F1BF925B1F484D\) is not pinned; ignored/,
+    );
     expect(r.stdout).toMatch(/No pinned key changed\./);
     expect(await readdir(state).catch(() => [])).toEqual([]);
   });
@@ -80,9 +82,18 @@ describe.skipIf(!present)('keys refresh', () => {
     expect(k.code, describeRun(k)).toBe(0);
     expect(k.stderr).toMatch(/refreshed copy of ThomasV's key ignored/);
     const tags = join(SHARED, 'electrum-tags');
-    const v = await runCli(['verify', join(tags, 'electrum-4.7.1.payload'), '--signature', join(tags, 'electrum-4.7.1.payload.asc'), '--json'], {
-      env: { ELECTRUM_VERIFY_STATE: state },
-    });
+    const v = await runCli(
+      [
+        'verify',
+        join(tags, 'electrum-4.7.1.payload'),
+        '--signature',
+        join(tags, 'electrum-4.7.1.payload.asc'),
+        '--json',
+      ],
+      {
+        env: { ELECTRUM_VERIFY_STATE: state },
+      },
+    );
     expect(v.code, describeRun(v)).toBe(0);
     expect(v.json.warnings.join('\n')).toMatch(/ThomasV's key ignored/);
     expect((await stat(join(state, 'keys'))).mode & 0o777).toBe(0o700);

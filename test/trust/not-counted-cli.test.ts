@@ -22,13 +22,19 @@ beforeAll(async () => {
   };
   combos = {
     goodPlusExpired: await cat('good-plus-expired.asc', [f.sigs.bySigner.ed25519, f.sigs.bySigner.expiredBefore]),
-    goodPlusRevokedSha1Future: await cat('good-plus-three.asc', [f.sigs.bySigner.revoked, f.sigs.sha1, f.sigs.bySigner.rsa4096, f.sigs.future]),
+    goodPlusRevokedSha1Future: await cat('good-plus-three.asc', [
+      f.sigs.bySigner.revoked,
+      f.sigs.sha1,
+      f.sigs.bySigner.rsa4096,
+      f.sigs.future,
+    ]),
     expiredPlusBad: await cat('expired-plus-bad.asc', [f.sigs.bySigner.expiredBefore, f.sigs.overOther]),
   };
 }, 180_000);
 afterAll(cleanupPgpFixtures);
 
-const run = (sig: string, extra: string[] = []) => runCli(['verify', f.data, '--signature', sig, '--keyring', f.keyrings.known, '--json', ...extra]);
+const run = (sig: string, extra: string[] = []) =>
+  runCli(['verify', f.data, '--signature', sig, '--keyring', f.keyrings.known, '--json', ...extra]);
 
 describe('not counted, never fatal alone', () => {
   it.each([
@@ -36,26 +42,37 @@ describe('not counted, never fatal alone', () => {
     ['revoked', 'revoked-key', /revoked/],
     ['sha1', 'rejected-algorithm', /SHA-1/],
     ['future', 'future', /future/],
-  ] as const)('%s alone → exit 1 NOT_ENOUGH_SIGNERS (was SIGNATURE_INVALID), counted false, a note', async (which, status, note) => {
-    const sig = which === 'sha1' ? f.sigs.sha1 : which === 'future' ? f.sigs.future : f.sigs.bySigner[which];
-    const r = await run(sig);
-    const ctx = describeRun(r);
-    expect(r.code, ctx).toBe(1);
-    expect(r.json.reason.code, ctx).toBe('NOT_ENOUGH_SIGNERS');
-    expect(r.json.reason.message, ctx).toMatch(/0 trusted signer\(s\) counted, 1 required — not counted: /);
-    const [only] = r.json.signature.found;
-    expect(only.status, ctx).toBe(status);
-    expect(only.counted, ctx).toBe(false);
-    expect(only.note, ctx).toMatch(note);
-    expect(r.json.signature.signers, ctx).toEqual([]);
-  });
+  ] as const)(
+    '%s alone → exit 1 NOT_ENOUGH_SIGNERS (was SIGNATURE_INVALID), counted false, a note',
+    async (which, status, note) => {
+      const sig = which === 'sha1' ? f.sigs.sha1 : which === 'future' ? f.sigs.future : f.sigs.bySigner[which];
+      const r = await run(sig);
+      const ctx = describeRun(r);
+      expect(r.code, ctx).toBe(1);
+      expect(r.json.reason.code, ctx).toBe('NOT_ENOUGH_SIGNERS');
+      expect(r.json.reason.message, ctx).toMatch(/0 trusted signer\(s\) counted, 1 required — not counted: /);
+      const [only] = r.json.signature.found;
+      expect(only.status, ctx).toBe(status);
+      expect(only.counted, ctx).toBe(false);
+      expect(only.note, ctx).toMatch(note);
+      expect(r.json.signature.signers, ctx).toEqual([]);
+    },
+  );
 
   it('a good signature beside an expired-before one → verified, with a warning naming the one not counted', async () => {
     const r = await run(combos.goodPlusExpired!);
     const ctx = describeRun(r);
     expect(r.code, ctx).toBe(0);
-    expect(r.json.signature.found.map((x: any) => [x.status, x.counted]), ctx).toEqual([['valid', true], ['expired-key', false]]);
-    expect(r.json.warnings.join('\n'), ctx).toMatch(/signature was not counted: our copy of key [0-9A-F]{16} says the key expired on \d{4}-\d\d-\d\d, before this signature/);
+    expect(
+      r.json.signature.found.map((x: any) => [x.status, x.counted]),
+      ctx,
+    ).toEqual([
+      ['valid', true],
+      ['expired-key', false],
+    ]);
+    expect(r.json.warnings.join('\n'), ctx).toMatch(
+      /signature was not counted: our copy of key [0-9A-F]{16} says the key expired on \d{4}-\d\d-\d\d, before this signature/,
+    );
     expect(r.stderr, ctx).toMatch(/was not counted/);
   });
 
@@ -67,7 +84,9 @@ describe('not counted, never fatal alone', () => {
     expect(two.code, describeRun(two)).toBe(1);
     expect(two.json.reason.code).toBe('NOT_ENOUGH_SIGNERS');
     // the SHA-1 signature's key (rsa4096) also made the good one, so only the other two are named
-    expect(two.json.reason.message).toMatch(/1 trusted signer\(s\) counted, 2 required — not counted: key [0-9A-F]{16}: our copy of key [0-9A-F]{16} says it is revoked .*; key [0-9A-F]{16}: dated .* in the future/);
+    expect(two.json.reason.message).toMatch(
+      /1 trusted signer\(s\) counted, 2 required — not counted: key [0-9A-F]{16}: our copy of key [0-9A-F]{16} says it is revoked .*; key [0-9A-F]{16}: dated .* in the future/,
+    );
     expect(two.json.reason.message).not.toMatch(/SHA-1/);
   });
 

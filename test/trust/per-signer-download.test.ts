@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, runCli } from '../support/cli.js';
 import { makeFakeRelease, type FakeRelease } from '../support/fake-release.js';
-import { proxiedEnv, startConnectProxy, startFakeElectrumServer, type ConnectProxy, type FakeServer } from '../support/servers.js';
+import {
+  proxiedEnv,
+  startConnectProxy,
+  startFakeElectrumServer,
+  type ConnectProxy,
+  type FakeServer,
+} from '../support/servers.js';
 import { getTestPki } from '../support/tls.js';
 
 const D = 'https://download.electrum.org';
@@ -53,7 +59,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([...dirs, rel?.dir].filter((d): d is string => !!d).map((d) => rm(d, { recursive: true, force: true })));
+  await Promise.all(
+    [...dirs, rel?.dir].filter((d): d is string => !!d).map((d) => rm(d, { recursive: true, force: true })),
+  );
   await proxy?.close();
   await site?.close();
 });
@@ -62,7 +70,10 @@ async function get(url: string) {
   const dir = await mkdtemp(join(tmpdir(), 'ev-persigner-'));
   dirs.push(dir);
   const before = site.requests.length;
-  const r = await runCli(['verify', url, '--keyring', rel.keyringPath, '--min-signers', '2', '--json'], { cwd: dir, env });
+  const r = await runCli(['verify', url, '--keyring', rel.keyringPath, '--min-signers', '2', '--json'], {
+    cwd: dir,
+    env,
+  });
   return { r, paths: site.requests.slice(before).map((q) => q.path) };
 }
 
@@ -70,18 +81,27 @@ describe('4.1.3–4.1.5 per-signer signature files', () => {
   it('4.1.4: combined file (ThomasV alone) + per-signer files → both signers, each block once', async () => {
     const { r, paths } = await get(`${D}/4.1.4/Electrum-4.1.4.tar.gz`);
     expect(r.code, describeRun(r)).toBe(0);
-    expect(r.json.signature.signers.map((s: { fingerprint: string }) => s.fingerprint).sort()).toEqual([...rel.fingerprints].sort());
+    expect(r.json.signature.signers.map((s: { fingerprint: string }) => s.fingerprint).sort()).toEqual(
+      [...rel.fingerprints].sort(),
+    );
     expect(r.json.signature.found).toHaveLength(2); // ThomasV's block is in two files, listed once
     expect(r.json.signature.url).toBe(
-      [`${D}/4.1.4/Electrum-4.1.4.tar.gz.asc`, `${D}/4.1.4/Electrum-4.1.4.tar.gz.ThomasV.asc`, `${D}/4.1.4/Electrum-4.1.4.tar.gz.sombernight_releasekey.asc`].join(' + '),
+      [
+        `${D}/4.1.4/Electrum-4.1.4.tar.gz.asc`,
+        `${D}/4.1.4/Electrum-4.1.4.tar.gz.ThomasV.asc`,
+        `${D}/4.1.4/Electrum-4.1.4.tar.gz.sombernight_releasekey.asc`,
+      ].join(' + '),
     );
-    for (const s of ['asc', 'ThomasV.asc', 'sombernight_releasekey.asc', 'SomberNight.asc', 'Emzy.asc']) expect(paths).toContain(`/4.1.4/Electrum-4.1.4.tar.gz.${s}`);
+    for (const s of ['asc', 'ThomasV.asc', 'sombernight_releasekey.asc', 'SomberNight.asc', 'Emzy.asc'])
+      expect(paths).toContain(`/4.1.4/Electrum-4.1.4.tar.gz.${s}`);
   });
 
   it('4.1.3: no combined file; <FILE>.SomberNight.asc is read too', async () => {
     const { r } = await get(`${D}/4.1.3/electrum-4.1.3.dmg`);
     expect(r.code, describeRun(r)).toBe(0);
-    expect(r.json.signature.url).toBe(`${D}/4.1.3/electrum-4.1.3.dmg.ThomasV.asc + ${D}/4.1.3/electrum-4.1.3.dmg.SomberNight.asc`);
+    expect(r.json.signature.url).toBe(
+      `${D}/4.1.3/electrum-4.1.3.dmg.ThomasV.asc + ${D}/4.1.3/electrum-4.1.3.dmg.SomberNight.asc`,
+    );
     expect(r.json.signature.signers).toHaveLength(2);
   });
 

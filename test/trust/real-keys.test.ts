@@ -23,14 +23,29 @@ const present = existsSync(ASC);
 const EMZY_SIGNING_SUBKEY = '637DB1E23370F84AFF88CCE03152347D07DA627C';
 const EMZY_EXPIRY = Date.UTC(2026, 9, 12); // 2026-10-12 (README: S/E/A subkeys expire then)
 
-const plain = { ok: (s: string) => s, bad: (s: string) => s, warn: (s: string) => s, dim: (s: string) => s, bold: (s: string) => s };
+const plain = {
+  ok: (s: string) => s,
+  bad: (s: string) => s,
+  warn: (s: string) => s,
+  dim: (s: string) => s,
+  bold: (s: string) => s,
+};
 
 async function runKeys(opts: { json?: boolean; check?: boolean }): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const sink = (f: (s: string) => void) => new Writable({ write(chunk, _enc, cb) { f(String(chunk)); cb(); } });
+  const sink = (f: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, cb) {
+        f(String(chunk));
+        cb();
+      },
+    });
   const stateDir = await tempDir('ev-state-empty-');
-  const code = await keysCommand({ ...opts, stateDir }, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), style: plain });
+  const code = await keysCommand(
+    { ...opts, stateDir },
+    { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), style: plain },
+  );
   return { code, out, err };
 }
 
@@ -48,7 +63,13 @@ describe.skipIf(!present)('keys --check on the shipped keys', () => {
     expect(by.Emzy.source).toBe('pinned');
     const sub = by.Emzy.signing.find((s: any) => s.fingerprint === EMZY_SIGNING_SUBKEY);
     expect(sub.expires.slice(0, 10)).toBe('2026-10-12');
-    expect(sub.state).toBe(Date.now() >= EMZY_EXPIRY + 86_400_000 ? 'expired' : Date.now() >= EMZY_EXPIRY - 60 * 86_400_000 ? 'expiring' : 'ok');
+    expect(sub.state).toBe(
+      Date.now() >= EMZY_EXPIRY + 86_400_000
+        ? 'expired'
+        : Date.now() >= EMZY_EXPIRY - 60 * 86_400_000
+          ? 'expiring'
+          : 'ok',
+    );
     expect(sub.daysLeft).toBe(Math.floor((Date.parse(sub.expires) - Date.now()) / 86_400_000));
     if (sub.state === 'expired') expect(by.Emzy.usable).toBe(false);
     for (const n of ['ThomasV', 'sombernight_releasekey']) {
@@ -73,7 +94,18 @@ describe.skipIf(!present)('keys --check on the shipped keys', () => {
     const j = JSON.parse((await runKeys({ json: true })).out);
     expect(j.keys).toHaveLength(5);
     for (const k of j.keys) {
-      expect(Object.keys(k)).toEqual(expect.arrayContaining(['name', 'fingerprint', 'signingKeys', 'algorithm', 'expires', 'expiredNow', 'source', 'role']));
+      expect(Object.keys(k)).toEqual(
+        expect.arrayContaining([
+          'name',
+          'fingerprint',
+          'signingKeys',
+          'algorithm',
+          'expires',
+          'expiredNow',
+          'source',
+          'role',
+        ]),
+      );
       expect(k.source).toBe('pinned');
     }
   });
@@ -84,12 +116,16 @@ describe('key health of a release signer that cannot sign', () => {
     const key = await makeKey('TestThomas');
     const pub = await revoked(key);
     const fpr = pub.getFingerprint().toUpperCase();
-    const h = await keyHealth({ name: 'ThomasV', fingerprint: fpr, key: pub }, new Date(), [{ name: 'ThomasV', fingerprint: fpr, role: 'release', requiredFrom: null }]);
+    const h = await keyHealth({ name: 'ThomasV', fingerprint: fpr, key: pub }, new Date(), [
+      { name: 'ThomasV', fingerprint: fpr, role: 'release', requiredFrom: null },
+    ]);
     expect(h.status).toBe('error');
     expect(h.usable).toBe(false);
     expect(h.messages.join('\n')).toMatch(/ThomasV is required by Electrum's release gate/);
     // the same key as a cosigner: a warning only
-    const c = await keyHealth({ name: 'Emzy', fingerprint: fpr, key: pub }, new Date(), [{ name: 'Emzy', fingerprint: fpr, role: 'cosigner', requiredFrom: null }]);
+    const c = await keyHealth({ name: 'Emzy', fingerprint: fpr, key: pub }, new Date(), [
+      { name: 'Emzy', fingerprint: fpr, role: 'cosigner', requiredFrom: null },
+    ]);
     expect(c.status).toBe('warning');
   });
 });
@@ -121,17 +157,26 @@ describe.skipIf(!present)('real per-signer signature files map to their pinned s
 
   it('the 4.1.5 aggregate merged with its per-signer files keeps each block once (3 signatures)', async () => {
     const parts = await Promise.all(
-      ['RECONSTRUCTED-Electrum-4.1.5.tar.gz.asc', 'Electrum-4.1.5.tar.gz.ThomasV.asc', 'Electrum-4.1.5.tar.gz.sombernight_releasekey.asc', 'Electrum-4.1.5.tar.gz.Emzy.asc'].map((f) =>
-        readFile(join(ASC, f)),
-      ),
+      [
+        'RECONSTRUCTED-Electrum-4.1.5.tar.gz.asc',
+        'Electrum-4.1.5.tar.gz.ThomasV.asc',
+        'Electrum-4.1.5.tar.gz.sombernight_releasekey.asc',
+        'Electrum-4.1.5.tar.gz.Emzy.asc',
+      ].map((f) => readFile(join(ASC, f))),
     );
     const merged = mergeSignatureFiles(parts);
     const { packets } = await parseSignatureFile(merged);
     expect(packets).toHaveLength(3);
     const ring = await loadPinnedKeyring(undefined, { stateDir: await tempDir('ev-state-empty-') });
-    expect(packets.map((p) => findIssuer(ring, p)?.trusted.name)).toEqual(['Emzy', 'sombernight_releasekey', 'ThomasV']);
+    expect(packets.map((p) => findIssuer(ring, p)?.trusted.name)).toEqual([
+      'Emzy',
+      'sombernight_releasekey',
+      'ThomasV',
+    ]);
     // without the de-duplication the same blocks would be listed twice
-    const { packets: raw } = await parseSignatureFile(Buffer.concat(parts.map((p) => Buffer.concat([p, Buffer.from('\n')]))));
+    const { packets: raw } = await parseSignatureFile(
+      Buffer.concat(parts.map((p) => Buffer.concat([p, Buffer.from('\n')]))),
+    );
     expect(raw).toHaveLength(6);
   });
 });
@@ -139,7 +184,11 @@ describe.skipIf(!present)('real per-signer signature files map to their pinned s
 describe.skipIf(!present)('the version rules on real signed tags (--as gives the version)', () => {
   const TAGS = join(SHARED, 'electrum-tags');
   const tag = (v: string) => join(TAGS, `electrum-${v}.payload`);
-  const opts = async (v: string, as?: string) => ({ signature: `${tag(v)}.asc`, stateDir: await tempDir('ev-state-empty-'), ...(as ? { as } : {}) });
+  const opts = async (v: string, as?: string) => ({
+    signature: `${tag(v)}.asc`,
+    stateDir: await tempDir('ev-state-empty-'),
+    ...(as ? { as } : {}),
+  });
 
   it('4.0.9 judged as Electrum-4.0.9.tar.gz: before 4.1.3 ThomasV alone is the release gate → verified', async () => {
     const r = await verify(tag('4.0.9'), await opts('4.0.9', 'Electrum-4.0.9.tar.gz'));
@@ -148,10 +197,12 @@ describe.skipIf(!present)('the version rules on real signed tags (--as gives the
     expect(describePolicy(r)[0]).toBe("required: ThomasV (Electrum's release gate before 4.1.3)");
   });
 
-  it('4.7.1 judged as Electrum-4.7.1.tar.gz: ThomasV alone is not Electrum\'s gate → NOT_ENOUGH_SIGNERS naming SomberNight', async () => {
+  it("4.7.1 judged as Electrum-4.7.1.tar.gz: ThomasV alone is not Electrum's gate → NOT_ENOUGH_SIGNERS naming SomberNight", async () => {
     const r = await verify(tag('4.7.1'), await opts('4.7.1', 'Electrum-4.7.1.tar.gz'));
     expect(r.reason?.code).toBe('NOT_ENOUGH_SIGNERS');
-    expect(r.reason?.message).toBe("Electrum's release gate needs ThomasV + SomberNight; missing: SomberNight (no signature by this key)");
+    expect(r.reason?.message).toBe(
+      "Electrum's release gate needs ThomasV + SomberNight; missing: SomberNight (no signature by this key)",
+    );
     expect(r.signature.required).toBe(2);
     expect(r.signature.signers.map((s) => s.name)).toEqual(['ThomasV']);
   });

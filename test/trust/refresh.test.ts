@@ -16,7 +16,16 @@ import { loadPinnedKeyring, type TrustedKey } from '../../src/trust/keyring.js';
 import { PINNED_SIGNERS } from '../../src/trust/pinned.js';
 import { mergeVerified, refreshKeys, refreshedCopyPath, withRefreshedCopies } from '../../src/trust/refresh.js';
 import { verify } from '../../src/verify.js';
-import { DAY, makeKey, makeSubkeyKey, revoked, signData, tempDir, withExpiry, withSubkeyExpiry } from './fixture-keys.js';
+import {
+  DAY,
+  makeKey,
+  makeSubkeyKey,
+  revoked,
+  signData,
+  tempDir,
+  withExpiry,
+  withSubkeyExpiry,
+} from './fixture-keys.js';
 import { SHARED } from '../support/cli.js';
 
 let dir: string;
@@ -27,7 +36,11 @@ let emzySig: string;
 let rot: openpgp.PrivateKey; // gets a new signing subkey
 let files: Record<string, string>;
 
-const trusted = (name: string, key: openpgp.PublicKey): TrustedKey => ({ name, fingerprint: key.getFingerprint().toUpperCase(), key });
+const trusted = (name: string, key: openpgp.PublicKey): TrustedKey => ({
+  name,
+  fingerprint: key.getFingerprint().toUpperCase(),
+  key,
+});
 
 /** checkSignature (the verifier's own judgement) of one armored signature over `data` with these keys. */
 async function judge(asc: string, keys: TrustedKey[]) {
@@ -75,7 +88,10 @@ beforeAll(async () => {
   await writeFile(files.noBack!, noBack.armor());
   await writeFile(files.stranger!, stranger.toPublic().armor());
   await writeFile(files.revoked!, (await revoked(rot)).armor());
-  await writeFile(files.junk!, `-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n${randomBytes(300).toString('base64')}\n-----END PGP PUBLIC KEY BLOCK-----\n`);
+  await writeFile(
+    files.junk!,
+    `-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n${randomBytes(300).toString('base64')}\n-----END PGP PUBLIC KEY BLOCK-----\n`,
+  );
 });
 
 afterAll(async () => {
@@ -111,14 +127,18 @@ describe('keys refresh', () => {
     expect(without.notes.join('\n')).toMatch(/Rot: nothing new/);
     const withIt = await refreshKeys([files.newSub!], { stateDir: join(dir, 'state-newsub'), keyring: ring() });
     expect(withIt.changed).toHaveLength(1);
-    expect(withIt.changed[0]!.lines.join('\n')).toMatch(/^Rot: new signing subkey [0-9A-F]{4}…[0-9A-F]{4} \(does not expire\)/);
+    expect(withIt.changed[0]!.lines.join('\n')).toMatch(
+      /^Rot: new signing subkey [0-9A-F]{4}…[0-9A-F]{4} \(does not expire\)/,
+    );
   });
 
   it('a copy of a key that is not pinned → said and ignored; nothing is stored', async () => {
     const state = join(dir, 'state-stranger');
     const r = await refreshKeys([files.stranger!], { stateDir: state, keyring: ring() });
     expect(r.changed).toEqual([]);
-    expect(r.notes.join('\n')).toMatch(/is not pinned; ignored \(new keys come only with a new release of electrum-verify\)/);
+    expect(r.notes.join('\n')).toMatch(
+      /is not pinned; ignored \(new keys come only with a new release of electrum-verify\)/,
+    );
     expect(await readdir(state).catch(() => [])).toEqual([]);
   });
 
@@ -134,7 +154,10 @@ describe('keys refresh', () => {
   });
 
   it('a file with junk → reported as an error, the other files still merged', async () => {
-    const r = await refreshKeys([files.junk!, join(dir, 'no-such.asc'), files.extended!], { stateDir: join(dir, 'state-junk'), keyring: ring() });
+    const r = await refreshKeys([files.junk!, join(dir, 'no-such.asc'), files.extended!], {
+      stateDir: join(dir, 'state-junk'),
+      keyring: ring(),
+    });
     expect(r.errors).toHaveLength(2);
     expect(r.errors[0]).toMatch(/junk\.asc: not a readable key file/);
     expect(r.errors[1]).toMatch(/no-such\.asc: not a readable key file \(no such file\)/);
@@ -161,7 +184,10 @@ describe('the state folder, with the real pinned keys', () => {
     expect(ring2.keys).toHaveLength(PINNED_SIGNERS.length);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/refreshed copy of ThomasV's key ignored: .* is corrupted .*using the pinned key/);
-    const r = await verify(join(TAGS, 'electrum-4.7.1.payload'), { signature: join(TAGS, 'electrum-4.7.1.payload.asc'), stateDir: state });
+    const r = await verify(join(TAGS, 'electrum-4.7.1.payload'), {
+      signature: join(TAGS, 'electrum-4.7.1.payload.asc'),
+      stateDir: state,
+    });
     expect(r.exitCode).toBe(0);
     expect(r.signature.signers.map((s) => s.name)).toEqual(['ThomasV']);
     expect(r.warnings.some((w) => /ThomasV's key ignored/.test(w))).toBe(true);
@@ -184,20 +210,29 @@ describe('the state folder, with the real pinned keys', () => {
     const warnings: string[] = [];
     const ring3 = await loadPinnedKeyring(undefined, { stateDir: state, onWarning: (m) => warnings.push(m) });
     expect(ring3.keys).toHaveLength(PINNED_SIGNERS.length);
-    expect(warnings.join('\n')).toMatch(/refreshed key copies ignored: .*state-open can be written by other users \(mode 777\)/);
+    expect(warnings.join('\n')).toMatch(
+      /refreshed key copies ignored: .*state-open can be written by other users \(mode 777\)/,
+    );
     // and keys refresh refuses to store into it
     const r = await refreshKeys([files.extended!], { stateDir: state, keyring: ring() });
     expect(r.changed).toEqual([]);
-    expect(r.errors.join('\n')).toMatch(/Emzy: the refreshed copy cannot be stored .*will not store keys: .*can be written by other users/);
+    expect(r.errors.join('\n')).toMatch(
+      /Emzy: the refreshed copy cannot be stored .*will not store keys: .*can be written by other users/,
+    );
   });
 
   it('refreshing with the shipped Emzy.asc changes nothing (same packets)', async () => {
     const state = join(dir, 'state-real');
-    const r = await refreshKeys([join(SHARED, 'electrum-keys', 'Emzy.asc'), join(SHARED, 'electrum-keys', 'sombernight.asc')], { stateDir: state });
+    const r = await refreshKeys(
+      [join(SHARED, 'electrum-keys', 'Emzy.asc'), join(SHARED, 'electrum-keys', 'sombernight.asc')],
+      { stateDir: state },
+    );
     expect(r.errors).toEqual([]);
     expect(r.changed).toEqual([]);
     expect(r.notes.join('\n')).toMatch(/Emzy: nothing new/);
-    expect(r.notes.join('\n')).toMatch(/sombernight\.asc: key 4AD6…5ED9 \(4AD64339DFA05E20B3F6AD51E7B748CDAF5E5ED9\) is not pinned; ignored/);
+    expect(r.notes.join('\n')).toMatch(
+      /sombernight\.asc: key 4AD6…5ED9 \(4AD64339DFA05E20B3F6AD51E7B748CDAF5E5ED9\) is not pinned; ignored/,
+    );
   });
 });
 
@@ -215,14 +250,24 @@ describe('an Emzy-like key: certify-only primary, signing subkey that expired in
     const { applySignerPolicy, signerRequirement } = await import('../../src/trust/signer-policy.js');
     const report = { signature: { required: 1, signers: [], found: [before] }, warnings: [] as string[] } as never;
     const keys = [trusted('Emzy', pinned)];
-    await expect(applySignerPolicy(report, [before], signerRequirement('4.8.1', { trust: 'custom' }), { keyring: { trust: 'custom', keys } })).rejects.toMatchObject({ code: 'NOT_ENOUGH_SIGNERS' });
-    expect(before.note).toMatch(/^our copy of Emzy's key says its signing subkey expired on \d{4}-\d\d-\d\d, before this signature/);
+    await expect(
+      applySignerPolicy(report, [before], signerRequirement('4.8.1', { trust: 'custom' }), {
+        keyring: { trust: 'custom', keys },
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_ENOUGH_SIGNERS' });
+    expect(before.note).toMatch(
+      /^our copy of Emzy's key says its signing subkey expired on \d{4}-\d\d-\d\d, before this signature/,
+    );
     const file = join(dir, 'emzy-sub-renewed.asc');
     await writeFile(file, renewed.armor());
     const state = join(dir, 'state-subkey');
     const r = await refreshKeys([file], { stateDir: state, keyring: { keys } });
     const short = `${before.signingKey!.slice(0, 4)}…${before.signingKey!.slice(-4)}`;
-    expect(r.changed[0]!.lines).toEqual([expect.stringMatching(new RegExp(`^Emzy: signing subkey ${short} now expires \\d{4}-\\d\\d-\\d\\d \\(was \\d{4}-\\d\\d-\\d\\d\\)$`))]);
+    expect(r.changed[0]!.lines).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Emzy: signing subkey ${short} now expires \\d{4}-\\d\\d-\\d\\d \\(was \\d{4}-\\d\\d-\\d\\d\\)$`),
+      ),
+    ]);
     const after = await judge(sig, await withRefreshedCopies(keys, { stateDir: state }));
     expect(after.status).toBe('valid');
   });

@@ -10,7 +10,17 @@ import { describePolicy } from '../../src/trust/describe.js';
 import { signerRequirement } from '../../src/trust/signer-policy.js';
 import { verify } from '../../src/verify.js';
 import type { VerifyReport } from '../../src/report/verify-report.js';
-import { DAY, makeKey, revoked, signData, table, tempDir, withExpiry, writeKeyring, type TestSigner } from './fixture-keys.js';
+import {
+  DAY,
+  makeKey,
+  revoked,
+  signData,
+  table,
+  tempDir,
+  withExpiry,
+  writeKeyring,
+  type TestSigner,
+} from './fixture-keys.js';
 
 let dir: string;
 let data: Buffer;
@@ -31,7 +41,13 @@ beforeAll(async () => {
   dir = await tempDir('ev-policy-');
   data = randomBytes(64 * 1024);
   const t0 = new Date(Date.now() - 40 * DAY);
-  [T, S, E, F, R] = await Promise.all([signer('TestThomas'), signer('TestSomber'), signer('TestEmzy', t0), signer('TestFelix'), signer('TestSvan')]);
+  [T, S, E, F, R] = await Promise.all([
+    signer('TestThomas'),
+    signer('TestSomber'),
+    signer('TestEmzy', t0),
+    signer('TestFelix'),
+    signer('TestSvan'),
+  ]);
   // Emzy signed 20 days ago; our copy's newest self-signature says the key expired 10 days after creation.
   sigs.E = await signData(data, E.key, new Date(Date.now() - 20 * DAY));
   E.pinned = await withExpiry(E.key, new Date(t0.getTime() + 60_000), 10 * DAY);
@@ -55,7 +71,12 @@ async function run(name: string, parts: string[], extra: { minSigners?: number }
   await writeFile(file, data);
   const asc = join(dir, `${name}.${parts.join('-')}.asc`);
   await writeFile(asc, parts.map((p) => sigs[p]).join(''));
-  return verify(file, { signature: asc, keyring, signerTable: table({ ThomasV: T, sombernight_releasekey: S, Emzy: E, felixb_f321x: F, svanstaa: R }), ...extra });
+  return verify(file, {
+    signature: asc,
+    keyring,
+    signerTable: table({ ThomasV: T, sombernight_releasekey: S, Emzy: E, felixb_f321x: F, svanstaa: R }),
+    ...extra,
+  });
 }
 
 const statusOf = (r: VerifyReport, name: string) => r.signature.found.find((f) => f.signer === name);
@@ -71,7 +92,9 @@ describe('which signatures count', () => {
     const emzy = statusOf(r, 'Emzy')!;
     expect(emzy.status).toBe('expired-key');
     expect(emzy.counted).toBe(false);
-    expect(emzy.note).toMatch(/our copy of Emzy's key says the key expired on \d{4}-\d\d-\d\d, before this signature \(\d{4}-\d\d-\d\d\): update electrum-verify or run `electrum-verify keys refresh/);
+    expect(emzy.note).toMatch(
+      /our copy of Emzy's key says the key expired on \d{4}-\d\d-\d\d, before this signature \(\d{4}-\d\d-\d\d\): update electrum-verify or run `electrum-verify keys refresh/,
+    );
     expect(statusOf(r, 'ThomasV')!.counted).toBe(true);
     expect(r.warnings.some((w) => /Emzy's signature was not counted/.test(w))).toBe(true);
     // the human line (renderHuman calls describePolicy)
@@ -141,7 +164,9 @@ describe('cosigners alone', () => {
       ['Emzy', 'valid', true],
     ]);
     expect(r.reason?.code).toBe('NOT_ENOUGH_SIGNERS');
-    expect(r.reason?.message).toMatch(/ThomasV \+ SomberNight; missing: ThomasV \(no signature by this key\); SomberNight \(no signature by this key\)/);
+    expect(r.reason?.message).toMatch(
+      /ThomasV \+ SomberNight; missing: ThomasV \(no signature by this key\); SomberNight \(no signature by this key\)/,
+    );
   });
 
   it('the same with --min-signers 2 → verified (any 2 distinct trusted keys)', async () => {
@@ -149,7 +174,9 @@ describe('cosigners alone', () => {
     expect(r.exitCode).toBe(0);
     expect(r.signature.policy).toBe('any-n');
     expect(r.signature.requiredSigners).toEqual([]);
-    expect(describePolicy(r)[0]).toBe('required: any 2 distinct trusted keys of the custom keyring · signed by: felixb_f321x, Emzy');
+    expect(describePolicy(r)[0]).toBe(
+      'required: any 2 distinct trusted keys of the custom keyring · signed by: felixb_f321x, Emzy',
+    );
   });
 });
 
@@ -171,7 +198,9 @@ describe('versions', () => {
   it('from 4.1.3: ThomasV + SomberNight + cosigner → "also signed by"', async () => {
     const r = await run('Electrum-4.1.3.tar.gz', ['S', 'F', 'T']);
     expect(r.exitCode).toBe(0);
-    expect(describePolicy(r)).toEqual(["required: ThomasV + SomberNight (Electrum's release gate) · also signed by: felixb_f321x"]);
+    expect(describePolicy(r)).toEqual([
+      "required: ThomasV + SomberNight (Electrum's release gate) · also signed by: felixb_f321x",
+    ]);
   });
 
   it('unknown version: any one release signer, with a warning that the version rules could not be applied', async () => {
@@ -184,11 +213,24 @@ describe('versions', () => {
   });
 
   it('signerRequirement: the pinned table by version', () => {
-    expect(signerRequirement('4.1.2', { trust: 'pinned' })).toMatchObject({ mode: 'release-gate', requiredSigners: ['ThomasV'] });
-    expect(signerRequirement('4.1.3', { trust: 'pinned' })).toMatchObject({ mode: 'release-gate', requiredSigners: ['ThomasV', 'sombernight_releasekey'] });
+    expect(signerRequirement('4.1.2', { trust: 'pinned' })).toMatchObject({
+      mode: 'release-gate',
+      requiredSigners: ['ThomasV'],
+    });
+    expect(signerRequirement('4.1.3', { trust: 'pinned' })).toMatchObject({
+      mode: 'release-gate',
+      requiredSigners: ['ThomasV', 'sombernight_releasekey'],
+    });
     expect(signerRequirement('4.1.3b1', { trust: 'pinned' })).toMatchObject({ requiredSigners: ['ThomasV'] });
-    expect(signerRequirement(null, { trust: 'pinned' })).toMatchObject({ mode: 'any-release-signer', required: 1, anyOf: ['ThomasV', 'sombernight_releasekey'] });
+    expect(signerRequirement(null, { trust: 'pinned' })).toMatchObject({
+      mode: 'any-release-signer',
+      required: 1,
+      anyOf: ['ThomasV', 'sombernight_releasekey'],
+    });
     expect(signerRequirement('4.8.1', { trust: 'custom' })).toMatchObject({ mode: 'any-n', required: 1 });
-    expect(signerRequirement('4.8.1', { trust: 'pinned', minSigners: 3 })).toMatchObject({ mode: 'any-n', required: 3 });
+    expect(signerRequirement('4.8.1', { trust: 'pinned', minSigners: 3 })).toMatchObject({
+      mode: 'any-n',
+      required: 3,
+    });
   });
 });

@@ -18,9 +18,21 @@ beforeAll(async () => {
   const blocks: string[] = [];
   const keys: Keyring['keys'][number][] = [];
   for (const [i, hash] of [openpgp.enums.hash.sha256, openpgp.enums.hash.sha384, openpgp.enums.hash.sha512].entries()) {
-    const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: i === 1 ? 'nistP384' : 'curve25519Legacy', userIDs: [{ name: `k${i}` }], format: 'object' });
+    const { privateKey } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: i === 1 ? 'nistP384' : 'curve25519Legacy',
+      userIDs: [{ name: `k${i}` }],
+      format: 'object',
+    });
     const message = await openpgp.createMessage({ binary: data });
-    blocks.push(await openpgp.sign({ message, signingKeys: privateKey, detached: true, config: { preferredHashAlgorithm: hash } }) as string);
+    blocks.push(
+      (await openpgp.sign({
+        message,
+        signingKeys: privateKey,
+        detached: true,
+        config: { preferredHashAlgorithm: hash },
+      })) as string,
+    );
     keys.push({ name: `k${i}`, fingerprint: privateKey.getFingerprint().toUpperCase(), key: privateKey.toPublic() });
   }
   packets = [...(await parseSignatureFile(new TextEncoder().encode(blocks.join('')))).packets];
@@ -65,11 +77,13 @@ describe('DataHasher with the lane worker', () => {
 
   it('real SHA-256, SHA-384 and SHA-512 signatures verify over it; one flipped bit fails all three', async () => {
     const good = await hashInChunks(() => 1 << 20, false);
-    for (const p of packets) expect((await checkSignature(p, good.digestFor(p), keyring, new Date())).status).toBe('valid');
+    for (const p of packets)
+      expect((await checkSignature(p, good.digestFor(p), keyring, new Date())).status).toBe('valid');
     data[INLINE_LIMIT * 2] ^= 1;
     try {
       const bad = await hashInChunks(() => 1 << 20, false);
-      for (const p of packets) expect((await checkSignature(p, bad.digestFor(p), keyring, new Date())).status).toBe('bad');
+      for (const p of packets)
+        expect((await checkSignature(p, bad.digestFor(p), keyring, new Date())).status).toBe('bad');
     } finally {
       data[INLINE_LIMIT * 2] ^= 1;
     }

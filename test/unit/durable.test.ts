@@ -76,7 +76,10 @@ describe('verify() when the downloaded file cannot be made durable', () => {
 
   it('reports IO_ERROR and leaves nothing at the output path, though the signature is good', async () => {
     const out = mkdtempSync(join(dir, 'out-'));
-    const failedSync: PendingSync = { finish: () => Promise.reject(new Error('EIO: i/o error, fsync')), abandon: () => Promise.resolve() };
+    const failedSync: PendingSync = {
+      finish: () => Promise.reject(new Error('EIO: i/o error, fsync')),
+      abandon: () => Promise.resolve(),
+    };
     const fetcher: Fetcher = {
       async fetchBytes(url) {
         return { finalUrl: url, redirects: [], bytes: new Uint8Array(await readFile(fx.sigs.bySigner.rsa4096)) };

@@ -11,7 +11,14 @@ import { checkSignature } from '../../src/pgp/check-signature.js';
 import { FastValues } from '../../src/pgp/fast-values.js';
 import { DataHasher } from '../../src/pgp/data-digest.js';
 import * as openpgp from 'openpgp';
-import { NIST_CURVES, P256_PARAMS, PrehashedEcdsa, type EcdsaRequest, type NistCurve, type NistModule } from '../../src/pgp/prehashed-ecdsa.js';
+import {
+  NIST_CURVES,
+  P256_PARAMS,
+  PrehashedEcdsa,
+  type EcdsaRequest,
+  type NistCurve,
+  type NistModule,
+} from '../../src/pgp/prehashed-ecdsa.js';
 import { parseSignatureFile } from '../../src/pgp/signature-file.js';
 import { loadCustomKeyring } from '../../src/trust/keyring.js';
 import { cleanupPgpFixtures, sharedPgpFixtures, type PgpFixtures } from '../support/gpg.js';
@@ -33,7 +40,15 @@ describe('PrehashedEcdsa agrees with OpenSSL', () => {
   it('uses the P-256 domain parameters of @noble/curves/nist.js', async () => {
     const { p256 } = await import('@noble/curves/nist.js');
     const curve = p256.Point.CURVE();
-    expect(P256_PARAMS).toEqual({ p: curve.p, n: curve.n, h: curve.h, a: curve.a, b: curve.b, Gx: curve.Gx, Gy: curve.Gy });
+    expect(P256_PARAMS).toEqual({
+      p: curve.p,
+      n: curve.n,
+      h: curve.h,
+      a: curve.a,
+      b: curve.b,
+      Gx: curve.Gx,
+      Gy: curve.Gy,
+    });
   });
 
   it('P-256: signatures by node:crypto over SHA-256/384/512 digests (longer digests truncated)', async () => {
@@ -90,7 +105,12 @@ describe('PrehashedEcdsa agrees with OpenSSL', () => {
 });
 
 describe('PrehashedEcdsa that cannot be trusted', () => {
-  const request: EcdsaRequest = { curve: 'p256', signature: new Uint8Array(64).fill(1), digest: new Uint8Array(32), publicKey: new Uint8Array(65) };
+  const request: EcdsaRequest = {
+    curve: 'p256',
+    signature: new Uint8Array(64).fill(1),
+    digest: new Uint8Array(32),
+    publicKey: new Uint8Array(65),
+  };
   const fake = (verify: () => boolean): NistModule => ({ p256: { verify } });
 
   it('rejects every check when @noble/curves cannot be loaded', async () => {
@@ -102,7 +122,12 @@ describe('PrehashedEcdsa that cannot be trusted', () => {
   it.each([
     ['accepts everything', () => true],
     ['refuses everything', () => false],
-    ['throws', () => { throw new Error('broken'); }],
+    [
+      'throws',
+      () => {
+        throw new Error('broken');
+      },
+    ],
   ])('rejects every check when the curve code %s (the known-answer self-test)', async (_what, verify) => {
     const e = new PrehashedEcdsa(() => Promise.resolve(fake(verify)));
     await expect(e.verify(request)).rejects.toThrow(/self-test/);
@@ -110,9 +135,11 @@ describe('PrehashedEcdsa that cannot be trusted', () => {
 
   it('rejects every check when the curve code ignores which key signed (the self-test: wrong key)', async () => {
     const { p256 } = await import('@noble/curves/nist.js');
-    const self = '0474019f20a78eeb6ea3fb5c091b1595b40061bb0612d51fb889aa884f85ad1b569fa8079e7def26aa80735acfe32269458c2f0a734e11a90c7b2ad7a1e2909133';
+    const self =
+      '0474019f20a78eeb6ea3fb5c091b1595b40061bb0612d51fb889aa884f85ad1b569fa8079e7def26aa80735acfe32269458c2f0a734e11a90c7b2ad7a1e2909133';
     // Right about the digest, but blind to which key signed.
-    const keyBlind = fake(((sig: Uint8Array, digest: Uint8Array) => p256.verify(sig, digest, Buffer.from(self, 'hex'), { prehash: false, lowS: false })) as () => boolean);
+    const keyBlind = fake(((sig: Uint8Array, digest: Uint8Array) =>
+      p256.verify(sig, digest, Buffer.from(self, 'hex'), { prehash: false, lowS: false })) as () => boolean);
     await expect(new PrehashedEcdsa(() => Promise.resolve(keyBlind)).verify(request)).rejects.toThrow(/self-test/);
   });
 });
@@ -140,9 +167,18 @@ describe('checkSignature with an unusable PrehashedEcdsa', () => {
       const hasher = new DataHasher(file.packets);
       hasher.update(await readFile(data));
       const packet = file.packets[0]!;
-      return checkSignature(packet, (await hasher.finish()).digestFor(packet), keyring, new Date(), ecdsa ? new FastValues(ecdsa) : null);
+      return checkSignature(
+        packet,
+        (await hasher.finish()).digestFor(packet),
+        keyring,
+        new Date(),
+        ecdsa ? new FastValues(ecdsa) : null,
+      );
     };
-    for (const [data, expected] of [[fx.data, 'valid'], [fx.other, 'bad']] as const) {
+    for (const [data, expected] of [
+      [fx.data, 'valid'],
+      [fx.other, 'bad'],
+    ] as const) {
       const withBroken = await check(data, broken);
       expect(withBroken).toEqual(await check(data, null));
       expect(withBroken.status).toBe(expected);
@@ -157,7 +193,9 @@ describe('the versions whose internals check-signature.ts relies on', () => {
     // check-signature.ts uses openpgp.js's private `verified` mark and `hashed` hook, and SignaturePacket.verify's
     // rule that a marked non-message signature skips only the public-key operation. An upgrade must re-read those.
     expect(openpgp.config.versionString).toBe('OpenPGP.js 6.3.2');
-    const installed = JSON.parse(await readFile(join(import.meta.dirname, '../../node_modules/@noble/curves/package.json'), 'utf8')) as { version: string };
+    const installed = JSON.parse(
+      await readFile(join(import.meta.dirname, '../../node_modules/@noble/curves/package.json'), 'utf8'),
+    ) as { version: string };
     expect(installed.version).toBe('2.4.0');
   });
 });
