@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeBenchData, type DataFile } from './data.js';
-import { cleanupScratch, runInterleaved, runOnce, type Case, type CaseResult, type Sample } from './measure.js';
+import { cleanupScratch, runInterleaved, runOnce, type CaseResult, type Sample } from './measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SCRIPT = join(ROOT, 'bin', 'electrum-verify.js');

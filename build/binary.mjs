@@ -40,7 +40,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registryPackage } from './registry-node.mjs';
@@ -274,7 +273,7 @@ function smokeTest(exe) {
   if (version.status !== 0 || !/single-file build/.test(version.stdout))
     fail(`smoke test: ${exe} --version (exit ${version.status}):\n${version.stdout}${version.stderr}`);
   const keys = run(['keys', '--json']);
-  let count = -1;
+  let count;
   try {
     count = JSON.parse(keys.stdout).keys.length;
   } catch {

@@ -217,7 +217,7 @@ async function run(o: LatestOptions, report: LatestReport): Promise<LatestReport
   }
 
   // 2. Parse and authenticate.
-  let failure: VerifyError | null = null;
+  let failure: VerifyError | null;
   let signatureText = '';
   try {
     const a = parseAnnouncement(bytes, where);

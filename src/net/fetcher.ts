@@ -14,7 +14,7 @@ import { tooLargeError, truncatedError } from './errors.js';
 import { FileWriter } from './file-writer.js';
 import { Transfer } from './transfer.js';
 import { openResponse, type OpenedResponse } from './transport.js';
-import type { DownloadOptions, FetchOptions, FetchResult, Fetcher } from './types.js';
+import type { FetchOptions, FetchResult, Fetcher } from './types.js';
 
 export interface CreateFetcherOptions {
   /**

@@ -51,7 +51,7 @@ export function checkProxyEnvironment(env: NodeJS.ProcessEnv = process.env): voi
   for (const variable of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
     const value = env[variable];
     if (!value) continue;
-    let parsed: URL | null = null;
+    let parsed: URL | null;
     try {
       parsed = new URL(value);
     } catch {

@@ -34,13 +34,7 @@ import { mirrorSet } from '../source-policy.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../trust/keyring.js';
 import { keySetDigest } from '../trust/key-set-id.js';
 import { DEFAULT_TIMEOUT_MS, verify, type VerifyOptions } from '../verify.js';
-import {
-  evidenceFrom,
-  readSignaturePart,
-  signaturesBeside,
-  type SignatureEvidence,
-  type SignaturePart,
-} from './local-signatures.js';
+import { evidenceFrom, readSignaturePart, signaturesBeside, type SignatureEvidence } from './local-signatures.js';
 
 export interface Target {
   /** A local path or an https:// URL. */

@@ -319,7 +319,7 @@ export async function startConnectProxy(options: ConnectProxyOptions): Promise<C
   };
 
   const server = createHttpServer((req, res) => {
-    let host = '';
+    let host: string;
     let port = 80;
     try {
       const u = new URL(req.url ?? '');
