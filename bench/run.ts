@@ -715,7 +715,12 @@ ${targets.map((t) => `- ${t.name.replace(/\\\|/g, '|')}: ${shown(t)} — ${verdi
 
 ${ANALYSIS}
 `;
-  await writeFile(OUT, md);
+  // Sections other benches own (between their start/end markers, e.g. bench/binary.ts) are kept as they were.
+  const previous = await readFile(OUT, 'utf8').catch(() => '');
+  const kept = [...previous.matchAll(/<!-- (bench\/[\w.-]+): start[^>]*-->[\s\S]*?<!-- \1: end -->\n?/g)].map(
+    (m) => m[0],
+  );
+  await writeFile(OUT, kept.length ? `${md.trimEnd()}\n\n${kept.join('\n')}` : md);
   log(`wrote ${OUT} (${totalS} s)`);
   const text = await readFile(OUT, 'utf8');
   process.stdout.write(text.slice(text.indexOf('## Targets'), text.indexOf('## 150 MiB')));
