@@ -205,7 +205,8 @@ describe.skipIf(!present)('real Electrum release signatures (electrum-asc) over 
   });
 });
 
-describe.skipIf(!present)('keys --json', () => {
+// Two of these need only the shipped keys (keys/), not ../shared: they run everywhere.
+describe('keys --json', () => {
   it('lists the five pinned release keys with the README fingerprints', async () => {
     const r = await runCli(['keys', '--json']);
     expect(r.code, describeRun(r)).toBe(0);
@@ -222,24 +223,27 @@ describe.skipIf(!present)('keys --json', () => {
     }
   });
 
-  it('Emzy: signing subkey listed, and expiredNow computed from today vs 2026-10-12', async () => {
-    const r = await runCli(['keys', '--json']);
-    const emzy = r.json.keys.find((k: any) => k.name === 'Emzy');
-    expect(emzy.signingKeys).toContain(EMZY_SIGNING_SUBKEY);
-    // The S/E/A subkeys expire 2026-10-12 (README); the primary never does. "Expired today" is about the key that
-    // signs: read its expiry from the key file itself (independently, with openpgp.js) and compare with now.
-    const key = await openpgp.readKey({ armoredKey: await readFile(join(KEYS, 'Emzy.asc'), 'utf8') });
-    const sub = key.subkeys.find((s) => s.getFingerprint().toUpperCase() === EMZY_SIGNING_SUBKEY)!;
-    const expiry = await sub.getExpirationTime();
-    expect(expiry).toBeInstanceOf(Date);
-    expect((expiry as Date).toISOString().slice(0, 10)).toBe('2026-10-12');
-    expect(emzy.expiredNow).toBe(Date.now() >= (expiry as Date).getTime());
-    // expires must agree with expiredNow: not null (= never) for a key whose signing subkey has expired
-    const ex = emzy.expires;
-    if (typeof ex === 'number')
-      expect([Math.floor((expiry as Date).getTime() / 1000), (expiry as Date).getTime()]).toContain(ex);
-    else expect(String(ex).slice(0, 10)).toBe('2026-10-12');
-  });
+  it.skipIf(!present)(
+    'Emzy: signing subkey listed, and expiredNow computed from today vs 2026-10-12 (reads ../shared/electrum-keys)',
+    async () => {
+      const r = await runCli(['keys', '--json']);
+      const emzy = r.json.keys.find((k: any) => k.name === 'Emzy');
+      expect(emzy.signingKeys).toContain(EMZY_SIGNING_SUBKEY);
+      // The S/E/A subkeys expire 2026-10-12 (README); the primary never does. "Expired today" is about the key that
+      // signs: read its expiry from the key file itself (independently, with openpgp.js) and compare with now.
+      const key = await openpgp.readKey({ armoredKey: await readFile(join(KEYS, 'Emzy.asc'), 'utf8') });
+      const sub = key.subkeys.find((s) => s.getFingerprint().toUpperCase() === EMZY_SIGNING_SUBKEY)!;
+      const expiry = await sub.getExpirationTime();
+      expect(expiry).toBeInstanceOf(Date);
+      expect((expiry as Date).toISOString().slice(0, 10)).toBe('2026-10-12');
+      expect(emzy.expiredNow).toBe(Date.now() >= (expiry as Date).getTime());
+      // expires must agree with expiredNow: not null (= never) for a key whose signing subkey has expired
+      const ex = emzy.expires;
+      if (typeof ex === 'number')
+        expect([Math.floor((expiry as Date).getTime() / 1000), (expiry as Date).getTime()]).toContain(ex);
+      else expect(String(ex).slice(0, 10)).toBe('2026-10-12');
+    },
+  );
 
   it('ThomasV, sombernight_releasekey, svanstaa sign with their primary; felixb is ECDSA P-256', async () => {
     const r = await runCli(['keys', '--json']);
