@@ -257,6 +257,13 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
   const h = issuerOf(hashed, version, 'hashed');
   let issuer: Issuer = h;
   let issuerFrom: 'hashed' | 'unhashed' | null = h.fpr !== null || h.keyId !== null ? 'hashed' : null;
+  if (issuerFrom === null && h.problem === null && hashed.some((s) => s.type === SUB.issuer && s.body.length === 8 && s.body.every((b) => b === 0))) {
+    // A hashed wildcard key ID alone: gpg takes it as THE issuer and finds no key for it (fuzz s2029 case 5258), so
+    // unhashed hints do not pick a key here either (never more lenient than the reference): nobody's signature.
+    // An unhashed hint naming a trusted key is then checked as a claim of it (checkSignature).
+    issuer = { fpr: null, keyId: '0000000000000000', problem: null };
+    issuerFrom = 'hashed';
+  }
   try {
     end = readArea(body, end, lengthBytes, 'unhashed', unhashed);
   } catch (e) {

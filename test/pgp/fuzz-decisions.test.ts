@@ -165,6 +165,15 @@ describe('fuzz false verdict 2: an unhashed hint naming a trusted key while the 
     }
   });
 
+  // Seed 2029, case 5258: a hashed wildcard key ID (and no fingerprint) with the real key ID unhashed. gpgv takes the
+  // hashed wildcard as the issuer: no key (ERRSIG). We used the unhashed hint and counted it. Now: not counted.
+  it('a hashed WILDCARD key ID with A\'s key ID unhashed → unknown-key, not counted, not fatal (gpgv: ERRSIG, no key)', async () => {
+    const sig = armorSig(frame(craftBody({ signer: A, data, hashed: [sub(16, new Uint8Array(8)), created(new Date())], unhashed: [issuerId(A.toPublic())] })));
+    expect(await pairs(sig + goodBy(B))).toEqual([['unknown-key', null], ['valid', 'B']]);
+    expect(await verdict(sig)).not.toEqual([0, null]);
+    expect(await gpgvSays(sig)).toEqual(['ERRSIG']);
+  });
+
   it('control: a stranger\'s signature naming only the stranger, in both areas → unknown-key, not counted, not fatal', async () => {
     const sig = armorSig(frame(craftBody({ signer: C, data, unhashed: [issuerId(C.toPublic())] })));
     expect(await pairs(sig + goodBy(A))).toEqual([['unknown-key', null], ['valid', 'A']]);
