@@ -97,6 +97,9 @@ async function notCountedNote(f: FoundSignature, keyring: Keyring | undefined): 
   const status = f.status as string;
   switch (status) {
     case 'expired-key': {
+      // The signature's own expiry (not the key's): a refreshed key would not help; say what happened.
+      if (f.detail && /signature itself expired|past the end of OpenPGP time/.test(f.detail))
+        return `${f.detail.replace(/[;,]? it does not count\.?$/, '')}; this signature cannot count`;
       const { expires, subkey } = await signingKeyExpiry(keyring, f);
       const what = subkey ? 'its signing subkey' : 'the key';
       const when = expires ? ` on ${day(expires)}` : '';
