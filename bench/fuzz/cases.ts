@@ -38,7 +38,13 @@ export async function runTool(data: string, sig: string, keyring: string): Promi
       statuses: (r.signature.found ?? []).map((f) => f.status),
     };
   } catch (e) {
-    return { exit: 'threw', reason: null, signers: [], statuses: [], error: e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 200) : String(e) };
+    return {
+      exit: 'threw',
+      reason: null,
+      signers: [],
+      statuses: [],
+      error: e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 200) : String(e),
+    };
   }
 }
 
@@ -71,7 +77,12 @@ export async function oracle(
     merged.timedOut ||= one.timedOut;
   }
   const again = compare(tool, merged);
-  if (again.outcome === 'agree') return { outcome: 'disagree', detail: 'gpgv reads the armored blocks as one packet stream; block by block it agrees', gv };
+  if (again.outcome === 'agree')
+    return {
+      outcome: 'disagree',
+      detail: 'gpgv reads the armored blocks as one packet stream; block by block it agrees',
+      gv,
+    };
   return { ...again, gv: merged };
 }
 
@@ -84,10 +95,19 @@ export interface AscResult {
   bytes?: string;
 }
 
-export async function runAscCase(ctx: AscContext, seed: number, index: number, sigPath: string, gpgHome: string): Promise<AscResult> {
+export async function runAscCase(
+  ctx: AscContext,
+  seed: number,
+  index: number,
+  sigPath: string,
+  gpgHome: string,
+): Promise<AscResult> {
   const { bytes, mutator } = ascCase(ctx, seed, index);
   await writeFile(sigPath, bytes);
-  const [tool, whole] = await Promise.all([runTool(ctx.fx.data, sigPath, ctx.fx.keysAsc), runGpgv(gpgHome, ctx.fx.keyringGpg, sigPath, ctx.fx.data)]);
+  const [tool, whole] = await Promise.all([
+    runTool(ctx.fx.data, sigPath, ctx.fx.keysAsc),
+    runGpgv(gpgHome, ctx.fx.keyringGpg, sigPath, ctx.fx.data),
+  ]);
   const { outcome, detail, gv } = await oracle(tool, whole, gpgHome, ctx.fx.keyringGpg, sigPath, ctx.fx.data);
   return {
     mutator,
@@ -100,7 +120,12 @@ export async function runAscCase(ctx: AscContext, seed: number, index: number, s
 }
 
 function summarize(gv: GpgvAnswer): AscResult['gpgv'] {
-  return { verdict: gpgvVerdict(gv), code: gv.code, error: gv.error, statuses: gv.sigs.map((s) => s.status + (s.errRc ? `(${s.errRc})` : '')) };
+  return {
+    verdict: gpgvVerdict(gv),
+    code: gv.code,
+    error: gv.error,
+    statuses: gv.sigs.map((s) => s.status + (s.errRc ? `(${s.errRc})` : '')),
+  };
 }
 
 export interface UrlResult {
@@ -127,23 +152,84 @@ export function judgeUrlCase(url: string, mutator: string): UrlResult {
     category = a.category;
     mirrorVerdict = c.verdict;
     if (b.verdict !== a.verdict || b.reason !== a.reason) {
-      return { url, mutator, outcome: 'false-verdict', detail: `judgeSource(no mirrors) ${b.verdict} ≠ judgeUrl ${a.verdict}`, verdict, category, mirrorVerdict };
+      return {
+        url,
+        mutator,
+        outcome: 'false-verdict',
+        detail: `judgeSource(no mirrors) ${b.verdict} ≠ judgeUrl ${a.verdict}`,
+        verdict,
+        category,
+        mirrorVerdict,
+      };
     }
     for (const j of [a, b, c]) {
       if (typeof j.reason !== 'string' || j.reason.length === 0) throw new Error('no reason');
     }
   } catch (e) {
-    return { url, mutator, outcome: 'crash', detail: e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 200) : String(e), verdict, category, mirrorVerdict };
+    return {
+      url,
+      mutator,
+      outcome: 'crash',
+      detail: e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 200) : String(e),
+      verdict,
+      category,
+      mirrorVerdict,
+    };
   }
   const refOfficial = referenceClean(url, OFFICIAL);
   const refMirror = referenceClean(url, [MIRROR]);
   const toolOfficial = verdict === 'official';
   const toolMirror = mirrorVerdict === 'mirror';
-  if (toolOfficial && !refOfficial) return { url, mutator, outcome: 'false-verdict', detail: 'tool official, reference not', verdict, category, mirrorVerdict };
-  if (toolMirror && !refMirror) return { url, mutator, outcome: 'false-verdict', detail: 'tool mirror, reference not', verdict, category, mirrorVerdict };
-  if (mirrorVerdict === 'official' && !refOfficial) return { url, mutator, outcome: 'false-verdict', detail: 'tool official (with mirrors), reference not', verdict, category, mirrorVerdict };
-  if (refOfficial && !toolOfficial) return { url, mutator, outcome: 'disagree', detail: `reference official, tool ${verdict}/${category}`, verdict, category, mirrorVerdict };
-  if (refMirror && !toolMirror) return { url, mutator, outcome: 'disagree', detail: `reference mirror, tool ${mirrorVerdict}/${category}`, verdict, category, mirrorVerdict };
+  if (toolOfficial && !refOfficial)
+    return {
+      url,
+      mutator,
+      outcome: 'false-verdict',
+      detail: 'tool official, reference not',
+      verdict,
+      category,
+      mirrorVerdict,
+    };
+  if (toolMirror && !refMirror)
+    return {
+      url,
+      mutator,
+      outcome: 'false-verdict',
+      detail: 'tool mirror, reference not',
+      verdict,
+      category,
+      mirrorVerdict,
+    };
+  if (mirrorVerdict === 'official' && !refOfficial)
+    return {
+      url,
+      mutator,
+      outcome: 'false-verdict',
+      detail: 'tool official (with mirrors), reference not',
+      verdict,
+      category,
+      mirrorVerdict,
+    };
+  if (refOfficial && !toolOfficial)
+    return {
+      url,
+      mutator,
+      outcome: 'disagree',
+      detail: `reference official, tool ${verdict}/${category}`,
+      verdict,
+      category,
+      mirrorVerdict,
+    };
+  if (refMirror && !toolMirror)
+    return {
+      url,
+      mutator,
+      outcome: 'disagree',
+      detail: `reference mirror, tool ${mirrorVerdict}/${category}`,
+      verdict,
+      category,
+      mirrorVerdict,
+    };
   return { url, mutator, outcome: 'agree', detail: '', verdict, category, mirrorVerdict };
 }
 

@@ -43,7 +43,12 @@ export interface FuzzFixtures {
   secrets: Record<string, SecretEd25519>;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -51,7 +56,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string
     child.stdout?.on('data', (b: Buffer) => out.push(b));
     child.stderr?.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }));
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() }),
+    );
     if (child.stdin) child.stdin.end(input);
   });
 }
@@ -66,7 +73,9 @@ export async function buildFuzzFixtures(dir: string): Promise<FuzzFixtures> {
     return r.stdout;
   };
   const describe = async (email: string): Promise<{ primary: string; subs: { fpr: string; usage: string }[] }> => {
-    const out = (await gpg(['--with-colons', '--fingerprint', '--fingerprint', '--list-keys', `<${email}>`])).toString();
+    const out = (
+      await gpg(['--with-colons', '--fingerprint', '--fingerprint', '--list-keys', `<${email}>`])
+    ).toString();
     let primary = '';
     let last = '';
     let usage = '';
@@ -131,7 +140,12 @@ export async function buildFuzzFixtures(dir: string): Promise<FuzzFixtures> {
     await sign('rsa-other', d.rsa.primary, other, ['--digest-algo', 'SHA512']); // bad over data
     await sign('ed-sha256', d.ed.primary, data, ['--digest-algo', 'SHA256']);
     const secrets: Record<string, SecretEd25519> = {};
-    for (const [name, fpr, sub] of [['ed', d.ed.primary, false], ['revoked', d.revoked.primary, false], ['unknown', d.unknown.primary, false], ['sub', signSub.fpr, true]] as const) {
+    for (const [name, fpr, sub] of [
+      ['ed', d.ed.primary, false],
+      ['revoked', d.revoked.primary, false],
+      ['unknown', d.unknown.primary, false],
+      ['sub', signSub.fpr, true],
+    ] as const) {
       const exported = await gpg([sub ? '--export-secret-subkeys' : '--export-secret-keys', `${fpr}!`]);
       const wanted = sub ? 7 : 5;
       for (const p of parsePackets(exported).packets) {
@@ -141,7 +155,10 @@ export async function buildFuzzFixtures(dir: string): Promise<FuzzFixtures> {
       }
     }
     // hard revocation (gpg's auto-generated certificate, reason 0)
-    const rev = (await readFile(join(home, 'openpgp-revocs.d', `${d.revoked.primary}.rev`), 'utf8')).replace(/^:-----BEGIN/m, '-----BEGIN');
+    const rev = (await readFile(join(home, 'openpgp-revocs.d', `${d.revoked.primary}.rev`), 'utf8')).replace(
+      /^:-----BEGIN/m,
+      '-----BEGIN',
+    );
     await gpg(['--import'], rev);
     const known = [d.rsa.primary, d.ed.primary, d.p256.primary, d.sub.primary, d.revoked.primary];
     const armored: string[] = [];

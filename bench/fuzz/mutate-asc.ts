@@ -56,7 +56,17 @@ const JUNK: Array<[string, string]> = [
   ['spaces-line', ' '.repeat(100) + '\n'],
 ];
 const INTERESTING = [0x00, 0x01, 0x7f, 0x80, 0xbf, 0xc0, 0xdf, 0xe0, 0xfe, 0xff];
-const LENGTH_STYLES: LengthStyle[] = ['new-min', 'new1', 'new2', 'new5', 'old1', 'old2', 'old4', 'old-indeterminate', 'partial'];
+const LENGTH_STYLES: LengthStyle[] = [
+  'new-min',
+  'new1',
+  'new2',
+  'new5',
+  'old1',
+  'old2',
+  'old4',
+  'old-indeterminate',
+  'partial',
+];
 
 function flipBits(rng: Rng, b: Buffer, n: number, from = 0): Buffer {
   const out = Buffer.from(b);
@@ -82,7 +92,16 @@ function styleName(st: ArmorStyle): string {
 }
 
 function randomArmorStyle(rng: Rng): ArmorStyle {
-  const headerChoices = ['Version: GnuPG v2', 'Comment: hello', 'Hash: SHA256', 'Charset: UTF-8', 'X-Unknown: 1', 'Comment: ' + 'x'.repeat(200), 'NoColon', ''];
+  const headerChoices = [
+    'Version: GnuPG v2',
+    'Comment: hello',
+    'Hash: SHA256',
+    'Charset: UTF-8',
+    'X-Unknown: 1',
+    'Comment: ' + 'x'.repeat(200),
+    'NoColon',
+    '',
+  ];
   const style: ArmorStyle = {};
   if (rng.bool(0.3)) style.headers = Array.from({ length: rng.range(1, 3) }, () => rng.pick(headerChoices));
   if (rng.bool(0.3)) style.lineLength = rng.pick([4, 16, 63, 64, 65, 76, 77, 200, 1000]);
@@ -90,11 +109,19 @@ function randomArmorStyle(rng: Rng): ArmorStyle {
   if (rng.bool(0.3)) style.crc = rng.pick(['none', 'wrong'] as const);
   if (rng.bool(0.1)) style.trailing = rng.pick([' ', '\t', '  \t']);
   if (rng.bool(0.1)) style.noBlank = true;
-  if (rng.bool(0.05)) style.label = rng.pick(['PGP MESSAGE', 'PGP PUBLIC KEY BLOCK', 'PGP SIGNATURE ', 'pgp signature', 'PGP SIGNED MESSAGE']);
+  if (rng.bool(0.05))
+    style.label = rng.pick([
+      'PGP MESSAGE',
+      'PGP PUBLIC KEY BLOCK',
+      'PGP SIGNATURE ',
+      'pgp signature',
+      'PGP SIGNED MESSAGE',
+    ]);
   return style;
 }
 
-const wrap = (bin: Buffer, rng?: Rng): Buffer => Buffer.from(armor(bin, rng && rng.bool(0.15) ? randomArmorStyle(rng) : {}));
+const wrap = (bin: Buffer, rng?: Rng): Buffer =>
+  Buffer.from(armor(bin, rng && rng.bool(0.15) ? randomArmorStyle(rng) : {}));
 
 function randomSubpacket(rng: Rng, ids: Ids, seeds: readonly Seed[]): Subpacket {
   const now = Math.floor(Date.now() / 1000);
@@ -122,7 +149,10 @@ function randomSubpacket(rng: Rng, ids: Ids, seeds: readonly Seed[]): Subpacket 
         ]),
       };
     case 1:
-      return { type: SUB.SIG_EXPIRES | crit, body: rng.pick([u32(1), u32(0), u32(0xffffffff), rng.bytes(rng.range(0, 6))]) };
+      return {
+        type: SUB.SIG_EXPIRES | crit,
+        body: rng.pick([u32(1), u32(0), u32(0xffffffff), rng.bytes(rng.range(0, 6))]),
+      };
     case 2:
       return { type: SUB.KEY_EXPIRES | crit, body: rng.pick([u32(1), u32(0), rng.bytes(rng.range(0, 6))]) };
     case 3: // issuer key id: a known one, the unknown one, wildcard, random, odd length
@@ -142,13 +172,23 @@ function randomSubpacket(rng: Rng, ids: Ids, seeds: readonly Seed[]): Subpacket 
         ]),
       };
     case 5: // notation, human-readable flag, critical or not
-      return { type: SUB.NOTATION | crit, body: Buffer.concat([Buffer.from([0x80, 0, 0, 0, 0, 4, 0, 1]), Buffer.from('a@bc'), Buffer.from('x')]) };
+      return {
+        type: SUB.NOTATION | crit,
+        body: Buffer.concat([Buffer.from([0x80, 0, 0, 0, 0, 4, 0, 1]), Buffer.from('a@bc'), Buffer.from('x')]),
+      };
     case 6:
-      return { type: SUB.SIGNER_UID | crit, body: Buffer.from(rng.pick(['ThomasV <thomasv@electrum.org>', '', 'x'.repeat(300)])) };
+      return {
+        type: SUB.SIGNER_UID | crit,
+        body: Buffer.from(rng.pick(['ThomasV <thomasv@electrum.org>', '', 'x'.repeat(300)])),
+      };
     case 7: // embedded signature: junk, empty, or another seed's whole signature body
       return {
         type: SUB.EMBEDDED | crit,
-        body: rng.pick([rng.bytes(rng.range(0, 64)), Buffer.alloc(0), parsePackets(rng.pick(seeds).bin).packets[0]?.body ?? Buffer.alloc(0)]),
+        body: rng.pick([
+          rng.bytes(rng.range(0, 64)),
+          Buffer.alloc(0),
+          parsePackets(rng.pick(seeds).bin).packets[0]?.body ?? Buffer.alloc(0),
+        ]),
       };
     case 8:
       return { type: SUB.REVOCATION_KEY | crit, body: Buffer.concat([Buffer.from([0x80, 1]), fpr()]) };
@@ -157,13 +197,19 @@ function randomSubpacket(rng: Rng, ids: Ids, seeds: readonly Seed[]): Subpacket 
     case 10:
       return { type: SUB.FEATURES | crit, body: rng.bytes(rng.range(0, 2)) };
     case 11:
-      return { type: SUB.REVOCATION_REASON | crit, body: Buffer.concat([Buffer.from([rng.pick([0, 1, 2, 3, 32])]), Buffer.from('why')]) };
+      return {
+        type: SUB.REVOCATION_REASON | crit,
+        body: Buffer.concat([Buffer.from([rng.pick([0, 1, 2, 3, 32])]), Buffer.from('why')]),
+      };
     case 12:
       return { type: SUB.EXPORTABLE | crit, body: Buffer.from([rng.int(2)]) };
     case 13:
       return { type: SUB.INTENDED_RECIPIENT | crit, body: Buffer.concat([Buffer.from([4]), fpr()]) };
     case 14: // unknown and private types
-      return { type: rng.pick([0, 1, 8, 13, 17, 18, 19, 34, 36, 37, 38, 39, 40, 99, 100, 110, 127]) | crit, body: rng.bytes(rng.range(0, 20)) };
+      return {
+        type: rng.pick([0, 1, 8, 13, 17, 18, 19, 34, 36, 37, 38, 39, 40, 99, 100, 110, 127]) | crit,
+        body: rng.bytes(rng.range(0, 20)),
+      };
     default:
       return { type: SUB.TARGET | crit, body: rng.bytes(rng.range(0, 70)) };
   }
@@ -174,7 +220,9 @@ function frame(rng: Rng, body: Buffer): Buffer {
   return rng.bool(0.85) ? encodePacket(2, body) : encodePacket(2, body, rng.pick(LENGTH_STYLES));
 }
 
-const SUB_NAMES: Record<number, string> = Object.fromEntries(Object.entries(SUB).map(([k, v]) => [v, k.toLowerCase().replace(/_/g, '-')]));
+const SUB_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(SUB).map(([k, v]) => [v, k.toLowerCase().replace(/_/g, '-')]),
+);
 const subpacketName = (t: number): string => SUB_NAMES[t] ?? `type-${t}`;
 
 type Mutator = (rng: Rng, seeds: readonly Seed[], ids: Ids) => Mutated;
@@ -233,7 +281,10 @@ export const MUTATORS: Record<string, { weight: number; fn: Mutator }> = {
       if (!p) return { bytes: Buffer.from(s.armored), mutator: 'packet-length' };
       const style = rng.pick(LENGTH_STYLES);
       const delta = rng.bool(0.5) ? 0 : rng.pick([-2, -1, 1, 2, 64, -64, 1000]);
-      return { bytes: wrap(encodePacket(p.tag, p.body, style, delta), rng), mutator: `packet-length:${style}${delta === 0 ? '' : ':delta'}` };
+      return {
+        bytes: wrap(encodePacket(p.tag, p.body, style, delta), rng),
+        mutator: `packet-length:${style}${delta === 0 ? '' : ':delta'}`,
+      };
     },
   },
   'subpacket-edit': {
@@ -276,17 +327,25 @@ export const MUTATORS: Record<string, { weight: number; fn: Mutator }> = {
       const list = sig[area];
       const how = rng.pick(['sub-delta', 'sub-style', 'area-delta', 'zero-length-sub']);
       let raw: Buffer;
-      if (how === 'zero-length-sub') raw = Buffer.concat([list.map((x) => encodeSubpacket(x)), [Buffer.from([0])]].flat());
+      if (how === 'zero-length-sub')
+        raw = Buffer.concat([list.map((x) => encodeSubpacket(x)), [Buffer.from([0])]].flat());
       else {
         const k = rng.int(Math.max(1, list.length));
         raw = Buffer.concat(
           list.map((x, i) =>
-            i !== k ? encodeSubpacket(x) : how === 'sub-delta' ? encodeSubpacket(x, 0, rng.pick([-1, 1, -2, 2, 100])) : encodeSubpacket(x, rng.pick([2, 5] as const)),
+            i !== k
+              ? encodeSubpacket(x)
+              : how === 'sub-delta'
+                ? encodeSubpacket(x, 0, rng.pick([-1, 1, -2, 2, 100]))
+                : encodeSubpacket(x, rng.pick([2, 5] as const)),
           ),
         );
       }
       const delta = how === 'area-delta' ? rng.pick([-1, 1, -3, 3, 1000]) : 0;
-      const body = encodeSigV4(sig, area === 'hashed' ? { hashedRaw: raw, hashedDelta: delta } : { unhashedRaw: raw, unhashedDelta: delta });
+      const body = encodeSigV4(
+        sig,
+        area === 'hashed' ? { hashedRaw: raw, hashedDelta: delta } : { unhashedRaw: raw, unhashedDelta: delta },
+      );
       return { bytes: wrap(frame(rng, body), rng), mutator: `subpacket-framing:${how}:${area}` };
     },
   },
@@ -301,16 +360,23 @@ export const MUTATORS: Record<string, { weight: number; fn: Mutator }> = {
         body = toV6Shape(sig, rng.pick([Buffer.alloc(0), rng.bytes(16), rng.bytes(32)]));
       } else {
         if (field === 'version') sig.version = rng.pick([2, 3, 5, 6, 7, 0xff]);
-        if (field === 'sigType') sig.sigType = rng.pick([0x01, 0x02, 0x10, 0x13, 0x18, 0x1f, 0x20, 0x28, 0x30, 0x40, 0x50, 0xff]);
+        if (field === 'sigType')
+          sig.sigType = rng.pick([0x01, 0x02, 0x10, 0x13, 0x18, 0x1f, 0x20, 0x28, 0x30, 0x40, 0x50, 0xff]);
         if (field === 'pkAlgo') sig.pkAlgo = rng.pick([1, 2, 3, 16, 17, 18, 19, 20, 22, 27, 28, 100, 0]);
         if (field === 'hashAlgo') sig.hashAlgo = rng.pick([1, 2, 3, 8, 9, 10, 11, 12, 14, 0, 100]);
         if (field === 'prefix') sig.prefix = flipBits(rng, sig.prefix, 1);
         if (field === 'mpi-bits' && sig.mpis.length >= 2) {
           const m = Buffer.from(sig.mpis);
-          m.writeUInt16BE(rng.pick([0, 1, 7, 8, 255, 256, 4096, 65535, m.readUInt16BE(0) + 1, m.readUInt16BE(0) - 1]) & 0xffff, 0);
+          m.writeUInt16BE(
+            rng.pick([0, 1, 7, 8, 255, 256, 4096, 65535, m.readUInt16BE(0) + 1, m.readUInt16BE(0) - 1]) & 0xffff,
+            0,
+          );
           sig.mpis = m;
         }
-        if (field === 'mpi-len') sig.mpis = rng.bool() ? sig.mpis.subarray(0, rng.int(sig.mpis.length)) : Buffer.concat([sig.mpis, rng.bytes(rng.range(1, 40))]);
+        if (field === 'mpi-len')
+          sig.mpis = rng.bool()
+            ? sig.mpis.subarray(0, rng.int(sig.mpis.length))
+            : Buffer.concat([sig.mpis, rng.bytes(rng.range(1, 40))]);
         body = encodeSigV4(sig);
       }
       return { bytes: wrap(frame(rng, body), rng), mutator: `sig-fields:${field}` };
@@ -330,16 +396,27 @@ export const MUTATORS: Record<string, { weight: number; fn: Mutator }> = {
       const how = rng.pick(['concat-blocks', 'one-block-many-packets', 'halves', 'junk-between', 'split-packet']);
       const pickN = (): Seed[] => Array.from({ length: rng.range(2, 5) }, () => rng.pick(seeds));
       let bytes: Buffer;
-      if (how === 'concat-blocks') bytes = Buffer.from(pickN().map((s) => s.armored).join(rng.pick(['', '\n', '\r\n', '\n\n'])));
+      if (how === 'concat-blocks')
+        bytes = Buffer.from(
+          pickN()
+            .map((s) => s.armored)
+            .join(rng.pick(['', '\n', '\r\n', '\n\n'])),
+        );
       else if (how === 'junk-between') {
         const junk = rng.pick(JUNK);
-        bytes = Buffer.from(pickN().map((s) => s.armored).join(junk[1]));
+        bytes = Buffer.from(
+          pickN()
+            .map((s) => s.armored)
+            .join(junk[1]),
+        );
         return { bytes, mutator: `splice:junk-between:${junk[0]}` };
-      }
-      else if (how === 'one-block-many-packets') bytes = wrap(Buffer.concat(pickN().map((s) => s.bin)), rng);
+      } else if (how === 'one-block-many-packets') bytes = wrap(Buffer.concat(pickN().map((s) => s.bin)), rng);
       else if (how === 'halves') {
         const [a, b] = [rng.pick(seeds), rng.pick(seeds)];
-        bytes = wrap(Buffer.concat([a.bin.subarray(0, rng.int(a.bin.length)), b.bin.subarray(rng.int(b.bin.length))]), rng);
+        bytes = wrap(
+          Buffer.concat([a.bin.subarray(0, rng.int(a.bin.length)), b.bin.subarray(rng.int(b.bin.length))]),
+          rng,
+        );
       } else {
         // a packet's bytes split over two armored blocks
         const s = rng.pick(seeds);
@@ -391,23 +468,43 @@ function resign(rng: Rng, seeds: readonly Seed[], ids: Ids): Mutated | null {
   };
   const isType = (t: number) => (x: Subpacket) => (x.type & 0x7f) === t;
   const edit = rng.pick(RESIGN_EDITS);
-  const signerFpr = ids.fingerprints.find((f) => seed.sig!.hashed.some((x) => isType(SUB.ISSUER_FPR)(x) && x.body.subarray(1).toString('hex').toUpperCase() === f)) ?? '';
+  const signerFpr =
+    ids.fingerprints.find((f) =>
+      seed.sig!.hashed.some((x) => isType(SUB.ISSUER_FPR)(x) && x.body.subarray(1).toString('hex').toUpperCase() === f),
+    ) ?? '';
   const others = ids.fingerprints.filter((f) => f !== signerFpr);
   switch (edit) {
     case 'second-created-future':
-      sig.hashed.splice(rng.int(sig.hashed.length + 1), 0, { type: SUB.CREATED, body: u32(now + 86400 * rng.range(2, 400)) });
+      sig.hashed.splice(rng.int(sig.hashed.length + 1), 0, {
+        type: SUB.CREATED,
+        body: u32(now + 86400 * rng.range(2, 400)),
+      });
       break;
     case 'second-created-past':
-      sig.hashed.splice(rng.int(sig.hashed.length + 1), 0, { type: SUB.CREATED, body: u32(now - 86400 * rng.range(1, 4000)) });
+      sig.hashed.splice(rng.int(sig.hashed.length + 1), 0, {
+        type: SUB.CREATED,
+        body: u32(now - 86400 * rng.range(1, 4000)),
+      });
       break;
     case 'created-odd-length':
-      sig.hashed = sig.hashed.map((x) => (isType(SUB.CREATED)(x) ? { type: x.type, body: Buffer.concat([u32(now), rng.bytes(rng.range(1, 4))]).subarray(0, rng.pick([0, 1, 3, 5, 6, 8])) } : x));
+      sig.hashed = sig.hashed.map((x) =>
+        isType(SUB.CREATED)(x)
+          ? {
+              type: x.type,
+              body: Buffer.concat([u32(now), rng.bytes(rng.range(1, 4))]).subarray(0, rng.pick([0, 1, 3, 5, 6, 8])),
+            }
+          : x,
+      );
       break;
     case 'created-future':
-      sig.hashed = sig.hashed.map((x) => (isType(SUB.CREATED)(x) ? { type: x.type, body: u32(now + rng.pick([60, 600, 86400, 86400 * 365])) } : x));
+      sig.hashed = sig.hashed.map((x) =>
+        isType(SUB.CREATED)(x) ? { type: x.type, body: u32(now + rng.pick([60, 600, 86400, 86400 * 365])) } : x,
+      );
       break;
     case 'created-before-key':
-      sig.hashed = sig.hashed.map((x) => (isType(SUB.CREATED)(x) ? { type: x.type, body: u32(rng.pick([0, 1, now - 86400 * 3650, now - 3600])) } : x));
+      sig.hashed = sig.hashed.map((x) =>
+        isType(SUB.CREATED)(x) ? { type: x.type, body: u32(rng.pick([0, 1, now - 86400 * 3650, now - 3600])) } : x,
+      );
       break;
     case 'sig-expired':
       sig.hashed.push({ type: SUB.SIG_EXPIRES | (rng.bool() ? 0x80 : 0), body: u32(rng.pick([1, 60])) });
@@ -419,7 +516,8 @@ function resign(rng: Rng, seeds: readonly Seed[], ids: Ids): Mutated | null {
     case 'hashed-issuer-other':
     case 'hashed-issuer-unknown':
     case 'hashed-issuer-wildcard': {
-      const fpr = edit === 'hashed-issuer-wildcard' ? '00'.repeat(20) : rng.pick(others.length ? others : ids.fingerprints);
+      const fpr =
+        edit === 'hashed-issuer-wildcard' ? '00'.repeat(20) : rng.pick(others.length ? others : ids.fingerprints);
       const body = Buffer.concat([Buffer.from([4]), Buffer.from(fpr, 'hex')]);
       sig.hashed = sig.hashed.map((x) => (isType(SUB.ISSUER_FPR)(x) ? { type: x.type, body } : x));
       if (rng.bool()) sig.hashed.push({ type: SUB.ISSUER, body: body.subarray(13) });
@@ -427,16 +525,28 @@ function resign(rng: Rng, seeds: readonly Seed[], ids: Ids): Mutated | null {
     }
     case 'no-hashed-issuer':
       sig.hashed = sig.hashed.filter((x) => !isType(SUB.ISSUER_FPR)(x));
-      if (rng.bool(0.3)) sig.unhashed = [{ type: SUB.ISSUER, body: Buffer.from(rng.pick(others.length ? others : ids.fingerprints), 'hex').subarray(12) }];
+      if (rng.bool(0.3))
+        sig.unhashed = [
+          {
+            type: SUB.ISSUER,
+            body: Buffer.from(rng.pick(others.length ? others : ids.fingerprints), 'hex').subarray(12),
+          },
+        ];
       break;
     case 'critical-unknown':
-      sig.hashed.push({ type: 0x80 | rng.pick([0, 1, 8, 13, 17, 40, 99, 100, 110, 127]), body: rng.bytes(rng.range(0, 8)) });
+      sig.hashed.push({
+        type: 0x80 | rng.pick([0, 1, 8, 13, 17, 40, 99, 100, 110, 127]),
+        body: rng.bytes(rng.range(0, 8)),
+      });
       break;
     case 'critical-signer-uid':
       sig.hashed.push({ type: 0x80 | SUB.SIGNER_UID, body: Buffer.from('ThomasV <thomasv@electrum.org>') });
       break;
     case 'critical-notation':
-      sig.hashed.push({ type: 0x80 | SUB.NOTATION, body: Buffer.concat([Buffer.from([0x80, 0, 0, 0, 0, 4, 0, 1]), Buffer.from('a@bcx')]) });
+      sig.hashed.push({
+        type: 0x80 | SUB.NOTATION,
+        body: Buffer.concat([Buffer.from([0x80, 0, 0, 0, 0, 4, 0, 1]), Buffer.from('a@bcx')]),
+      });
       break;
     case 'sigtype':
       sig.sigType = rng.pick([0x01, 0x02, 0x10, 0x13, 0x18, 0x1f, 0x20, 0x28, 0x30, 0x40, 0x50]);
@@ -445,7 +555,10 @@ function resign(rng: Rng, seeds: readonly Seed[], ids: Ids): Mutated | null {
       sig.hashed.push({ type: SUB.EMBEDDED | (rng.bool(0.3) ? 0x80 : 0), body: rng.bytes(rng.range(0, 40)) });
       break;
     case 'revocation-key':
-      sig.hashed.push({ type: SUB.REVOCATION_KEY, body: Buffer.concat([Buffer.from([0x80, 1]), Buffer.from(rng.pick(ids.fingerprints), 'hex')]) });
+      sig.hashed.push({
+        type: SUB.REVOCATION_KEY,
+        body: Buffer.concat([Buffer.from([0x80, 1]), Buffer.from(rng.pick(ids.fingerprints), 'hex')]),
+      });
       break;
     case 'hash-algo':
       sig.hashAlgo = rng.pick([2, 8, 9, 11]);
@@ -453,7 +566,8 @@ function resign(rng: Rng, seeds: readonly Seed[], ids: Ids): Mutated | null {
     default:
       for (let n = rng.range(1, 2); n > 0; n--) {
         const op = rng.int(3);
-        if (op === 0 || sig.hashed.length === 0) sig.hashed.splice(rng.int(sig.hashed.length + 1), 0, randomSubpacket(rng, ids, seeds));
+        if (op === 0 || sig.hashed.length === 0)
+          sig.hashed.splice(rng.int(sig.hashed.length + 1), 0, randomSubpacket(rng, ids, seeds));
         else if (op === 1) sig.hashed[rng.int(sig.hashed.length)] = randomSubpacket(rng, ids, seeds);
         else sig.hashed.splice(rng.int(sig.hashed.length), 1);
       }
@@ -463,7 +577,10 @@ function resign(rng: Rng, seeds: readonly Seed[], ids: Ids): Mutated | null {
   if (body === null) return null;
   let bytes = wrap(frame(rng, body), rng);
   // sometimes beside another good block, as in a real multi-signer .asc
-  if (rng.bool(0.25)) bytes = Buffer.concat(rng.bool() ? [bytes, Buffer.from(rng.pick(seeds).armored)] : [Buffer.from(rng.pick(seeds).armored), bytes]);
+  if (rng.bool(0.25))
+    bytes = Buffer.concat(
+      rng.bool() ? [bytes, Buffer.from(rng.pick(seeds).armored)] : [Buffer.from(rng.pick(seeds).armored), bytes],
+    );
   return { bytes, mutator: `resign:${who}:${edit}` };
 }
 

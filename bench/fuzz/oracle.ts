@@ -18,7 +18,13 @@ export interface GpgvAnswer {
 }
 
 /** `gpgv --status-fd 1 --keyring K sig data`, killed after `timeoutMs`. */
-export function runGpgv(home: string, keyring: string, sig: string, data: string, timeoutMs = 10_000): Promise<GpgvAnswer> {
+export function runGpgv(
+  home: string,
+  keyring: string,
+  sig: string,
+  data: string,
+  timeoutMs = 10_000,
+): Promise<GpgvAnswer> {
   return new Promise((resolve) => {
     const child = spawn('gpgv', ['--homedir', home, '--status-fd', '1', '--keyring', keyring, sig, data], {
       env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
@@ -63,11 +69,21 @@ export function runGpgv(home: string, keyring: string, sig: string, data: string
         .toString('utf8')
         .split('\n')
         .map((l) => l.replace(/^gpgv: /, '').trim())
-        .find((l) => /error|invalid|bad|crc|no valid|unknown|malformed|not|can't|cannot/i.test(l) && !/^(Signature made|using|Good|BAD signature|issuer)/.test(l));
+        .find(
+          (l) =>
+            /error|invalid|bad|crc|no valid|unknown|malformed|not|can't|cannot/i.test(l) &&
+            !/^(Signature made|using|Good|BAD signature|issuer)/.test(l),
+        );
       resolve({
         code: code ?? -1,
         sigs,
-        error: errLine === undefined ? null : errLine.replace(/\/[^\s:]+/g, '<path>').replace(/[0-9A-F]{16,40}/g, '<id>').slice(0, 80),
+        error:
+          errLine === undefined
+            ? null
+            : errLine
+                .replace(/\/[^\s:]+/g, '<path>')
+                .replace(/[0-9A-F]{16,40}/g, '<id>')
+                .slice(0, 80),
         timedOut,
       });
     });
@@ -81,7 +97,8 @@ export function gpgvVerdict(a: GpgvAnswer): GpgvVerdict {
   if (a.timedOut) return 'timeout';
   if (a.sigs.some((s) => s.status === 'BADSIG')) return 'bad';
   if (a.sigs.some((s) => s.status === 'GOODSIG')) return 'good';
-  if (a.sigs.some((s) => s.status === 'EXPKEYSIG' || s.status === 'REVKEYSIG' || s.status === 'EXPSIG')) return 'revoked-or-expired';
+  if (a.sigs.some((s) => s.status === 'EXPKEYSIG' || s.status === 'REVKEYSIG' || s.status === 'EXPSIG'))
+    return 'revoked-or-expired';
   if (a.sigs.some((s) => s.status === 'ERRSIG' && s.errRc === '9')) return 'no-key';
   if (a.sigs.some((s) => s.status === 'ERRSIG')) return 'unsupported';
   return 'no-signature';
@@ -119,10 +136,19 @@ export function compare(tool: ToolAnswer, gv: GpgvAnswer): { outcome: Outcome; d
     if (extra.length === 0) return { outcome: 'agree', detail: '' };
     // gpgv decided against a signature (revoked, expired) → false verdict; it could not check one (no key, unknown
     // algorithm, unreadable) → the oracle cannot decide that signature: a disagreement, not a false verdict
-    const decidedAgainst = gv.sigs.some((s) => s.status === 'REVKEYSIG' || s.status === 'EXPKEYSIG' || s.status === 'EXPSIG');
+    const decidedAgainst = gv.sigs.some(
+      (s) => s.status === 'REVKEYSIG' || s.status === 'EXPKEYSIG' || s.status === 'EXPSIG',
+    );
     const undecided = gv.sigs.length === 0 || gv.sigs.some((s) => s.status === 'ERRSIG' || s.status === 'NONE');
-    if (!decidedAgainst && undecided) return { outcome: 'disagree', detail: `tool counted ${extra.length} signer(s) gpgv could not check (gpgv ${verdict})` };
-    return { outcome: 'false-verdict', detail: `tool counted ${extra.length} signer(s) gpgv does not call good (gpgv ${verdict})` };
+    if (!decidedAgainst && undecided)
+      return {
+        outcome: 'disagree',
+        detail: `tool counted ${extra.length} signer(s) gpgv could not check (gpgv ${verdict})`,
+      };
+    return {
+      outcome: 'false-verdict',
+      detail: `tool counted ${extra.length} signer(s) gpgv does not call good (gpgv ${verdict})`,
+    };
   }
   if (verdict === 'good') return { outcome: 'disagree', detail: `tool ${tool.reason} (exit ${tool.exit}), gpgv good` };
   return { outcome: 'agree', detail: '' };

@@ -82,7 +82,8 @@ export interface Packet {
   body: Buffer;
 }
 
-export type LengthStyle = 'new-min' | 'new1' | 'new2' | 'new5' | 'old1' | 'old2' | 'old4' | 'old-indeterminate' | 'partial';
+export type LengthStyle =
+  'new-min' | 'new1' | 'new2' | 'new5' | 'old1' | 'old2' | 'old4' | 'old-indeterminate' | 'partial';
 
 /** Parse a stream of packets; stops (returning what it has and `rest`) at the first framing error. */
 export function parsePackets(bin: Buffer): { packets: Packet[]; rest: Buffer } {
@@ -321,7 +322,17 @@ export function toV6Shape(s: SigV4, salt: Buffer): Buffer {
   hl.writeUInt32BE(h.length);
   const ul = Buffer.alloc(4);
   ul.writeUInt32BE(u.length);
-  return Buffer.concat([Buffer.from([6, s.sigType, s.pkAlgo, s.hashAlgo]), hl, h, ul, u, s.prefix, Buffer.from([salt.length]), salt, s.mpis]);
+  return Buffer.concat([
+    Buffer.from([6, s.sigType, s.pkAlgo, s.hashAlgo]),
+    hl,
+    h,
+    ul,
+    u,
+    s.prefix,
+    Buffer.from([salt.length]),
+    salt,
+    s.mpis,
+  ]);
 }
 
 export const SUB = {

@@ -88,5 +88,12 @@ export function resignV4(sig: SigV4, data: Buffer, key: SecretEd25519, hashedRaw
   const unhashed = encodeSubpackets(sig.unhashed);
   const ul = Buffer.alloc(2);
   ul.writeUInt16BE(unhashed.length);
-  return Buffer.concat([signedPart, ul, unhashed, digest.subarray(0, 2), mpi(value.subarray(0, 32)), mpi(value.subarray(32))]);
+  return Buffer.concat([
+    signedPart,
+    ul,
+    unhashed,
+    digest.subarray(0, 2),
+    mpi(value.subarray(0, 32)),
+    mpi(value.subarray(32)),
+  ]);
 }

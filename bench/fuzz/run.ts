@@ -41,13 +41,22 @@ type Outcome = 'agree' | 'crash' | 'false-verdict' | 'disagree' | 'hang';
 let lastDeath = '';
 
 /** Run cases [0, n) in a worker under the watchdog; `onDone` gets every answer, `onHang` every case that timed out. */
-async function runAll<R>(kind: 'asc' | 'url', n: number, extra: Record<string, unknown>, onDone: (d: Done<R>) => void, onHang: (i: number, why: string) => void): Promise<void> {
+async function runAll<R>(
+  kind: 'asc' | 'url',
+  n: number,
+  extra: Record<string, unknown>,
+  onDone: (d: Done<R>) => void,
+  onHang: (i: number, why: string) => void,
+): Promise<void> {
   let next = 0;
   let stillborn = 0; // workers that died before their first case: the code does not load (e.g. mid-edit); give up
   while (next < n) {
-    if (stillborn >= 3) throw new Error(`the fuzz worker died 3 times before running a case (last: ${lastDeath}); does the code load?`);
+    if (stillborn >= 3)
+      throw new Error(`the fuzz worker died 3 times before running a case (last: ${lastDeath}); does the code load?`);
     await new Promise<void>((resolveRun) => {
-      const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { kind, seed: SEED, start: next, end: n, ...extra } });
+      const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+        workerData: { kind, seed: SEED, start: next, end: n, ...extra },
+      });
       let current = -1;
       let started = false;
       let timer: NodeJS.Timeout | undefined;
@@ -112,7 +121,13 @@ interface Tally {
   ms: number[];
 }
 
-const newTally = (): Tally => ({ cases: 0, byOutcome: { agree: 0, crash: 0, 'false-verdict': 0, disagree: 0, hang: 0 }, classes: new Map(), slow: [], ms: [] });
+const newTally = (): Tally => ({
+  cases: 0,
+  byOutcome: { agree: 0, crash: 0, 'false-verdict': 0, disagree: 0, hang: 0 },
+  classes: new Map(),
+  slow: [],
+  ms: [],
+});
 
 function note(t: Tally, outcome: Outcome, cls: string, i: number): boolean {
   t.byOutcome[outcome]++;
@@ -147,13 +162,17 @@ function printTally(title: string, t: Tally, wallMs: number): string {
   ];
   const classes = [...t.classes.entries()].sort((a, b) => b[1].count - a[1].count);
   for (const [k, v] of classes) lines.push(`  ${String(v.count).padStart(6)}  ${k}   [cases ${v.examples.join(', ')}]`);
-  if (t.slow.length > 0) lines.push(`slow cases (> 2 s): ${t.slow.map((s) => `${s.i} (${s.ms.toFixed(0)} ms)`).join(', ')}`);
+  if (t.slow.length > 0)
+    lines.push(`slow cases (> 2 s): ${t.slow.map((s) => `${s.i} (${s.ms.toFixed(0)} ms)`).join(', ')}`);
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'ev-fuzz-'));
-  const report: string[] = [`# electrum-verify fuzz run: seed ${SEED}, ${N_ASC} .asc cases, ${N_URL} URLs, case timeout ${CASE_TIMEOUT} ms`, ''];
+  const report: string[] = [
+    `# electrum-verify fuzz run: seed ${SEED}, ${N_ASC} .asc cases, ${N_URL} URLs, case timeout ${CASE_TIMEOUT} ms`,
+    '',
+  ];
   try {
     // ------------------------------------------------------------------ .asc
     let fx: FuzzFixtures | null = null;
@@ -164,10 +183,19 @@ async function main(): Promise<void> {
       const tf = Date.now();
       await mkdir(join(work, 'fx'));
       fx = await buildFuzzFixtures(join(work, 'fx'));
-      console.error(`fixtures: ${Object.keys(fx.seeds).length} seed signatures, ${fx.keys.length} keys in ${Date.now() - tf} ms`);
+      console.error(
+        `fixtures: ${Object.keys(fx.seeds).length} seed signatures, ${fx.keys.length} keys in ${Date.now() - tf} ms`,
+      );
       const ctx = ascContext(fx);
       corpusDir = join(CORPUS, 'asc', `s${SEED}-${fx.keys[0]!.primary.slice(0, 8).toLowerCase()}`);
-      const save = async (i: number, mutator: string, outcome: Outcome, detail: string, bytes: Buffer, extra: Record<string, unknown>): Promise<void> => {
+      const save = async (
+        i: number,
+        mutator: string,
+        outcome: Outcome,
+        detail: string,
+        bytes: Buffer,
+        extra: Record<string, unknown>,
+      ): Promise<void> => {
         if (!SAVE) return;
         await mkdir(corpusDir, { recursive: true });
         if (saved.length === 0) {
@@ -195,9 +223,12 @@ async function main(): Promise<void> {
               ? `${family(r.mutator)} → ${r.detail.slice(0, 90)}`
               : `${r.mutator.includes('+') ? 'stacked' : r.mutator} → tool ${r.tool.exit === 0 ? 'OK' : r.tool.reason}${r.outcome === 'false-verdict' ? ` [${r.tool.statuses.join(',')}]` : ''} vs gpgv ${r.gpgv.verdict}${r.detail.startsWith('gpgv reads') ? ' (per block: agrees)' : ''}`;
           if (note(asc, r.outcome, cls, i) && r.bytes) {
-            pending.push(save(i, r.mutator, r.outcome, r.detail, Buffer.from(r.bytes, 'base64'), { tool: r.tool, gpgv: r.gpgv }));
+            pending.push(
+              save(i, r.mutator, r.outcome, r.detail, Buffer.from(r.bytes, 'base64'), { tool: r.tool, gpgv: r.gpgv }),
+            );
           }
-          if (asc.cases % 1000 === 0) console.error(`  .asc ${asc.cases}/${N_ASC} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+          if (asc.cases % 1000 === 0)
+            console.error(`  .asc ${asc.cases}/${N_ASC} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
         },
         (i, why) => {
           asc.cases++;
@@ -208,7 +239,8 @@ async function main(): Promise<void> {
         },
       );
       await Promise.all(pending);
-      if (SAVE && saved.length > 0) await writeFile(join(corpusDir, 'index.json'), JSON.stringify({ seed: SEED, cases: saved }, null, 1) + '\n');
+      if (SAVE && saved.length > 0)
+        await writeFile(join(corpusDir, 'index.json'), JSON.stringify({ seed: SEED, cases: saved }, null, 1) + '\n');
       report.push(printTally('.asc through verify(), gpgv as oracle', asc, Date.now() - t0));
       if (SAVE && saved.length > 0) report.push(`saved ${saved.length} case(s) to ${corpusDir}`);
       report.push('');
@@ -228,7 +260,15 @@ async function main(): Promise<void> {
           urls.cases++;
           urls.ms.push(ms);
           if (ms > 2000) urls.slow.push({ i, ms });
-          if (note(urls, r.outcome, `${r.mutator.split('+')[0]} → ${r.detail}`, i)) failing.push({ url: r.url, seed: SEED, index: i, mutator: r.mutator, outcome: r.outcome, detail: r.detail });
+          if (note(urls, r.outcome, `${r.mutator.split('+')[0]} → ${r.detail}`, i))
+            failing.push({
+              url: r.url,
+              seed: SEED,
+              index: i,
+              mutator: r.mutator,
+              outcome: r.outcome,
+              detail: r.detail,
+            });
           else if (r.outcome === 'agree') {
             // a sample of what held: two URLs per verdict class (and mirror answer), so the corpus covers every class
             const k = `${r.verdict}/${r.category}/${r.mirrorVerdict}`;
@@ -250,7 +290,10 @@ async function main(): Promise<void> {
       if (SAVE && failing.length > 0) {
         const file = join(CORPUS, 'urls.json');
         await mkdir(CORPUS, { recursive: true });
-        const old = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { cases: Array<Record<string, unknown>> }, () => ({ cases: [] }));
+        const old = await readFile(file, 'utf8').then(
+          (t) => JSON.parse(t) as { cases: Array<Record<string, unknown>> },
+          () => ({ cases: [] }),
+        );
         const known = new Set(old.cases.map((c) => c.url));
         const merged = [...old.cases, ...failing.filter((c) => !known.has(c.url))];
         await writeFile(file, JSON.stringify({ cases: merged }, null, 1) + '\n');

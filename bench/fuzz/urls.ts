@@ -26,9 +26,69 @@ const SEEDS = [
 ];
 
 const CHARS = [
-  '@', ':', '/', '\\', '%', '.', '#', '?', ' ', '\t', '\n', '\r', '\u0000', '[', ']', '%2e', '%40', '%2f', '%00',
-  'е', 'ο', 'ı', 'ｅ', '。', '．', '\u200b', '\u00ad', '\u202e', 'ℯ', 'Ｅ', 'ѕ', 'ԁ', 'ո', 'rn', 'l', '1', 'I', '0', 'O',
-  '-', '_', '~', '..', '//', 'xn--', ';', ',', '!', '$', '&', "'", '(', '*', '+', '=', '"', '<', '>', '^', '`', '{', '|', '}',
+  '@',
+  ':',
+  '/',
+  '\\',
+  '%',
+  '.',
+  '#',
+  '?',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\u0000',
+  '[',
+  ']',
+  '%2e',
+  '%40',
+  '%2f',
+  '%00',
+  'е',
+  'ο',
+  'ı',
+  'ｅ',
+  '。',
+  '．',
+  '\u200b',
+  '\u00ad',
+  '\u202e',
+  'ℯ',
+  'Ｅ',
+  'ѕ',
+  'ԁ',
+  'ո',
+  'rn',
+  'l',
+  '1',
+  'I',
+  '0',
+  'O',
+  '-',
+  '_',
+  '~',
+  '..',
+  '//',
+  'xn--',
+  ';',
+  ',',
+  '!',
+  '$',
+  '&',
+  "'",
+  '(',
+  '*',
+  '+',
+  '=',
+  '"',
+  '<',
+  '>',
+  '^',
+  '`',
+  '{',
+  '|',
+  '}',
 ];
 
 function insertAt(s: string, i: number, t: string): string {
@@ -53,7 +113,15 @@ export function mutateUrl(rng: Rng): { url: string; mutator: string } {
     for (let r = 0; r < rounds; r++) {
       const [, he] = hostSpan(u);
       const pos = rng.range(he, u.length);
-      const t = rng.pick([...CHARS, '/@evil.example', '?u=https://evil.example', '#@evil.example', '/%2e%2e/', '/..%2f..%2fevil', 'https://evil.example/']);
+      const t = rng.pick([
+        ...CHARS,
+        '/@evil.example',
+        '?u=https://evil.example',
+        '#@evil.example',
+        '/%2e%2e/',
+        '/..%2f..%2fevil',
+        'https://evil.example/',
+      ]);
       u = rng.bool(0.8) ? insertAt(u, pos, t) : u.slice(0, pos) + u.slice(pos + rng.range(1, 4));
     }
     return { url: u, mutator: 'after-host' };
@@ -62,7 +130,21 @@ export function mutateUrl(rng: Rng): { url: string; mutator: string } {
     const [hs, he] = hostSpan(u);
     const inHost = rng.bool(0.7) && he > hs;
     const pos = inHost ? rng.range(hs, he) : rng.int(u.length + 1);
-    const op = rng.pick(['insert', 'delete', 'replace', 'case', 'scheme', 'userinfo', 'port', 'dots', 'label', 'percent', 'ip', 'punycode', 'slashes']);
+    const op = rng.pick([
+      'insert',
+      'delete',
+      'replace',
+      'case',
+      'scheme',
+      'userinfo',
+      'port',
+      'dots',
+      'label',
+      'percent',
+      'ip',
+      'punycode',
+      'slashes',
+    ]);
     names.push(op);
     switch (op) {
       case 'insert':
@@ -75,13 +157,38 @@ export function mutateUrl(rng: Rng): { url: string; mutator: string } {
         u = u.slice(0, pos) + rng.pick(CHARS) + u.slice(pos + 1);
         break;
       case 'case':
-        u = [...u].map((c) => (rng.bool(0.3) ? (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()) : c)).join('');
+        u = [...u]
+          .map((c) => (rng.bool(0.3) ? (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()) : c))
+          .join('');
         break;
       case 'scheme':
-        u = u.replace(/^[a-zA-Z]+:\/*/, rng.pick(['https://', 'HTTPS://', 'https:/', 'https:', 'https:\\\\', 'https:///', 'http://', ' https://', 'hxxps://', 'https//', 'https://\t', 'javascript:', 'file://', 'ftp://', 'wss://']));
+        u = u.replace(
+          /^[a-zA-Z]+:\/*/,
+          rng.pick([
+            'https://',
+            'HTTPS://',
+            'https:/',
+            'https:',
+            'https:\\\\',
+            'https:///',
+            'http://',
+            ' https://',
+            'hxxps://',
+            'https//',
+            'https://\t',
+            'javascript:',
+            'file://',
+            'ftp://',
+            'wss://',
+          ]),
+        );
         break;
       case 'userinfo':
-        u = insertAt(u, hs, rng.pick(['user@', 'download.electrum.org@', ':@', '@', 'a:b@', 'electrum.org%40', 'x@y@']));
+        u = insertAt(
+          u,
+          hs,
+          rng.pick(['user@', 'download.electrum.org@', ':@', '@', 'a:b@', 'electrum.org%40', 'x@y@']),
+        );
         break;
       case 'port':
         u = insertAt(u, he, rng.pick([':443', ':', ':0443', ':8443', ':80', ':65536', ':-1', ':443abc']));
@@ -90,7 +197,11 @@ export function mutateUrl(rng: Rng): { url: string; mutator: string } {
         u = insertAt(u, he, rng.pick(['.', '..', '。', '.%2e']));
         break;
       case 'label':
-        u = insertAt(u, rng.bool() ? hs : he, rng.pick(['download.', 'www.', 'evil.', '.evil.example', '.com', '-update', '.org', 'electrum.org.']));
+        u = insertAt(
+          u,
+          rng.bool() ? hs : he,
+          rng.pick(['download.', 'www.', 'evil.', '.evil.example', '.com', '-update', '.org', 'electrum.org.']),
+        );
         break;
       case 'percent': {
         const i = rng.range(hs, Math.max(hs, he - 1));
@@ -99,10 +210,22 @@ export function mutateUrl(rng: Rng): { url: string; mutator: string } {
         break;
       }
       case 'ip':
-        u = u.slice(0, hs) + rng.pick(['127.0.0.1', '0x7f.1', '2130706433', '[::1]', '[::ffff:127.0.0.1]', '1.2.3', '999.1.1.1']) + u.slice(he);
+        u =
+          u.slice(0, hs) +
+          rng.pick(['127.0.0.1', '0x7f.1', '2130706433', '[::1]', '[::ffff:127.0.0.1]', '1.2.3', '999.1.1.1']) +
+          u.slice(he);
         break;
       case 'punycode':
-        u = u.slice(0, hs) + rng.pick(['xn--electrum-xyz.org', 'download.xn--lectrum-2fg.org', 'xn--.org', 'xn--electrum.org', 'download.electrum.xn--org']) + u.slice(he);
+        u =
+          u.slice(0, hs) +
+          rng.pick([
+            'xn--electrum-xyz.org',
+            'download.xn--lectrum-2fg.org',
+            'xn--.org',
+            'xn--electrum.org',
+            'download.electrum.xn--org',
+          ]) +
+          u.slice(he);
         break;
       default:
         u = insertAt(u, pos, rng.pick(['/', '//', '\\', '/./', '/../']));
@@ -118,7 +241,7 @@ export function referenceClean(raw: string, hosts: readonly string[]): boolean {
   const m = /^https:\/\/([^/?#]*)(?:[/?#].*)?$/i.exec(raw);
   if (!m) return false;
   const authority = m[1] as string;
-  if (/[@:%\[\]]/.test(authority)) return false;
+  if (/[@:%[\]]/.test(authority)) return false;
   const host = authority.toLowerCase().replace(/\.$/, '');
   if (!hosts.includes(host)) return false;
   let url: URL;
@@ -127,7 +250,13 @@ export function referenceClean(raw: string, hosts: readonly string[]): boolean {
   } catch {
     return false;
   }
-  return url.protocol === 'https:' && url.hostname.replace(/\.$/, '') === host && url.port === '' && url.username === '' && url.password === '';
+  return (
+    url.protocol === 'https:' &&
+    url.hostname.replace(/\.$/, '') === host &&
+    url.port === '' &&
+    url.username === '' &&
+    url.password === ''
+  );
 }
 
 export const referenceOfficial = (raw: string): boolean => referenceClean(raw, OFFICIAL);

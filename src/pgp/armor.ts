@@ -23,7 +23,8 @@ export function splitArmor(text: string, type: ArmorType): string[] {
     if (current === null) {
       const begin = BEGIN.exec(line);
       if (begin) {
-        if (begin[1] !== type) throw new ArmorError(`line ${i + 1}: holds a "PGP ${begin[1]}" block; expected only "PGP ${type}" blocks`);
+        if (begin[1] !== type)
+          throw new ArmorError(`line ${i + 1}: holds a "PGP ${begin[1]}" block; expected only "PGP ${type}" blocks`);
         current = [line];
       } else if (line.trim() !== '') {
         throw new ArmorError(`line ${i + 1}: text outside an armored block`);
@@ -33,7 +34,8 @@ export function splitArmor(text: string, type: ArmorType): string[] {
     current.push(line);
     const end = END.exec(line);
     if (end) {
-      if (end[1] !== type) throw new ArmorError(`line ${i + 1}: "END PGP ${end[1]}" does not close a "PGP ${type}" block`);
+      if (end[1] !== type)
+        throw new ArmorError(`line ${i + 1}: "END PGP ${end[1]}" does not close a "PGP ${type}" block`);
       blocks.push(current.join('\n') + '\n');
       current = null;
     } else if (BEGIN.test(line)) {
@@ -70,7 +72,8 @@ const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
 export function decodeArmorBlock(block: string): Uint8Array {
   const lines = block.split(/\r?\n/).map((l) => l.replace(/[ \t]+$/, ''));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length < 2 || !BEGIN.test(lines[0]!) || !END.test(lines[lines.length - 1]!)) throw new ArmorError('not one complete armored block');
+  if (lines.length < 2 || !BEGIN.test(lines[0]!) || !END.test(lines[lines.length - 1]!))
+    throw new ArmorError('not one complete armored block');
   let body = lines.slice(1, -1);
   const blank = body.indexOf('');
   if (blank >= 0) {
@@ -84,7 +87,8 @@ export function decodeArmorBlock(block: string): Uint8Array {
   if (body.length === 0) throw new ArmorError('an armored block holds no data');
   for (const [i, line] of body.entries()) {
     if (!BASE64_LINE.test(line)) throw new ArmorError('a line in the armored data is not base64');
-    if (line.includes('=') && i !== body.length - 1) throw new ArmorError('base64 padding before the end of the armored data');
+    if (line.includes('=') && i !== body.length - 1)
+      throw new ArmorError('base64 padding before the end of the armored data');
   }
   const data = body.join('');
   if (data.length % 4 !== 0) throw new ArmorError('the armored data is truncated');
@@ -110,7 +114,9 @@ export function lenientArmorBytes(block: string): Uint8Array {
     const first = lines.findIndex((l) => BEGIN.test(l));
     let last = lines.length - 1;
     while (last > first && !END.test(lines[last]!)) last--;
-    const body = lines.slice(first + 1, last > first ? last : undefined).filter((l) => l !== '' && !/^[A-Za-z][A-Za-z0-9-]*:/.test(l) && !/^=[A-Za-z0-9+/]{4}$/.test(l));
+    const body = lines
+      .slice(first + 1, last > first ? last : undefined)
+      .filter((l) => l !== '' && !/^[A-Za-z][A-Za-z0-9-]*:/.test(l) && !/^=[A-Za-z0-9+/]{4}$/.test(l));
     // base64 data ends at its first padding, as in gpg's decoder
     const data = body.join('').replace(/[^A-Za-z0-9+/=]/g, '');
     const pad = data.indexOf('=');

@@ -32,10 +32,16 @@ import { formOf, malformedReason } from './signature-file.js';
  *   - `future`: dated beyond CLOCK_SKEW_MS ahead of our clock.
  * The last four are by a trusted key but cryptographically fine: not counted, and not evidence of tampering.
  */
-export type SignatureStatus = 'valid' | 'bad' | 'unknown-key' | 'expired-key' | 'revoked-key' | 'rejected-algorithm' | 'future' | 'malformed';
+export type SignatureStatus =
+  'valid' | 'bad' | 'unknown-key' | 'expired-key' | 'revoked-key' | 'rejected-algorithm' | 'future' | 'malformed';
 
 /** Statuses of a trusted key's signature that say nothing against the data (not counted, never fatal by themselves). */
-export const NOT_COUNTED_STATUSES: ReadonlySet<SignatureStatus> = new Set(['expired-key', 'revoked-key', 'rejected-algorithm', 'future']);
+export const NOT_COUNTED_STATUSES: ReadonlySet<SignatureStatus> = new Set([
+  'expired-key',
+  'revoked-key',
+  'rejected-algorithm',
+  'future',
+]);
 
 export interface FoundSignature {
   /** Issuer fingerprint when the signature names one (hashed area first), else the 16-hex key ID, else "none"; upper case. */
@@ -62,7 +68,8 @@ export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
 const isWildcard = (id: openpgp.KeyID): boolean => /^0+$/.test(id.toHex());
-const iso = (d: Date | null | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null);
+const iso = (d: Date | null | undefined): string | null =>
+  d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null;
 
 function hashName(packet: openpgp.SignaturePacket): string | null {
   if (packet.hashAlgorithm === null || packet.hashAlgorithm === undefined) return null;
@@ -79,13 +86,19 @@ function hashName(packet: openpgp.SignaturePacket): string | null {
  * decides; otherwise the 64-bit key ID must equal a key's ID exactly. A wildcard (all-zero) key ID names nobody:
  * openpgp.js's getKeys() would match it to every key.
  */
-export function findIssuer(keyring: Keyring, packet: openpgp.SignaturePacket): { trusted: TrustedKey; signing: openpgp.PublicKey | openpgp.Subkey } | null {
+export function findIssuer(
+  keyring: Keyring,
+  packet: openpgp.SignaturePacket,
+): { trusted: TrustedKey; signing: openpgp.PublicKey | openpgp.Subkey } | null {
   formOf(packet); // makes the packet's issuer fields say what its hashed area says
   const fingerprint = packet.issuerFingerprint ? hex(packet.issuerFingerprint) : null;
   if (fingerprint === null && (packet.issuerKeyID.toHex() === '' || isWildcard(packet.issuerKeyID))) return null;
   for (const trusted of keyring.keys) {
     for (const signing of [trusted.key, ...trusted.key.getSubkeys()]) {
-      const match = fingerprint !== null ? signing.getFingerprint().toUpperCase() === fingerprint : signing.getKeyID().equals(packet.issuerKeyID);
+      const match =
+        fingerprint !== null
+          ? signing.getFingerprint().toUpperCase() === fingerprint
+          : signing.getKeyID().equals(packet.issuerKeyID);
       if (match) return { trusted, signing };
     }
   }
@@ -93,12 +106,16 @@ export function findIssuer(keyring: Keyring, packet: openpgp.SignaturePacket): {
 }
 
 /** The trusted (sub)key that one of these issuer claims names, exactly or by key ID (a fingerprint's key-ID part). */
-function claimedTrusted(keyring: Keyring, claims: readonly string[]): { trusted: TrustedKey; signing: openpgp.PublicKey | openpgp.Subkey } | null {
+function claimedTrusted(
+  keyring: Keyring,
+  claims: readonly string[],
+): { trusted: TrustedKey; signing: openpgp.PublicKey | openpgp.Subkey } | null {
   for (const claim of claims) {
     const id = claim.length === 16 ? claim : claim.length === 64 ? claim.slice(0, 16) : claim.slice(-16);
     for (const trusted of keyring.keys) {
       for (const signing of [trusted.key, ...trusted.key.getSubkeys()]) {
-        if (signing.getFingerprint().toUpperCase() === claim || signing.getKeyID().toHex().toUpperCase() === id) return { trusted, signing };
+        if (signing.getFingerprint().toUpperCase() === claim || signing.getKeyID().toHex().toUpperCase() === id)
+          return { trusted, signing };
       }
     }
   }
@@ -114,13 +131,21 @@ function claimedTrusted(keyring: Keyring, claims: readonly string[]): { trusted:
 // every check here clears those flags first, and checks of one key never interleave (they await each other).
 // The cryptographic cache (a self-signature's value, checked once) is date-independent and is kept.
 
-type AnySignature = openpgp.SignaturePacket & { revoked: boolean | null; revocationKeyClass: number | null; revocationKeyFingerprint: Uint8Array | null };
+type AnySignature = openpgp.SignaturePacket & {
+  revoked: boolean | null;
+  revocationKeyClass: number | null;
+  revocationKeyFingerprint: Uint8Array | null;
+};
 
 function selfSignatures(key: openpgp.PublicKey): AnySignature[] {
   const k = key as unknown as {
     directSignatures: openpgp.SignaturePacket[];
     revocationSignatures: openpgp.SignaturePacket[];
-    users: Array<{ selfCertifications: openpgp.SignaturePacket[]; otherCertifications: openpgp.SignaturePacket[]; revocationSignatures: openpgp.SignaturePacket[] }>;
+    users: Array<{
+      selfCertifications: openpgp.SignaturePacket[];
+      otherCertifications: openpgp.SignaturePacket[];
+      revocationSignatures: openpgp.SignaturePacket[];
+    }>;
     subkeys: Array<{ bindingSignatures: openpgp.SignaturePacket[]; revocationSignatures: openpgp.SignaturePacket[] }>;
   };
   return [
@@ -146,7 +171,8 @@ function prepareKey(key: openpgp.PublicKey): void {
   for (const s of selfSignatures(key)) {
     s.revoked = null;
     if (s.revocationKeyClass !== null && s.revocationKeyClass !== undefined) {
-      if (s.revocationKeyFingerprint && s.revocationKeyFingerprint.length > 0) revokers.add(hex(s.revocationKeyFingerprint));
+      if (s.revocationKeyFingerprint && s.revocationKeyFingerprint.length > 0)
+        revokers.add(hex(s.revocationKeyFingerprint));
       s.revocationKeyClass = null;
     }
   }
@@ -171,7 +197,9 @@ function revokedByDesignee(key: openpgp.PublicKey, date: Date): string | null {
     if (r.issuerKeyID.equals(own)) continue; // the key's own revocations are openpgp.js's to judge
     const fpr = r.issuerFingerprint ? hex(r.issuerFingerprint) : null;
     const id = r.issuerKeyID.toHex().toUpperCase();
-    const revoker = [...revokers].find((rv) => rv === fpr || (id.length === 16 && (rv.endsWith(id) || rv.startsWith(id))));
+    const revoker = [...revokers].find(
+      (rv) => rv === fpr || (id.length === 16 && (rv.endsWith(id) || rv.startsWith(id))),
+    );
     if (revoker === undefined) continue;
     const soft = r.reasonForRevocationFlag !== null && SOFT_REASONS.has(r.reasonForRevocationFlag);
     if (!soft || (r.created !== null && r.created <= date)) return revoker;
@@ -184,12 +212,19 @@ const keyQueues = new WeakMap<openpgp.PublicKey, Promise<unknown>>();
 /** Run `job` on `key` after every earlier job on it has finished. */
 function serialized<T>(key: openpgp.PublicKey, job: () => Promise<T>): Promise<T> {
   const run = (keyQueues.get(key) ?? Promise.resolve()).then(job);
-  keyQueues.set(key, run.catch(() => undefined));
+  keyQueues.set(
+    key,
+    run.catch(() => undefined),
+  );
   return run;
 }
 
 /** openpgp.js's getSigningKey for this (sub)key at `date`, from a clean state (see above). Throws as it does. */
-export function signingKeyAt(key: openpgp.PublicKey, keyID: openpgp.KeyID, date: Date): Promise<openpgp.PublicKey | openpgp.Subkey> {
+export function signingKeyAt(
+  key: openpgp.PublicKey,
+  keyID: openpgp.KeyID,
+  date: Date,
+): Promise<openpgp.PublicKey | openpgp.Subkey> {
   return serialized(key, async () => {
     prepareKey(key);
     const revoker = revokedByDesignee(key, date);
@@ -211,7 +246,12 @@ function keyProblem(message: string): SignatureStatus {
  * precomputed digest (the one-pass-signature route); `data` is null, so if the hook were ever ignored the call
  * throws instead of passing.
  */
-async function verifyWithDigest(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array, date: Date): Promise<void> {
+async function verifyWithDigest(
+  packet: openpgp.SignaturePacket,
+  key: openpgp.AnyKeyPacket,
+  digest: Uint8Array,
+  date: Date,
+): Promise<void> {
   (packet as unknown as { hashed: Promise<Uint8Array> }).hashed = Promise.resolve(digest);
   try {
     await packet.verify(key, packet.signatureType!, null as unknown as object, date, true, PGP_CONFIG);
@@ -230,7 +270,11 @@ const verifiedMark = (packet: openpgp.SignaturePacket): symbol | undefined =>
  * own route for a cached check (it then runs only the issuer, algorithm, date, expiry, hash-policy and
  * critical-subpacket checks). The mark is removed afterwards.
  */
-async function verifyAllButValue(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, date: Date): Promise<void> {
+async function verifyAllButValue(
+  packet: openpgp.SignaturePacket,
+  key: openpgp.AnyKeyPacket,
+  date: Date,
+): Promise<void> {
   const mark = verifiedMark(packet)!;
   const marked = packet as unknown as Record<symbol, boolean | null>;
   marked[mark] = true;
@@ -242,7 +286,12 @@ async function verifyAllButValue(packet: openpgp.SignaturePacket, key: openpgp.A
 }
 
 /** Whether the signature's hash prefix and value check out with `key` over `digest` (nothing else is judged). */
-async function checksOutWith(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array, now: Date): Promise<boolean> {
+async function checksOutWith(
+  packet: openpgp.SignaturePacket,
+  key: openpgp.AnyKeyPacket,
+  digest: Uint8Array,
+  now: Date,
+): Promise<boolean> {
   if (packet.signedHashValue?.[0] !== digest[0] || packet.signedHashValue?.[1] !== digest[1]) return false;
   // openpgp.js first checks that the packet names this key: make it, for this one call
   const p = packet as unknown as { issuerKeyID: openpgp.KeyID };
@@ -267,7 +316,9 @@ async function checksOutWith(packet: openpgp.SignaturePacket, key: openpgp.AnyKe
 export function needsDigest(keyring: Keyring, packet: openpgp.SignaturePacket): boolean {
   if (findIssuer(keyring, packet) !== null) return true;
   const form = formOf(packet);
-  return form.problem === null && malformedReason(packet) === null && claimedTrusted(keyring, form.unhashedClaims) !== null;
+  return (
+    form.problem === null && malformedReason(packet) === null && claimedTrusted(keyring, form.unhashedClaims) !== null
+  );
 }
 
 /**
@@ -282,11 +333,23 @@ export async function checkSignature(
   now: Date,
   fast: FastValues | null = null,
 ): Promise<FoundSignature> {
-  const found: FoundSignature = { issuer: 'none', signer: null, fingerprint: null, signingKey: null, status: 'malformed', created: null, hash: null, detail: null };
+  const found: FoundSignature = {
+    issuer: 'none',
+    signer: null,
+    fingerprint: null,
+    signingKey: null,
+    status: 'malformed',
+    created: null,
+    hash: null,
+    detail: null,
+  };
   try {
     return await judge(packet, digest, keyring, now, fast, found);
   } catch (e) {
-    return Object.assign(found, { status: 'malformed' as const, detail: `the signature could not be checked: ${e instanceof Error ? e.message : String(e)}` });
+    return Object.assign(found, {
+      status: 'malformed' as const,
+      detail: `the signature could not be checked: ${e instanceof Error ? e.message : String(e)}`,
+    });
   }
 }
 
@@ -311,7 +374,13 @@ async function judge(
   // checks it with that key: BADSIG; fuzz s2027 cases 2042, 9037). That is a damaged packet by that key, not a
   // stranger's signature to ignore. A hashed issuer that IS a trusted key always decides (item 6): `match` first.
   const claimed = match ?? claimedTrusted(keyring, form.issuerClaims);
-  const claimedInHashed = claimed !== null && !match && claimedTrusted(keyring, form.issuerClaims.filter((c) => !form.unhashedClaims.includes(c))) !== null;
+  const claimedInHashed =
+    claimed !== null &&
+    !match &&
+    claimedTrusted(
+      keyring,
+      form.issuerClaims.filter((c) => !form.unhashedClaims.includes(c)),
+    ) !== null;
   if (claimed) {
     found.signer = claimed.trusted.name;
     found.fingerprint = claimed.trusted.fingerprint;
@@ -325,25 +394,42 @@ async function judge(
         ? `it names the issuer ${found.issuer}, which is not ${claimed.trusted.name}'s key although it claims its key ID`
         : `its hashed area names the issuer ${found.issuer}, its unhashed area ${claimed.trusted.name}'s key: a claim of ${claimed.trusted.name}'s key that does not check out`
       : null);
-  if (problem !== null && claimed && !match && !claimedInHashed && form.issuerFrom === 'hashed' && (malformedReason(packet) ?? form.problem) === null && digest !== null) {
+  if (
+    problem !== null &&
+    claimed &&
+    !match &&
+    !claimedInHashed &&
+    form.issuerFrom === 'hashed' &&
+    (malformedReason(packet) ?? form.problem) === null &&
+    digest !== null
+  ) {
     // Only an unhashed hint names the trusted key. If its value checks out with that key, the key's holder signed a
     // packet whose hashed area names another issuer: contradictory, so it does not count, but it is no evidence of
     // tampering (gpgv: GOODSIG) → treated as the stranger's it says it is (unknown-key), as before. If it does not
     // check out: a claim of the trusted key that fails (gpgv: BADSIG) → malformed, attributed to it.
     if (await checksOutWith(packet, claimed.signing.keyPacket, digest, now)) {
       Object.assign(found, { signer: null, fingerprint: null, signingKey: null });
-      return fail('unknown-key', `made for the issuer its hashed area names (${found.issuer}), a key that is not trusted (an unhashed hint names ${claimed.trusted.name}'s key); it does not count`);
+      return fail(
+        'unknown-key',
+        `made for the issuer its hashed area names (${found.issuer}), a key that is not trusted (an unhashed hint names ${claimed.trusted.name}'s key); it does not count`,
+      );
     }
   }
-  if (problem !== null) return fail('malformed', claimed ? `malformed: ${problem}` : `malformed, and not by a trusted key: ${problem}`);
+  if (problem !== null)
+    return fail('malformed', claimed ? `malformed: ${problem}` : `malformed, and not by a trusted key: ${problem}`);
   if (!match) return fail('unknown-key', 'made by a key that is not trusted');
 
-  if (!SUPPORTED_SIGNATURE_VERSIONS.has(packet.version)) return fail('malformed', `malformed: unsupported signature version ${packet.version}`);
+  if (!SUPPORTED_SIGNATURE_VERSIONS.has(packet.version))
+    return fail('malformed', `malformed: unsupported signature version ${packet.version}`);
   // RFC 9580 §5.2.3: a version 4 key makes version 4 signatures, a version 6 key version 6 ones.
   const keyVersion = match.signing.keyPacket.version;
-  if (packet.version !== keyVersion) return fail('malformed', `malformed: a version ${packet.version} signature by a version ${keyVersion} key`);
+  if (packet.version !== keyVersion)
+    return fail('malformed', `malformed: a version ${packet.version} signature by a version ${keyVersion} key`);
   if (packet.signatureType !== openpgp.enums.signature.binary) {
-    const kind = packet.signatureType === openpgp.enums.signature.text ? 'a text-mode (0x01) signature' : `a signature of type 0x${(packet.signatureType ?? 0).toString(16).padStart(2, '0')}`;
+    const kind =
+      packet.signatureType === openpgp.enums.signature.text
+        ? 'a text-mode (0x01) signature'
+        : `a signature of type 0x${(packet.signatureType ?? 0).toString(16).padStart(2, '0')}`;
     return fail('bad', `${kind}; release files need a binary-document (0x00) signature`);
   }
   // A designated-revoker subpacket (RFC 9580 §5.2.3.23) belongs on a key's self-signature; in a data signature it
@@ -351,7 +437,10 @@ async function judge(
   // authorized key"), so it is set aside here, as prepareKey does for keys (the hashed bytes are untouched).
   (packet as AnySignature).revocationKeyClass = null;
   if (packet.hashAlgorithm === null || !ALLOWED_DATA_HASHES.has(packet.hashAlgorithm)) {
-    return fail('rejected-algorithm', `${found.hash ?? 'its hash'} is not accepted for release files (only SHA-256, SHA-384, SHA-512)`);
+    return fail(
+      'rejected-algorithm',
+      `${found.hash ?? 'its hash'} is not accepted for release files (only SHA-256, SHA-384, SHA-512)`,
+    );
   }
   const created = form.created;
   if (!created || !(packet.created instanceof Date) || packet.created.getTime() !== created.getTime()) {
@@ -364,27 +453,44 @@ async function judge(
   // against the data).
   const expiresAfter = (packet as unknown as { signatureExpirationTime: number | null }).signatureExpirationTime;
   if (typeof expiresAfter === 'number' && expiresAfter > 0 && created.getTime() / 1000 + expiresAfter > 0xffffffff) {
-    return fail('expired-key', `its expiration time (${expiresAfter} seconds after ${found.created}) lies past the end of OpenPGP time (2106), which gpg reads as already expired; it does not count`);
+    return fail(
+      'expired-key',
+      `its expiration time (${expiresAfter} seconds after ${found.created}) lies past the end of OpenPGP time (2106), which gpg reads as already expired; it does not count`,
+    );
   }
 
   // The signed-hash prefix (openpgp.js checks it first too), the public-key check over the one-pass digest, then
   // openpgp.js's date, hash and critical-subpacket checks.
-  if (packet.signedHashValue?.[0] !== digest[0] || packet.signedHashValue?.[1] !== digest[1]) return fail('bad', 'does not match this file');
+  if (packet.signedHashValue?.[0] !== digest[0] || packet.signedHashValue?.[1] !== digest[1])
+    return fail('bad', 'does not match this file');
   // `fast` can only confirm: on "no" openpgp.js decides, with its own compatibility rules (e.g. it also accepts
   // ECDSA values made over a digest without its leading zero byte, from an old openpgp.js bug).
-  const valueOk = fast !== null && verifiedMark(packet) !== undefined && (await fast.confirm(packet, match.signing.keyPacket, digest));
+  const valueOk =
+    fast !== null &&
+    verifiedMark(packet) !== undefined &&
+    (await fast.confirm(packet, match.signing.keyPacket, digest));
   try {
     const checkDate = new Date(now.getTime() + CLOCK_SKEW_MS);
     if (valueOk) await verifyAllButValue(packet, match.signing.keyPacket, checkDate);
     else await verifyWithDigest(packet, match.signing.keyPacket, digest, checkDate);
   } catch (e) {
     const message = (e as Error).message;
-    if (/in the future/.test(message)) return fail('future', `dated ${found.created}, more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of this computer's clock (check the clock); it does not count`);
+    if (/in the future/.test(message))
+      return fail(
+        'future',
+        `dated ${found.created}, more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of this computer's clock (check the clock); it does not count`,
+      );
     if (/Signature is expired/.test(message)) {
-      return fail('expired-key', `the signature itself expired (${iso(packet.getExpirationTime() as Date) ?? 'its expiration time has passed'}); it does not count`);
+      return fail(
+        'expired-key',
+        `the signature itself expired (${iso(packet.getExpirationTime() as Date) ?? 'its expiration time has passed'}); it does not count`,
+      );
     }
     if (/Insecure|hash algorithm/i.test(message)) return fail('rejected-algorithm', message);
-    return fail('bad', /digest did not match|verification failed/i.test(message) ? 'does not match this file' : message);
+    return fail(
+      'bad',
+      /digest did not match|verification failed/i.test(message) ? 'does not match this file' : message,
+    );
   }
 
   if (match.signing.getCreationTime() > created) return fail('bad', 'the signing key is newer than the signature');

@@ -45,7 +45,8 @@ interface SaltedPacket extends openpgp.SignaturePacket {
 
 function laneKey(packet: SaltedPacket): string | null {
   const algo = packet.hashAlgorithm === null ? undefined : ALLOWED_DATA_HASHES.get(packet.hashAlgorithm);
-  if (algo === undefined || !SUPPORTED_SIGNATURE_VERSIONS.has(packet.version) || packet.signatureData === null) return null;
+  if (algo === undefined || !SUPPORTED_SIGNATURE_VERSIONS.has(packet.version) || packet.signatureData === null)
+    return null;
   const salt = packet.version === 6 ? Buffer.from(packet.salt ?? []).toString('hex') : '';
   return `${algo}:${salt}`;
 }

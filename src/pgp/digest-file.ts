@@ -18,7 +18,11 @@ export interface DigestFileOptions {
   signal?: AbortSignal;
 }
 
-export async function digestFile(source: FileHandle | string, hasher: Pick<DataHasher, 'update'>, options: DigestFileOptions | number = {}): Promise<void> {
+export async function digestFile(
+  source: FileHandle | string,
+  hasher: Pick<DataHasher, 'update'>,
+  options: DigestFileOptions | number = {},
+): Promise<void> {
   const o: DigestFileOptions = typeof options === 'number' ? { chunkBytes: options } : options;
   const chunkBytes = o.chunkBytes ?? FILE_CHUNK;
   const owned = typeof source === 'string';

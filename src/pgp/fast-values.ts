@@ -18,7 +18,10 @@ const DIGEST_INFO: ReadonlyMap<number, Buffer> = new Map([
   [openpgp.enums.hash.sha512, Buffer.from('3051300d060960864801650304020305000440', 'hex')],
 ]);
 
-const RSA_SIGNING: ReadonlySet<number> = new Set([openpgp.enums.publicKey.rsaEncryptSign, openpgp.enums.publicKey.rsaSign]);
+const RSA_SIGNING: ReadonlySet<number> = new Set([
+  openpgp.enums.publicKey.rsaEncryptSign,
+  openpgp.enums.publicKey.rsaSign,
+]);
 
 type Params = Record<string, unknown>;
 const paramsOf = (packet: openpgp.SignaturePacket): Params | null => {
@@ -37,7 +40,8 @@ export class FastValues {
   async confirm(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array): Promise<boolean> {
     if (packet.publicKeyAlgorithm !== key.algorithm) return false;
     if (RSA_SIGNING.has(key.algorithm)) return this.confirmRsa(packet, key, digest);
-    const request = this.ecdsa && key.algorithm === openpgp.enums.publicKey.ecdsa ? ecdsaRequest(packet, key, digest) : null;
+    const request =
+      this.ecdsa && key.algorithm === openpgp.enums.publicKey.ecdsa ? ecdsaRequest(packet, key, digest) : null;
     return request && this.ecdsa ? this.ecdsa.verify(request).catch(() => false) : false;
   }
 
@@ -50,7 +54,8 @@ export class FastValues {
     const s = bytes(paramsOf(packet)?.s);
     const n = bytes((key.publicParams as Params).n);
     const publicKey = this.rsaKey(key);
-    if (!prefix || !s || !n || !publicKey || s.length > n.length || digest.length !== prefix[prefix.length - 1]) return false;
+    if (!prefix || !s || !n || !publicKey || s.length > n.length || digest.length !== prefix[prefix.length - 1])
+      return false;
     const padded = Buffer.alloc(n.length);
     padded.set(s, n.length - s.length);
     try {
@@ -83,7 +88,11 @@ export class FastValues {
  * What PrehashedEcdsa needs for this signature, or null when it does not apply: not on a NIST curve, or a point or
  * scalar not in the plain fixed-size form (openpgp.js then decides, with its own errors).
  */
-function ecdsaRequest(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array): EcdsaRequest | null {
+function ecdsaRequest(
+  packet: openpgp.SignaturePacket,
+  key: openpgp.AnyKeyPacket,
+  digest: Uint8Array,
+): EcdsaRequest | null {
   const { oid, Q } = key.publicParams as { oid?: { getName(): string }; Q?: unknown };
   const params = paramsOf(packet);
   const [r, s, point] = [bytes(params?.r), bytes(params?.s), bytes(Q)];
@@ -95,7 +104,14 @@ function ecdsaRequest(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket
     return null;
   }
   const curve = NIST_CURVES.get(curveName);
-  if (!curve || point.length !== 1 + 2 * curve.bytes || point[0] !== 0x04 || r.length > curve.bytes || s.length > curve.bytes) return null;
+  if (
+    !curve ||
+    point.length !== 1 + 2 * curve.bytes ||
+    point[0] !== 0x04 ||
+    r.length > curve.bytes ||
+    s.length > curve.bytes
+  )
+    return null;
   const signature = new Uint8Array(2 * curve.bytes);
   signature.set(r, curve.bytes - r.length);
   signature.set(s, 2 * curve.bytes - s.length);

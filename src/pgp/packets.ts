@@ -69,7 +69,8 @@ export function splitPackets(bytes: Uint8Array): PacketStream {
       at += n;
     }
     if (tag === 0) return fail(`byte ${i}: packet tag 0 is reserved`, tag);
-    if (at + len > bytes.length) return fail(`byte ${i}: the packet is truncated (${len} bytes announced, ${bytes.length - at} present)`, tag);
+    if (at + len > bytes.length)
+      return fail(`byte ${i}: the packet is truncated (${len} bytes announced, ${bytes.length - at} present)`, tag);
     packets.push({ tag, body: bytes.subarray(at, at + len) });
     i = at + len;
   }
@@ -109,7 +110,8 @@ function readArea(bytes: Uint8Array, start: number, lengthBytes: number, name: s
       i += 5;
     }
     if (len === 0) throw new FormError(`a ${name} subpacket has no type`);
-    if (i + len > end) throw new FormError(`a ${name} subpacket runs past the end of its area (the area length is wrong)`);
+    if (i + len > end)
+      throw new FormError(`a ${name} subpacket runs past the end of its area (the area length is wrong)`);
     out.push({ type: bytes[i]! & 0x7f, critical: (bytes[i]! & 0x80) !== 0, body: bytes.subarray(i + 1, i + len) });
     i += len;
   }
@@ -126,7 +128,15 @@ const SALT_BYTES: ReadonlyMap<number, number> = new Map([
   [14, 32], // SHA3-512
 ]);
 
-const SUB = { created: 2, expires: 3, issuer: 16, notation: 20, signersUserId: 28, embedded: 32, issuerFingerprint: 33 } as const;
+const SUB = {
+  created: 2,
+  expires: 3,
+  issuer: 16,
+  notation: 20,
+  signersUserId: 28,
+  embedded: 32,
+  issuerFingerprint: 33,
+} as const;
 
 /**
  * Subpackets a data signature may mark critical: the ones this tool acts on (creation and expiration time, issuer).
@@ -144,7 +154,9 @@ const CRITICAL_OK: ReadonlySet<number> = new Set([SUB.created, SUB.expires, SUB.
  * an UNKNOWN critical subpacket an error; we act on nothing in the unhashed area but issuer hints, and gpgv says
  * GOODSIG for all of these. Unknown types, notations and the Signer's User ID stay errors there (item 11; gpgv: BADSIG).
  */
-const UNHASHED_CRITICAL_KNOWN: ReadonlySet<number> = new Set([2, 3, 4, 5, 6, 7, 9, 11, 12, 16, 21, 22, 23, 24, 25, 26, 27, 29, 30, 32, 33]);
+const UNHASHED_CRITICAL_KNOWN: ReadonlySet<number> = new Set([
+  2, 3, 4, 5, 6, 7, 9, 11, 12, 16, 21, 22, 23, 24, 25, 26, 27, 29, 30, 32, 33,
+]);
 
 export interface SignatureForm {
   readonly version: number;
@@ -193,7 +205,8 @@ interface Issuer {
 function claimsOf(subs: readonly Subpacket[]): string[] {
   const out: string[] = [];
   for (const s of subs) {
-    if (s.type === SUB.issuerFingerprint && (s.body.length === 21 || s.body.length === 33)) out.push(hexOf(s.body.subarray(1)));
+    if (s.type === SUB.issuerFingerprint && (s.body.length === 21 || s.body.length === 33))
+      out.push(hexOf(s.body.subarray(1)));
     else if (s.type === SUB.issuer && s.body.length === 8 && s.body.some((b) => b !== 0)) out.push(hexOf(s.body));
   }
   return [...new Set(out)];
@@ -207,21 +220,29 @@ function issuerOf(subs: readonly Subpacket[], version: number, area: string): Is
     if (s.type === SUB.issuerFingerprint) {
       const v = s.body[0];
       const want = v === 4 ? 20 : v === 6 ? 32 : -1;
-      if (want < 0 || s.body.length !== want + 1) return { fpr: null, keyId: null, problem: `a malformed issuer fingerprint in the ${area} area` };
+      if (want < 0 || s.body.length !== want + 1)
+        return { fpr: null, keyId: null, problem: `a malformed issuer fingerprint in the ${area} area` };
       fprs.add(hexOf(s.body.subarray(1)));
     } else if (s.type === SUB.issuer) {
-      if (s.body.length !== 8) return { fpr: null, keyId: null, problem: `a malformed issuer key ID in the ${area} area` };
+      if (s.body.length !== 8)
+        return { fpr: null, keyId: null, problem: `a malformed issuer key ID in the ${area} area` };
       ids.add(hexOf(s.body));
     }
   }
-  if (fprs.size > 1) return { fpr: null, keyId: null, problem: `the ${area} area names two different issuer fingerprints` };
+  if (fprs.size > 1)
+    return { fpr: null, keyId: null, problem: `the ${area} area names two different issuer fingerprints` };
   const fpr = fprs.size === 1 ? [...fprs][0]! : null;
   const fromFpr = fpr === null ? null : fpr.length === 64 ? fpr.slice(0, 16) : fpr.slice(-16);
   if (fromFpr !== null) ids.delete(fromFpr);
   ids.delete('0000000000000000'); // a wildcard key ID names nobody
-  if (ids.size > (fromFpr === null ? 1 : 0)) return { fpr: null, keyId: null, problem: `the ${area} area names two different issuers` };
+  if (ids.size > (fromFpr === null ? 1 : 0))
+    return { fpr: null, keyId: null, problem: `the ${area} area names two different issuers` };
   if (version === 6 && area === 'hashed' && subs.some((s) => s.type === SUB.issuer)) {
-    return { fpr: null, keyId: null, problem: 'a version 6 signature with an issuer key ID subpacket in the hashed area' };
+    return {
+      fpr: null,
+      keyId: null,
+      problem: 'a version 6 signature with an issuer key ID subpacket in the hashed area',
+    };
   }
   return { fpr, keyId: fromFpr ?? (ids.size === 1 ? [...ids][0]! : null), problem: null };
 }
@@ -237,7 +258,16 @@ function issuerOf(subs: readonly Subpacket[], version: number, area: string): Is
  */
 export function inspectSignature(body: Uint8Array): SignatureForm {
   const version = body[0] ?? 0;
-  const base = { version, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: [], unhashedClaims: [], ignoredAt: [] };
+  const base = {
+    version,
+    issuerFingerprint: null,
+    issuerKeyId: null,
+    issuerFrom: null,
+    created: null,
+    issuerClaims: [],
+    unhashedClaims: [],
+    ignoredAt: [],
+  };
   if (version !== 4 && version !== 6) return { ...base, problem: `unsupported signature version ${version}` };
   if (body.length < 4) return { ...base, problem: 'the signature packet is truncated' };
   const hashAlgo = body[3]!;
@@ -245,7 +275,7 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
   const hashed: Subpacket[] = [];
   const unhashed: Subpacket[] = [];
   let problem: string | null = null;
-  let end = 4;
+  let end: number;
   try {
     end = readArea(body, 4, lengthBytes, 'hashed', hashed);
   } catch (e) {
@@ -257,7 +287,11 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
   const h = issuerOf(hashed, version, 'hashed');
   let issuer: Issuer = h;
   let issuerFrom: 'hashed' | 'unhashed' | null = h.fpr !== null || h.keyId !== null ? 'hashed' : null;
-  if (issuerFrom === null && h.problem === null && hashed.some((s) => s.type === SUB.issuer && s.body.length === 8 && s.body.every((b) => b === 0))) {
+  if (
+    issuerFrom === null &&
+    h.problem === null &&
+    hashed.some((s) => s.type === SUB.issuer && s.body.length === 8 && s.body.every((b) => b === 0))
+  ) {
     // A hashed wildcard key ID alone: gpg takes it as THE issuer and finds no key for it (fuzz s2029 case 5258), so
     // unhashed hints do not pick a key here either (never more lenient than the reference): nobody's signature.
     // An unhashed hint naming a trusted key is then checked as a claim of it (checkSignature).
@@ -281,7 +315,8 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
   if (problem === null) {
     if (times.length === 0) problem = 'no creation time in the hashed area';
     else if (times.length > 1) problem = `${times.length} creation-time subpackets in the hashed area (ambiguous)`;
-    else if (times[0]!.body.length !== 4) problem = `a creation-time subpacket of ${times[0]!.body.length} bytes (it must be 4)`;
+    else if (times[0]!.body.length !== 4)
+      problem = `a creation-time subpacket of ${times[0]!.body.length} bytes (it must be 4)`;
     else created = new Date(Buffer.from(times[0]!.body).readUInt32BE(0) * 1000);
   }
   if (problem === null) {
@@ -291,7 +326,8 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
   }
   if (problem === null) {
     const critical = hashed.find((s) => s.critical && !CRITICAL_OK.has(s.type));
-    if (critical) problem = `a critical ${subpacketName(critical.type)} in the hashed area, which this tool does not act on`;
+    if (critical)
+      problem = `a critical ${subpacketName(critical.type)} in the hashed area, which this tool does not act on`;
   }
   if (problem === null) {
     const critical = unhashed.find((s) => s.critical && !UNHASHED_CRITICAL_KNOWN.has(s.type));
@@ -312,12 +348,23 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
     const saltSize = body[end + 2];
     const want = SALT_BYTES.get(hashAlgo);
     if (saltSize === undefined) problem = 'the signature packet is truncated';
-    else if (want !== undefined && saltSize !== want) problem = `a version 6 signature with a ${saltSize}-byte salt (its hash needs ${want})`;
+    else if (want !== undefined && saltSize !== want)
+      problem = `a version 6 signature with a ${saltSize}-byte salt (its hash needs ${want})`;
   }
   const unhashedClaims = claimsOf(unhashed);
   // Every claim, the hashed area's first: a broken packet that names a trusted key anywhere is that key's problem.
   const issuerClaims = [...new Set([...hashedClaims, ...unhashedClaims])];
-  return { version, problem, issuerFingerprint: issuer.fpr, issuerKeyId: issuer.keyId, issuerFrom, created, issuerClaims, unhashedClaims, ignoredAt };
+  return {
+    version,
+    problem,
+    issuerFingerprint: issuer.fpr,
+    issuerKeyId: issuer.keyId,
+    issuerFrom,
+    created,
+    issuerClaims,
+    unhashedClaims,
+    ignoredAt,
+  };
 }
 
 /** The body openpgp.js gets: `form.ignoredAt` subpackets renamed to a private, non-critical type it skips (101). */

@@ -19,7 +19,9 @@
 export type NistCurve = 'p256';
 
 /** openpgp.js curve names → the curves checked here, with the scalar size in bytes. */
-export const NIST_CURVES: ReadonlyMap<string, { curve: NistCurve; bytes: number }> = new Map([['nistP256', { curve: 'p256', bytes: 32 }]]);
+export const NIST_CURVES: ReadonlyMap<string, { curve: NistCurve; bytes: number }> = new Map([
+  ['nistP256', { curve: 'p256', bytes: 32 }],
+]);
 
 /**
  * NIST P-256 (secp256r1) domain parameters: SEC 2 v2 §2.4.2, FIPS 186-4 D.1.2.3; the same values as
@@ -49,13 +51,19 @@ const OTHER_P256_KEY =
   '046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5';
 
 /** The curve code used (a test can hand in a broken one). */
-export type NistModule = Record<NistCurve, { verify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array, opts: object): boolean }>;
+export type NistModule = Record<
+  NistCurve,
+  { verify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array, opts: object): boolean }
+>;
 
 const OPTS = { prehash: false, lowS: false, format: 'compact' } as const;
 const fromHex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
 async function importP256(): Promise<NistModule> {
-  const [{ weierstrass, ecdsa }, { sha256 }] = await Promise.all([import('@noble/curves/abstract/weierstrass.js'), import('@noble/hashes/sha2.js')]);
+  const [{ weierstrass, ecdsa }, { sha256 }] = await Promise.all([
+    import('@noble/curves/abstract/weierstrass.js'),
+    import('@noble/hashes/sha2.js'),
+  ]);
   return { p256: ecdsa(weierstrass(P256_PARAMS), sha256) };
 }
 
@@ -74,7 +82,11 @@ async function selfTest(curves: NistModule): Promise<NistModule> {
       return false;
     }
   };
-  const [signature, digest, publicKey] = [fromHex(SELF_TEST.signature), fromHex(SELF_TEST.digest), fromHex(SELF_TEST.publicKey)];
+  const [signature, digest, publicKey] = [
+    fromHex(SELF_TEST.signature),
+    fromHex(SELF_TEST.digest),
+    fromHex(SELF_TEST.publicKey),
+  ];
   const flipped = Uint8Array.from(digest);
   flipped[31]! ^= 1;
   const answers: Array<[Uint8Array, Uint8Array, Uint8Array, boolean]> = [

@@ -19,15 +19,23 @@ export interface ReferenceResult {
   error: string | null;
 }
 
-export async function referenceVerify(path: string, file: SignatureFile, keyring: Keyring, now: Date = new Date()): Promise<ReferenceResult[]> {
+export async function referenceVerify(
+  path: string,
+  file: SignatureFile,
+  keyring: Keyring,
+  now: Date = new Date(),
+): Promise<ReferenceResult[]> {
   // Malformed packets (placeholders, or a form our rules refuse) are never handed to openpgp.js: they are not valid.
   const problemOf = (p: openpgp.SignaturePacket): string | null => malformedReason(p) ?? formOf(p).problem;
   const usable = file.packets.filter((p) => problemOf(p) === null);
-  if (usable.length === 0) return file.packets.map((p) => ({ fingerprint: null, valid: false, error: `malformed: ${problemOf(p)}` }));
+  if (usable.length === 0)
+    return file.packets.map((p) => ({ fingerprint: null, valid: false, error: `malformed: ${problemOf(p)}` }));
   const packets = new openpgp.PacketList<openpgp.SignaturePacket>();
   for (const p of usable) packets.push(p);
   const signature = new openpgp.Signature(packets);
-  const stream = Readable.toWeb(createReadStream(path, { highWaterMark: 1 << 20 })) as unknown as ReadableStream<Uint8Array>;
+  const stream = Readable.toWeb(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+  ) as unknown as ReadableStream<Uint8Array>;
   const message = await openpgp.createMessage({ binary: stream });
   const result = await openpgp.verify({
     message,
@@ -58,9 +66,11 @@ export async function referenceVerify(path: string, file: SignatureFile, keyring
       await s.verified;
       // Same policy gates as the main path: binary documents, SHA-2 only, the key's own signature version.
       if (packet.signatureType !== openpgp.enums.signature.binary) throw new Error('not a binary-document signature');
-      if (packet.hashAlgorithm === null || !ALLOWED_DATA_HASHES.has(packet.hashAlgorithm)) throw new Error('hash not allowed');
+      if (packet.hashAlgorithm === null || !ALLOWED_DATA_HASHES.has(packet.hashAlgorithm))
+        throw new Error('hash not allowed');
       const signing = holder?.key.getKeys(s.keyID)[0];
-      if (signing && signing.keyPacket.version !== packet.version) throw new Error('signature version differs from the key version');
+      if (signing && signing.keyPacket.version !== packet.version)
+        throw new Error('signature version differs from the key version');
       entry.valid = true;
     } catch (e) {
       entry.error = (e as Error).message;

@@ -15,7 +15,16 @@ import * as openpgp from 'openpgp';
 import { VerifyError } from '../errors.js';
 import { ArmorError, decodeArmorBlock, lenientArmorBytes, splitArmor } from './armor.js';
 import { PGP_CONFIG } from './config.js';
-import { IGNORED_TAG, MESSAGE_TAGS, forOpenpgp, inspectSignature, lenientClaims, lenientSignatureBodies, splitPackets, type SignatureForm } from './packets.js';
+import {
+  IGNORED_TAG,
+  MESSAGE_TAGS,
+  forOpenpgp,
+  inspectSignature,
+  lenientClaims,
+  lenientSignatureBodies,
+  splitPackets,
+  type SignatureForm,
+} from './packets.js';
 
 export const MAX_SIGNATURE_FILE_BYTES = 1024 * 1024;
 export const MAX_SIGNATURES = 64;
@@ -52,7 +61,17 @@ export function formOf(packet: openpgp.SignaturePacket): SignatureForm {
       const framed = splitPackets(packet.write());
       form = inspectSignature(framed.packets[0]?.body ?? new Uint8Array());
     } catch (e) {
-      form = { version: packet.version ?? 0, problem: `cannot be read back: ${(e as Error).message}`, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: [], unhashedClaims: [], ignoredAt: [] };
+      form = {
+        version: packet.version ?? 0,
+        problem: `cannot be read back: ${(e as Error).message}`,
+        issuerFingerprint: null,
+        issuerKeyId: null,
+        issuerFrom: null,
+        created: null,
+        issuerClaims: [],
+        unhashedClaims: [],
+        ignoredAt: [],
+      };
     }
     forms.set(packet, form);
     applyIssuer(packet, form);
@@ -69,9 +88,14 @@ function keyIdFrom(template: openpgp.KeyID, hex: string | null): openpgp.KeyID {
 
 /** Make openpgp.js's issuer fields say what the hashed area says (openpgp.js lets unhashed subpackets override them). */
 function applyIssuer(packet: openpgp.SignaturePacket, form: SignatureForm): void {
-  const p = packet as unknown as { issuerKeyID: openpgp.KeyID; issuerFingerprint: Uint8Array | null; issuerKeyVersion: number | null };
+  const p = packet as unknown as {
+    issuerKeyID: openpgp.KeyID;
+    issuerFingerprint: Uint8Array | null;
+    issuerKeyVersion: number | null;
+  };
   p.issuerKeyID = keyIdFrom(packet.issuerKeyID, form.issuerKeyId);
-  p.issuerFingerprint = form.issuerFingerprint === null ? null : new Uint8Array(Buffer.from(form.issuerFingerprint, 'hex'));
+  p.issuerFingerprint =
+    form.issuerFingerprint === null ? null : new Uint8Array(Buffer.from(form.issuerFingerprint, 'hex'));
   p.issuerKeyVersion = form.issuerFingerprint === null ? null : form.issuerFingerprint.length === 64 ? 6 : 4;
 }
 
@@ -79,9 +103,24 @@ function applyIssuer(packet: openpgp.SignaturePacket, form: SignatureForm): void
  * A placeholder for a packet that could not be used: no hash, no algorithm, only the issuer (when known). `claims`:
  * for bytes that could not be read strictly, whom they claim (found leniently, see packets.ts lenientClaims).
  */
-function placeholder(problem: string, form: SignatureForm | null, claims: readonly string[] = []): openpgp.SignaturePacket {
+function placeholder(
+  problem: string,
+  form: SignatureForm | null,
+  claims: readonly string[] = [],
+): openpgp.SignaturePacket {
   const packet = new openpgp.SignaturePacket();
-  const f: SignatureForm = form ?? { version: 0, problem, issuerFingerprint: null, issuerKeyId: null, issuerFrom: null, created: null, issuerClaims: claims, unhashedClaims: [], ignoredAt: [], claimsLenient: true };
+  const f: SignatureForm = form ?? {
+    version: 0,
+    problem,
+    issuerFingerprint: null,
+    issuerKeyId: null,
+    issuerFrom: null,
+    created: null,
+    issuerClaims: claims,
+    unhashedClaims: [],
+    ignoredAt: [],
+    claimsLenient: true,
+  };
   problems.set(packet, problem);
   forms.set(packet, { ...f, problem });
   applyIssuer(packet, f);
@@ -96,7 +135,10 @@ async function readOne(body: Uint8Array): Promise<openpgp.SignaturePacket> {
   let packet: openpgp.SignaturePacket;
   try {
     packet = new openpgp.SignaturePacket();
-    (packet as unknown as { read(bytes: Uint8Array, config: openpgp.Config): void }).read(forOpenpgp(body, form), PGP_CONFIG);
+    (packet as unknown as { read(bytes: Uint8Array, config: openpgp.Config): void }).read(
+      forOpenpgp(body, form),
+      PGP_CONFIG,
+    );
     // The hashed bytes are the packet's own, whatever openpgp.js was kept from parsing in them (forOpenpgp).
     const p = packet as unknown as { signatureData: Uint8Array | null };
     if (p.signatureData) p.signatureData = body.subarray(0, p.signatureData.length);
@@ -126,7 +168,9 @@ export function asArmoredSignature(bytes: Uint8Array): Uint8Array {
 
 export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFile> {
   if (bytes.byteLength > MAX_SIGNATURE_FILE_BYTES) {
-    throw malformed(`${bytes.byteLength} bytes is over the ${MAX_SIGNATURE_FILE_BYTES}-byte limit for a signature file`);
+    throw malformed(
+      `${bytes.byteLength} bytes is over the ${MAX_SIGNATURE_FILE_BYTES}-byte limit for a signature file`,
+    );
   }
   // Binary OpenPGP starts with a packet header (high bit set); armor is 7-bit text. A high byte that is not the
   // header of a signature (or of a message, to say so) goes to the armor reader, which refuses it as not ASCII.
@@ -138,20 +182,23 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
     blocks =
       encoding === 'binary'
         ? [bytes]
-        : splitArmor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), 'SIGNATURE').map((block) => {
-            try {
-              return decodeArmorBlock(block);
-            } catch (e) {
-              if (e instanceof ArmorError) return { error: e, text: block };
-              throw e;
-            }
-          });
+        : splitArmor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), 'SIGNATURE').map(
+            (block) => {
+              try {
+                return decodeArmorBlock(block);
+              } catch (e) {
+                if (e instanceof ArmorError) return { error: e, text: block };
+                throw e;
+              }
+            },
+          );
   } catch (e) {
     if (e instanceof ArmorError) throw malformed(e.message, e);
     throw malformed((e as Error).message, e);
   }
   const packets: openpgp.SignaturePacket[] = [];
-  const where = (i: number): string => (encoding === 'binary' ? 'the binary signature' : `block ${i + 1} of ${blocks.length}`);
+  const where = (i: number): string =>
+    encoding === 'binary' ? 'the binary signature' : `block ${i + 1} of ${blocks.length}`;
   const add = (packet: openpgp.SignaturePacket): void => {
     packets.push(packet);
     if (packets.length > MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} signatures`);
@@ -164,7 +211,9 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
       continue;
     }
     const stream = splitPackets(block);
-    const message = stream.packets.find((p) => MESSAGE_TAGS.has(p.tag))?.tag ?? (stream.errorTag !== null && MESSAGE_TAGS.has(stream.errorTag) ? stream.errorTag : null);
+    const message =
+      stream.packets.find((p) => MESSAGE_TAGS.has(p.tag))?.tag ??
+      (stream.errorTag !== null && MESSAGE_TAGS.has(stream.errorTag) ? stream.errorTag : null);
     if (message !== null) {
       throw malformed(`${where(i)} holds a signed message (packet type ${message}), not a detached signature`);
     }
@@ -186,7 +235,12 @@ export async function parseSignatureFile(bytes: Uint8Array): Promise<SignatureFi
   }
   // Nothing in the file could be read far enough to say who made it: the file itself is broken, not one block.
   // (Claims found only by the lenient reader attribute a block beside readable ones; alone, they do not save a file.)
-  if (packets.every((p) => problems.has(p) && (forms.get(p)?.claimsLenient === true || (forms.get(p)?.issuerClaims.length ?? 0) === 0))) {
+  if (
+    packets.every(
+      (p) =>
+        problems.has(p) && (forms.get(p)?.claimsLenient === true || (forms.get(p)?.issuerClaims.length ?? 0) === 0),
+    )
+  ) {
     throw malformed(packets.map((p) => problems.get(p)).join('; '));
   }
   return { packets, encoding };

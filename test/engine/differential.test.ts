@@ -17,16 +17,30 @@ import { DataHasher } from '../../src/pgp/data-digest.js';
 import { FastValues } from '../../src/pgp/fast-values.js';
 import { PrehashedEcdsa } from '../../src/pgp/prehashed-ecdsa.js';
 import { referenceVerify } from '../../src/pgp/reference-verify.js';
-import { parseSignatureFile, type SignatureFile } from '../../src/pgp/signature-file.js';
+import { parseSignatureFile } from '../../src/pgp/signature-file.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../../src/trust/keyring.js';
 import { cleanupPgpFixtures, sharedPgpFixtures, type PgpFixtures } from '../support/gpg.js';
-import { armorSig, craftBody, created, frame, frameIndeterminate, issuerFpr, issuerId, p256Key, sub } from '../pgp/craft.js';
+import {
+  armorSig,
+  craftBody,
+  created,
+  frame,
+  frameIndeterminate,
+  issuerFpr,
+  issuerId,
+  p256Key,
+  sub,
+} from '../pgp/craft.js';
 
 /** Counts the answers it gave, per algorithm (after they came), so a test can tell that the fast path really ran. */
 class CountingFast extends FastValues {
   confirmed = { rsa: 0, ecdsa: 0 };
   refused = { rsa: 0, ecdsa: 0 };
-  override async confirm(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array): Promise<boolean> {
+  override async confirm(
+    packet: openpgp.SignaturePacket,
+    key: openpgp.AnyKeyPacket,
+    digest: Uint8Array,
+  ): Promise<boolean> {
     const ok = await super.confirm(packet, key, digest);
     const algo = key.algorithm === openpgp.enums.publicKey.ecdsa ? 'ecdsa' : 'rsa';
     (ok ? this.confirmed : this.refused)[algo]++;
@@ -35,7 +49,12 @@ class CountingFast extends FastValues {
 }
 const fastValues = new CountingFast(new PrehashedEcdsa());
 
-async function onePass(path: string, ascPath: string, keyring: Keyring, withFast: FastValues | null): Promise<string[]> {
+async function onePass(
+  path: string,
+  ascPath: string,
+  keyring: Keyring,
+  withFast: FastValues | null,
+): Promise<string[]> {
   const file = await parseSignatureFile(await readFile(ascPath)); // fresh packets: no state shared between runs
   const hasher = new DataHasher(file.packets);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) hasher.update(chunk as Buffer);
@@ -48,12 +67,18 @@ async function onePass(path: string, ascPath: string, keyring: Keyring, withFast
   return out;
 }
 
-async function compare(dataPath: string, ascPath: string, keyring: Keyring): Promise<{ fast: boolean[]; reference: boolean[] }> {
+async function compare(
+  dataPath: string,
+  ascPath: string,
+  keyring: Keyring,
+): Promise<{ fast: boolean[]; reference: boolean[] }> {
   const plain = await onePass(dataPath, ascPath, keyring, null);
   const withFast = await onePass(dataPath, ascPath, keyring, fastValues);
   expect(withFast, `FastValues vs openpgp.js values, ${ascPath} over ${dataPath}`).toEqual(plain);
   const fast = plain.map((s) => s.startsWith('valid:'));
-  const reference = (await referenceVerify(dataPath, await parseSignatureFile(await readFile(ascPath)), keyring)).map((r) => r.valid);
+  const reference = (await referenceVerify(dataPath, await parseSignatureFile(await readFile(ascPath)), keyring)).map(
+    (r) => r.valid,
+  );
   return { fast, reference };
 }
 
@@ -71,8 +96,20 @@ afterAll(cleanupPgpFixtures);
 describe('one-pass engine agrees with openpgp.js streaming verification', () => {
   // Every parseable .asc fixture, over the signed data, a tampered copy and another file, with two keyrings.
   const parseable = [
-    'sha1', 'textMode', 'sameTwice', 'threeBlocks', 'unknownPlusGood', 'unknownAlone', 'future', 'overOther', 'goodPlusBad',
-    'p256Sha512', 'p256Future', 'p256CriticalNotation', 'rsaSha256', 'rsaSha384',
+    'sha1',
+    'textMode',
+    'sameTwice',
+    'threeBlocks',
+    'unknownPlusGood',
+    'unknownAlone',
+    'future',
+    'overOther',
+    'goodPlusBad',
+    'p256Sha512',
+    'p256Future',
+    'p256CriticalNotation',
+    'rsaSha256',
+    'rsaSha384',
   ] as const;
 
   it('for every single-signer fixture and every data file', async () => {
@@ -105,18 +142,23 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
     // confirmed the value. The critical notation is refused before any value check (packets.ts: a critical
     // subpacket we do not act on), so FastValues is never asked about it.
     const before = { ...fastValues.confirmed };
-    for (const asc of [fx.sigs.bySigner.p256, fx.sigs.p256Sha512, fx.sigs.p256Future]) await compare(fx.data, asc, known);
+    for (const asc of [fx.sigs.bySigner.p256, fx.sigs.p256Sha512, fx.sigs.p256Future])
+      await compare(fx.data, asc, known);
     expect(fastValues.confirmed.ecdsa - before.ecdsa).toBe(3);
     await compare(fx.data, fx.sigs.p256CriticalNotation, known);
     expect(fastValues.confirmed.ecdsa - before.ecdsa).toBe(3);
-    for (const asc of [fx.sigs.bySigner.rsa4096, fx.sigs.rsaSha256, fx.sigs.rsaSha384]) await compare(fx.data, asc, known);
+    for (const asc of [fx.sigs.bySigner.rsa4096, fx.sigs.rsaSha256, fx.sigs.rsaSha384])
+      await compare(fx.data, asc, known);
     expect(fastValues.confirmed.rsa - before.rsa).toBe(3); // SHA-512, SHA-256, SHA-384: each DigestInfo prefix
   });
 
   it('for a real signature over ANOTHER file, its (unsigned) 2-byte hash prefix patched to match this file', async () => {
     // The prefix is outside the signed data, so anyone can set it: only the value check can then reject. The RSA
     // value has valid PKCS #1 padding (it is a real signature) but encodes the other file's digest.
-    for (const [asc, index, algo] of [[fx.sigs.overOther, 0, 'rsa'], [fx.sigs.goodPlusBad, 1, 'ecdsa']] as const) {
+    for (const [asc, index, algo] of [
+      [fx.sigs.overOther, 0, 'rsa'],
+      [fx.sigs.goodPlusBad, 1, 'ecdsa'],
+    ] as const) {
       const file = await parseSignatureFile(await readFile(asc));
       const packet = file.packets[index]!;
       const hasher = new DataHasher([packet]);
@@ -134,20 +176,23 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
     }
   });
 
-  it.each(['rsa', 'ecdsa'] as const)('for a %s signature whose s was altered after signing (signed-hash prefix intact)', async (algo) => {
-    const asc = algo === 'rsa' ? fx.sigs.bySigner.rsa4096 : fx.sigs.bySigner.p256;
-    const sig = await openpgp.readSignature({ armoredSignature: await readFile(asc, 'utf8') });
-    const params = (sig.packets[0] as unknown as { params: { s: Uint8Array } }).params;
-    params.s = Uint8Array.from(params.s);
-    params.s[params.s.length - 1]! ^= 1;
-    const altered = join(fx.dir, `data.bin.${algo}-altered.asc`);
-    await writeFile(altered, sig.armor());
-    const before = fastValues.refused[algo];
-    const { fast: onePassResult, reference } = await compare(fx.data, altered, known);
-    expect(fastValues.refused[algo]).toBe(before + 1); // FastValues was asked, said no, and openpgp.js said no too
-    expect(onePassResult).toEqual([false]);
-    expect(reference).toEqual([false]);
-  });
+  it.each(['rsa', 'ecdsa'] as const)(
+    'for a %s signature whose s was altered after signing (signed-hash prefix intact)',
+    async (algo) => {
+      const asc = algo === 'rsa' ? fx.sigs.bySigner.rsa4096 : fx.sigs.bySigner.p256;
+      const sig = await openpgp.readSignature({ armoredSignature: await readFile(asc, 'utf8') });
+      const params = (sig.packets[0] as unknown as { params: { s: Uint8Array } }).params;
+      params.s = Uint8Array.from(params.s);
+      params.s[params.s.length - 1]! ^= 1;
+      const altered = join(fx.dir, `data.bin.${algo}-altered.asc`);
+      await writeFile(altered, sig.armor());
+      const before = fastValues.refused[algo];
+      const { fast: onePassResult, reference } = await compare(fx.data, altered, known);
+      expect(fastValues.refused[algo]).toBe(before + 1); // FastValues was asked, said no, and openpgp.js said no too
+      expect(onePassResult).toEqual([false]);
+      expect(reference).toEqual([false]);
+    },
+  );
 
   it('leaves no "verified" mark on a packet it confirmed, also when openpgp.js then rejects it', async () => {
     const file = await parseSignatureFile(await readFile(fx.sigs.p256Future));
@@ -168,14 +213,24 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
   it('for an openpgp.js-compatible value over the digest without its leading zero byte (openpgp.js accepts it)', async () => {
     // openpgp.js accepts an ECDSA value made over digest[1..] when digest[0] is 0 (signatures from an old openpgp.js
     // bug). PrehashedEcdsa refuses it, so openpgp.js decides and both runs must give the same status.
-    const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'nistP256', userIDs: [{ name: 'old bug' }], format: 'object' });
+    const { privateKey, publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'nistP256',
+      userIDs: [{ name: 'old bug' }],
+      format: 'object',
+    });
     const keyFile = join(fx.dir, 'old-bug-key.asc');
     await writeFile(keyFile, publicKey.armor());
     const keyring = await loadCustomKeyring(keyFile);
     const d = (privateKey.keyPacket as unknown as { privateParams: { d: Uint8Array } }).privateParams.d;
     // One signature packet; then data is varied by a counter until its digest (with this packet's trailer) starts
     // with 0x00 — about 256 tries of hashing 68 bytes, deterministic in outcome.
-    const sig = await openpgp.sign({ message: await openpgp.createMessage({ binary: randomBytes(64) }), signingKeys: privateKey, detached: true, format: 'object' });
+    const sig = await openpgp.sign({
+      message: await openpgp.createMessage({ binary: randomBytes(64) }),
+      signingKeys: privateKey,
+      detached: true,
+      format: 'object',
+    });
     const packet = sig.packets[0] as openpgp.SignaturePacket;
     const base = randomBytes(64);
     let data = base;
@@ -216,10 +271,18 @@ describe.runIf(existsSync(TAGS))('one-pass engine agrees with openpgp.js on real
     const pinned = await loadPinnedKeyring();
     const somber = await loadCustomKeyring(join(KEYS, 'sombernight.asc'));
     for (const keyring of [pinned, somber]) {
-      const { fast, reference } = await compare(join(TAGS, `electrum-${v}.payload`), join(TAGS, `electrum-${v}.payload.asc`), keyring);
+      const { fast, reference } = await compare(
+        join(TAGS, `electrum-${v}.payload`),
+        join(TAGS, `electrum-${v}.payload.asc`),
+        keyring,
+      );
       expect(fast).toEqual(reference);
     }
-    const tampered = await compare(join(TAGS, 'electrum-4.8.1-tampered.payload'), join(TAGS, 'electrum-4.8.1.payload.asc'), somber);
+    const tampered = await compare(
+      join(TAGS, 'electrum-4.8.1-tampered.payload'),
+      join(TAGS, 'electrum-4.8.1.payload.asc'),
+      somber,
+    );
     expect(tampered.fast).toEqual([false]);
     expect(tampered.reference).toEqual([false]);
   });
@@ -245,14 +308,63 @@ describe('hand-built hostile packets (issue 11): both one-pass runs agree, and n
 
   const cases: Array<[string, () => Uint8Array, boolean]> = [
     ['plain (control)', () => frame(craftBody({ signer: A, data: bytes })), true],
-    ['a stranger\'s fingerprint in the unhashed area', () => frame(craftBody({ signer: A, data: bytes, unhashed: [issuerFpr(B.toPublic()), issuerId(B.toPublic())] })), true],
-    ['two creation times', () => frame(craftBody({ signer: A, data: bytes, hashed: [created(new Date(Date.now() - 60_000)), issuerFpr(A.toPublic()), created(new Date(Date.now() - 120_000))] })), false],
-    ['a 6-byte creation time', () => frame(craftBody({ signer: A, data: bytes, hashed: [created(new Date(), 6), issuerFpr(A.toPublic())] })), false],
-    ['a critical unknown subpacket in the unhashed area', () => frame(craftBody({ signer: A, data: bytes, unhashed: [sub(100, [1], true)] })), false],
-    ['a critical Signer\'s User ID', () => frame(craftBody({ signer: A, data: bytes, hashed: [created(new Date()), issuerFpr(A.toPublic()), sub(28, [65], true)] })), false],
-    ['the unhashed length understated by one', () => frame(craftBody({ signer: A, data: bytes, unhashedLengthDelta: -1 })), false],
+    [
+      "a stranger's fingerprint in the unhashed area",
+      () => frame(craftBody({ signer: A, data: bytes, unhashed: [issuerFpr(B.toPublic()), issuerId(B.toPublic())] })),
+      true,
+    ],
+    [
+      'two creation times',
+      () =>
+        frame(
+          craftBody({
+            signer: A,
+            data: bytes,
+            hashed: [
+              created(new Date(Date.now() - 60_000)),
+              issuerFpr(A.toPublic()),
+              created(new Date(Date.now() - 120_000)),
+            ],
+          }),
+        ),
+      false,
+    ],
+    [
+      'a 6-byte creation time',
+      () => frame(craftBody({ signer: A, data: bytes, hashed: [created(new Date(), 6), issuerFpr(A.toPublic())] })),
+      false,
+    ],
+    [
+      'a critical unknown subpacket in the unhashed area',
+      () => frame(craftBody({ signer: A, data: bytes, unhashed: [sub(100, [1], true)] })),
+      false,
+    ],
+    [
+      "a critical Signer's User ID",
+      () =>
+        frame(
+          craftBody({
+            signer: A,
+            data: bytes,
+            hashed: [created(new Date()), issuerFpr(A.toPublic()), sub(28, [65], true)],
+          }),
+        ),
+      false,
+    ],
+    [
+      'the unhashed length understated by one',
+      () => frame(craftBody({ signer: A, data: bytes, unhashedLengthDelta: -1 })),
+      false,
+    ],
     ['an indeterminate-length packet', () => frameIndeterminate(craftBody({ signer: A, data: bytes })), false],
-    ['v6 by a v4 key', () => frame(craftBody({ signer: A, data: bytes, version: 6, hashed: [created(new Date()), issuerFpr(A.toPublic())] })), false],
+    [
+      'v6 by a v4 key',
+      () =>
+        frame(
+          craftBody({ signer: A, data: bytes, version: 6, hashed: [created(new Date()), issuerFpr(A.toPublic())] }),
+        ),
+      false,
+    ],
     ['v6 with an empty salt', () => frame(craftBody({ signer: V6, data: bytes, salt: new Uint8Array(0) })), false],
     ['v6 control', () => frame(craftBody({ signer: V6, data: bytes })), true],
   ];

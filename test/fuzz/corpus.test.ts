@@ -84,7 +84,8 @@ for (const dir of runs) {
 
 const urlFile = join(CORPUS, 'urls.json');
 const urlCases = existsSync(urlFile)
-  ? (JSON.parse(readFileSync(urlFile, 'utf8')) as { cases: Array<{ url: string; mutator: string; outcome: string }> }).cases
+  ? (JSON.parse(readFileSync(urlFile, 'utf8')) as { cases: Array<{ url: string; mutator: string; outcome: string }> })
+      .cases
   : [];
 
 describe('URL corpus', () => {
@@ -92,6 +93,9 @@ describe('URL corpus', () => {
     const t0 = performance.now();
     const r = judgeUrlCase(c.url, c.mutator);
     expect(performance.now() - t0).toBeLessThan(CASE_TIMEOUT_MS);
-    expect(['agree', 'disagree'], `${r.outcome}: ${r.detail} (tool ${r.verdict}/${r.category}, with mirror ${r.mirrorVerdict})`).toContain(r.outcome);
+    expect(
+      ['agree', 'disagree'],
+      `${r.outcome}: ${r.detail} (tool ${r.verdict}/${r.category}, with mirror ${r.mirrorVerdict})`,
+    ).toContain(r.outcome);
   });
 });

@@ -77,18 +77,31 @@ export function craftBody(o: CraftOptions): Uint8Array {
   const hashed = cat(...(o.hashed ?? [created(new Date()), issuerFpr(signerKey)]));
   const unhashed = cat(...(o.unhashed ?? [issuerId(signerKey)]));
   const signatureData = cat([version, o.signatureType ?? 0, algo, SHA512], lengthField(hashed.length, version), hashed);
-  const salt = version === 6 ? (o.salt ?? new Uint8Array(createHash('sha256').update(signatureData).digest())) : new Uint8Array();
+  const salt =
+    version === 6 ? (o.salt ?? new Uint8Array(createHash('sha256').update(signatureData).digest())) : new Uint8Array();
   const trailer = [version, 0xff, ...u32(signatureData.length)];
-  const digest = createHash('sha512').update(salt).update(o.data).update(signatureData).update(Uint8Array.from(trailer)).digest();
+  const digest = createHash('sha512')
+    .update(salt)
+    .update(o.data)
+    .update(signatureData)
+    .update(Uint8Array.from(trailer))
+    .digest();
   let value: number[];
   if (algo === 19) {
     // ECDSA (P-256 keys only here) over the digest itself, as OpenPGP does: r and s as MPIs
-    const rs = p256.sign(new Uint8Array(digest), keyPacket.privateParams.d!, { prehash: false, lowS: true, format: 'compact' });
+    const rs = p256.sign(new Uint8Array(digest), keyPacket.privateParams.d!, {
+      prehash: false,
+      lowS: true,
+      format: 'compact',
+    });
     value = [...mpi(rs.subarray(0, 32)), ...mpi(rs.subarray(32))];
   } else {
     const A = algo === 22 ? keyPacket.publicParams.Q!.subarray(1) : keyPacket.publicParams.A!;
     const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
-    const priv = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: b64(keyPacket.privateParams.seed!), x: b64(A) }, format: 'jwk' });
+    const priv = createPrivateKey({
+      key: { kty: 'OKP', crv: 'Ed25519', d: b64(keyPacket.privateParams.seed!), x: b64(A) },
+      format: 'jwk',
+    });
     const rs = new Uint8Array(sign(null, digest, priv));
     value = algo === 22 ? [...mpi(rs.subarray(0, 32)), ...mpi(rs.subarray(32))] : [...rs];
   }
@@ -117,11 +130,20 @@ export function frameIndeterminate(body: Uint8Array, tag = 2): Uint8Array {
 export const armorSig = (bytes: Uint8Array): string => openpgp.armor(openpgp.enums.armor.signature, bytes);
 
 export async function p256Key(name: string, opts: { v6?: boolean } = {}): Promise<openpgp.PrivateKey> {
-  const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'nistP256', userIDs: [{ name }], format: 'object', config: { ...openpgp.config, v6Keys: opts.v6 === true } });
+  const { privateKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'nistP256',
+    userIDs: [{ name }],
+    format: 'object',
+    config: { ...openpgp.config, v6Keys: opts.v6 === true },
+  });
   return privateKey;
 }
 
-export async function edKey(name: string, opts: { legacy?: boolean; v6?: boolean; date?: Date } = {}): Promise<openpgp.PrivateKey> {
+export async function edKey(
+  name: string,
+  opts: { legacy?: boolean; v6?: boolean; date?: Date } = {},
+): Promise<openpgp.PrivateKey> {
   const { privateKey } = await openpgp.generateKey({
     type: opts.legacy === false || opts.v6 ? 'curve25519' : 'ecc',
     ...(opts.legacy === false || opts.v6 ? {} : { curve: 'curve25519Legacy' as const }),

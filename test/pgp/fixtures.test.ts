@@ -186,11 +186,14 @@ describe('gpgv agrees with the fixtures', () => {
     expect(r.sigs.map((s) => s.status)).toEqual(['GOODSIG']);
   });
 
-  it.each(['garbage', 'truncated', 'cleartext', 'inline'] as const)('%s is not a usable detached signature', async (k) => {
-    const r = await gpgv(f.keyrings.knownBinary, f.sigs[k], f.data);
-    expect(r.code).not.toBe(0);
-    expect(r.sigs.some((s) => s.status === 'GOODSIG')).toBe(false);
-  });
+  it.each(['garbage', 'truncated', 'cleartext', 'inline'] as const)(
+    '%s is not a usable detached signature',
+    async (k) => {
+      const r = await gpgv(f.keyrings.knownBinary, f.sigs[k], f.data);
+      expect(r.code).not.toBe(0);
+      expect(r.sigs.some((s) => s.status === 'GOODSIG')).toBe(false);
+    },
+  );
 
   it('the cleartext and inline messages are themselves validly signed (they are the wrong kind, not broken)', async () => {
     const c = await gpgv(f.keyrings.knownBinary, f.sigs.cleartext, f.data, []);
@@ -265,7 +268,9 @@ describe('openpgp.js agrees with the fixtures (interop both ways)', () => {
   });
 
   it('cleartext and inline messages are not readable as detached signatures', async () => {
-    await expect(openpgp.readSignature({ armoredSignature: await readFile(f.sigs.cleartext, 'utf8') })).rejects.toThrow();
+    await expect(
+      openpgp.readSignature({ armoredSignature: await readFile(f.sigs.cleartext, 'utf8') }),
+    ).rejects.toThrow();
     await expect(openpgp.readSignature({ armoredSignature: await readFile(f.sigs.inline, 'utf8') })).rejects.toThrow();
   });
 });

@@ -40,8 +40,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ev-fuzzdec-'));
   dataPath = join(dir, 'data.bin');
   await writeFile(dataPath, data);
-  [A, B, C] = await Promise.all([edKey('A', { date: new Date(Date.now() - 48 * HOUR) }), edKey('B', { date: new Date(Date.now() - 48 * HOUR) }), edKey('C')]);
-  ring = { trust: 'custom', keys: [A, B].map((k, i) => ({ name: 'AB'[i]!, fingerprint: k.getFingerprint().toUpperCase(), key: k.toPublic() })) };
+  [A, B, C] = await Promise.all([
+    edKey('A', { date: new Date(Date.now() - 48 * HOUR) }),
+    edKey('B', { date: new Date(Date.now() - 48 * HOUR) }),
+    edKey('C'),
+  ]);
+  ring = {
+    trust: 'custom',
+    keys: [A, B].map((k, i) => ({ name: 'AB'[i]!, fingerprint: k.getFingerprint().toUpperCase(), key: k.toPublic() })),
+  };
   ringBinary = join(dir, 'ab.gpg');
   await writeFile(ringBinary, new Uint8Array([...A.toPublic().write(), ...B.toPublic().write()]));
   keysPath = join(dir, 'ab.asc');
@@ -61,7 +68,8 @@ async function judge(file: string): Promise<FoundSignature[]> {
   for (const p of packets) out.push(await checkSignature(p, digests.digestFor(p), ring, new Date()));
   return out;
 }
-const pairs = async (file: string): Promise<Array<[string, string | null]>> => (await judge(file)).map((f) => [f.status, f.signer]);
+const pairs = async (file: string): Promise<Array<[string, string | null]>> =>
+  (await judge(file)).map((f) => [f.status, f.signer]);
 
 let n = 0;
 async function save(text: string): Promise<string> {
@@ -69,7 +77,8 @@ async function save(text: string): Promise<string> {
   await writeFile(p, text);
   return p;
 }
-const gpgvSays = async (text: string): Promise<string[]> => (await gpgv(ringBinary, await save(text), dataPath)).sigs.map((s) => s.status).filter((s) => s !== 'NONE');
+const gpgvSays = async (text: string): Promise<string[]> =>
+  (await gpgv(ringBinary, await save(text), dataPath)).sigs.map((s) => s.status).filter((s) => s !== 'NONE');
 const verdict = async (text: string): Promise<[number, string | null]> => {
   const r = await verify(dataPath, { signature: await save(text), keyring: keysPath });
   return [r.exitCode, r.reason?.code ?? null];
@@ -98,22 +107,36 @@ describe('fuzz false verdict 1: a block the strict reader refuses is still attri
   // s2026 4469, 19258 (headers without the blank line); s2026 14016, s2027 5394, 11796, 18366 (overstated length)
   it('armor headers without their blank line, a BAD signature by A, beside a good one by B → malformed/A, the file fails (gpgv: BADSIG)', async () => {
     const file = headersWithoutBlank(frame(badBody(A))) + goodBy(B);
-    expect(await pairs(file)).toEqual([['malformed', 'A'], ['valid', 'B']]);
+    expect(await pairs(file)).toEqual([
+      ['malformed', 'A'],
+      ['valid', 'B'],
+    ]);
     expect(await verdict(file)).toEqual([1, 'SIGNATURE_INVALID']);
     expect(await gpgvSays(headersWithoutBlank(frame(badBody(A))))).toEqual(['BADSIG']);
   });
 
   it('a packet length overstated at the end of the block, a BAD signature by A → malformed/A, the file fails (gpgv: BADSIG)', async () => {
     const file = goodBy(B) + armorSig(overstated(badBody(A), 40));
-    expect(await pairs(file)).toEqual([['valid', 'B'], ['malformed', 'A']]);
+    expect(await pairs(file)).toEqual([
+      ['valid', 'B'],
+      ['malformed', 'A'],
+    ]);
     expect(await verdict(file)).toEqual([1, 'SIGNATURE_INVALID']);
     expect(await gpgvSays(armorSig(overstated(badBody(A), 40)))).toEqual(['BADSIG']);
   });
 
   it('the hashed area cut short by the block end, naming A only in its unhashed area → still attributed to A', async () => {
-    const body = craftBody({ signer: A, data: other, hashed: [created(new Date())], unhashed: [issuerId(A.toPublic())] });
+    const body = craftBody({
+      signer: A,
+      data: other,
+      hashed: [created(new Date())],
+      unhashed: [issuerId(A.toPublic())],
+    });
     const file = goodBy(B) + armorSig(overstated(body, 300));
-    expect(await pairs(file)).toEqual([['valid', 'B'], ['malformed', 'A']]);
+    expect(await pairs(file)).toEqual([
+      ['valid', 'B'],
+      ['malformed', 'A'],
+    ]);
   });
 
   it('alone in a file, such a block refuses the file (SIGNATURE_MALFORMED): nothing READABLE names a signer', async () => {
@@ -123,8 +146,11 @@ describe('fuzz false verdict 1: a block the strict reader refuses is still attri
     }
   });
 
-  it('the same defects in a STRANGER\'s block stay that block\'s problem: the good block verifies', async () => {
-    for (const file of [headersWithoutBlank(frame(badBody(C))) + goodBy(A), goodBy(A) + armorSig(overstated(badBody(C), 40))]) {
+  it("the same defects in a STRANGER's block stay that block's problem: the good block verifies", async () => {
+    for (const file of [
+      headersWithoutBlank(frame(badBody(C))) + goodBy(A),
+      goodBy(A) + armorSig(overstated(badBody(C), 40)),
+    ]) {
       const found = await pairs(file);
       expect(found).toContainEqual(['malformed', null]);
       expect(found).toContainEqual(['valid', 'A']);
@@ -135,17 +161,34 @@ describe('fuzz false verdict 1: a block the strict reader refuses is still attri
 
 describe('fuzz false verdict 2: an unhashed hint naming a trusted key while the hashed area names another issuer', () => {
   // s2027 2042, 9037: hashed issuer fingerprint = a stranger, unhashed key ID = a trusted key, the value bad for it
-  it('hashed: stranger C (C signed it); unhashed: A\'s key ID → malformed/A, the file fails (gpgv checks it with A: BADSIG)', async () => {
-    const sig = armorSig(frame(craftBody({ signer: C, data, hashed: [created(new Date()), issuerFpr(C.toPublic())], unhashed: [issuerId(A.toPublic())] })));
+  it("hashed: stranger C (C signed it); unhashed: A's key ID → malformed/A, the file fails (gpgv checks it with A: BADSIG)", async () => {
+    const sig = armorSig(
+      frame(
+        craftBody({
+          signer: C,
+          data,
+          hashed: [created(new Date()), issuerFpr(C.toPublic())],
+          unhashed: [issuerId(A.toPublic())],
+        }),
+      ),
+    );
     const found = await judge(sig + goodBy(B));
-    expect(found.map((f) => [f.status, f.signer])).toEqual([['malformed', 'A'], ['valid', 'B']]);
+    expect(found.map((f) => [f.status, f.signer])).toEqual([
+      ['malformed', 'A'],
+      ['valid', 'B'],
+    ]);
     expect(found[0]!.detail).toMatch(/unhashed area.*does not check out/);
     expect(await verdict(sig + goodBy(B))).toEqual([1, 'SIGNATURE_INVALID']);
     expect(await gpgvSays(sig)).toEqual(['BADSIG']);
   });
 
-  it('item 6 still holds: hashed A (valid), unhashed B\'s key ID, a stranger\'s fingerprint, or a wildcard → valid by A (gpgv: GOODSIG)', async () => {
-    for (const unhashed of [[issuerId(B.toPublic())], [issuerFpr(C.toPublic())], [sub(16, new Uint8Array(8))], [issuerId(B.toPublic()), issuerFpr(B.toPublic())]]) {
+  it("item 6 still holds: hashed A (valid), unhashed B's key ID, a stranger's fingerprint, or a wildcard → valid by A (gpgv: GOODSIG)", async () => {
+    for (const unhashed of [
+      [issuerId(B.toPublic())],
+      [issuerFpr(C.toPublic())],
+      [sub(16, new Uint8Array(8))],
+      [issuerId(B.toPublic()), issuerFpr(B.toPublic())],
+    ]) {
       const sig = armorSig(frame(craftBody({ signer: A, data, unhashed })));
       expect(await pairs(sig)).toEqual([['valid', 'A']]);
       expect(await gpgvSays(sig)).toEqual(['GOODSIG']);
@@ -156,10 +199,15 @@ describe('fuzz false verdict 2: an unhashed hint naming a trusted key while the 
   // when the value DOES check out with the trusted key the unhashed hint names, its holder signed a packet whose
   // hashed area names another issuer. Contradictory, so it does not count; but no evidence of tampering: unknown-key
   // (not fatal), as before the decision above. Needs the digest: the engine hashes for needsDigest() packets.
-  it('hashed: a stranger\'s or a zero fingerprint, but A signed it and the unhashed key ID is A\'s → unknown-key, not fatal (gpgv: GOODSIG)', async () => {
+  it("hashed: a stranger's or a zero fingerprint, but A signed it and the unhashed key ID is A's → unknown-key, not fatal (gpgv: GOODSIG)", async () => {
     for (const fpr of [issuerFpr(C.toPublic()), sub(33, [4, ...new Array<number>(20).fill(0)])]) {
-      const sig = armorSig(frame(craftBody({ signer: A, data, hashed: [created(new Date()), fpr], unhashed: [issuerId(A.toPublic())] })));
-      expect(await pairs(sig + goodBy(B))).toEqual([['unknown-key', null], ['valid', 'B']]);
+      const sig = armorSig(
+        frame(craftBody({ signer: A, data, hashed: [created(new Date()), fpr], unhashed: [issuerId(A.toPublic())] })),
+      );
+      expect(await pairs(sig + goodBy(B))).toEqual([
+        ['unknown-key', null],
+        ['valid', 'B'],
+      ]);
       expect(await verdict(sig + goodBy(B))).toEqual([0, null]); // through verify(): the engine hashes for it
       expect(await gpgvSays(sig)).toEqual(['GOODSIG']);
     }
@@ -167,16 +215,31 @@ describe('fuzz false verdict 2: an unhashed hint naming a trusted key while the 
 
   // Seed 2029, case 5258: a hashed wildcard key ID (and no fingerprint) with the real key ID unhashed. gpgv takes the
   // hashed wildcard as the issuer: no key (ERRSIG). We used the unhashed hint and counted it. Now: not counted.
-  it('a hashed WILDCARD key ID with A\'s key ID unhashed → unknown-key, not counted, not fatal (gpgv: ERRSIG, no key)', async () => {
-    const sig = armorSig(frame(craftBody({ signer: A, data, hashed: [sub(16, new Uint8Array(8)), created(new Date())], unhashed: [issuerId(A.toPublic())] })));
-    expect(await pairs(sig + goodBy(B))).toEqual([['unknown-key', null], ['valid', 'B']]);
+  it("a hashed WILDCARD key ID with A's key ID unhashed → unknown-key, not counted, not fatal (gpgv: ERRSIG, no key)", async () => {
+    const sig = armorSig(
+      frame(
+        craftBody({
+          signer: A,
+          data,
+          hashed: [sub(16, new Uint8Array(8)), created(new Date())],
+          unhashed: [issuerId(A.toPublic())],
+        }),
+      ),
+    );
+    expect(await pairs(sig + goodBy(B))).toEqual([
+      ['unknown-key', null],
+      ['valid', 'B'],
+    ]);
     expect(await verdict(sig)).not.toEqual([0, null]);
     expect(await gpgvSays(sig)).toEqual(['ERRSIG']);
   });
 
-  it('control: a stranger\'s signature naming only the stranger, in both areas → unknown-key, not counted, not fatal', async () => {
+  it("control: a stranger's signature naming only the stranger, in both areas → unknown-key, not counted, not fatal", async () => {
     const sig = armorSig(frame(craftBody({ signer: C, data, unhashed: [issuerId(C.toPublic())] })));
-    expect(await pairs(sig + goodBy(A))).toEqual([['unknown-key', null], ['valid', 'A']]);
+    expect(await pairs(sig + goodBy(A))).toEqual([
+      ['unknown-key', null],
+      ['valid', 'A'],
+    ]);
   });
 });
 
@@ -186,7 +249,9 @@ describe('fuzz decisions: "the tool refuses what gpgv accepts", by class', () =>
 
   // RFC 9580 §5.2.3.18: "If this is not present or has a value of zero, it never expires." → accept. gpgv: GOODSIG.
   it('a signature expiration time of 0 (never expires) → valid (gpgv: GOODSIG)', async () => {
-    const sig = armorSig(frame(craftBody({ signer: A, data, hashed: [now(), issuerFpr(A.toPublic()), sub(3, u32(0))] })));
+    const sig = armorSig(
+      frame(craftBody({ signer: A, data, hashed: [now(), issuerFpr(A.toPublic()), sub(3, u32(0))] })),
+    );
     expect(await pairs(sig)).toEqual([['valid', 'A']]);
     expect(await gpgvSays(sig)).toEqual(['GOODSIG']);
   });
@@ -195,13 +260,17 @@ describe('fuzz decisions: "the tool refuses what gpgv accepts", by class', () =>
   // OpenPGP's 32-bit time; gpg adds it in 32 bits, the end wraps into the past, gpgv says EXPSIG. We counted it.
   // Decision: never more lenient than the reference → expired-key (not counted, not fatal). Ten years → valid.
   it('a signature expiration that ends past 2106 → expired-key, not counted (gpgv: EXPSIG); ten years → valid (gpgv: GOODSIG)', async () => {
-    const far = armorSig(frame(craftBody({ signer: A, data, hashed: [now(), issuerFpr(A.toPublic()), sub(3, u32(0xffffffff))] })));
+    const far = armorSig(
+      frame(craftBody({ signer: A, data, hashed: [now(), issuerFpr(A.toPublic()), sub(3, u32(0xffffffff))] })),
+    );
     const found = await judge(far);
     expect(found.map((f) => [f.status, f.signer])).toEqual([['expired-key', 'A']]);
     expect(found[0]!.detail).toMatch(/past the end of OpenPGP time/);
     expect(await gpgvSays(far)).toEqual(['EXPSIG']);
     expect((await verdict(far))[0]).not.toBe(0);
-    const tenYears = armorSig(frame(craftBody({ signer: A, data, hashed: [now(), issuerFpr(A.toPublic()), sub(3, u32(10 * 365 * 86400))] })));
+    const tenYears = armorSig(
+      frame(craftBody({ signer: A, data, hashed: [now(), issuerFpr(A.toPublic()), sub(3, u32(10 * 365 * 86400))] })),
+    );
     expect(await pairs(tenYears)).toEqual([['valid', 'A']]);
     expect(await gpgvSays(tenYears)).toEqual(['GOODSIG']);
   });
@@ -221,8 +290,14 @@ describe('fuzz decisions: "the tool refuses what gpgv accepts", by class', () =>
   it('junk embedded signatures in a data signature: unhashed (critical or not), hashed (not critical) → valid (gpgv: GOODSIG)', async () => {
     const junk = (critical: boolean): Uint8Array => sub(32, [9, 9, 9, 1, 2, 3], critical);
     for (const [hashed, unhashed] of [
-      [[now(), issuerFpr(A.toPublic())], [issuerId(A.toPublic()), junk(false)]],
-      [[now(), issuerFpr(A.toPublic())], [junk(true), issuerId(A.toPublic())]],
+      [
+        [now(), issuerFpr(A.toPublic())],
+        [issuerId(A.toPublic()), junk(false)],
+      ],
+      [
+        [now(), issuerFpr(A.toPublic())],
+        [junk(true), issuerId(A.toPublic())],
+      ],
       [[now(), issuerFpr(A.toPublic()), junk(false)], [issuerId(A.toPublic())]],
     ] as Array<[Uint8Array[], Uint8Array[]]>) {
       const sig = armorSig(frame(craftBody({ signer: A, data, hashed, unhashed })));
@@ -236,7 +311,9 @@ describe('fuzz decisions: "the tool refuses what gpgv accepts", by class', () =>
   // not handle → "in error"; the same rule as a critical Signer's User ID or notation, item 11). gpg never writes
   // one, only the holder of the secret key can, and the value is still checked by nobody. gpgv: GOODSIG (it differs).
   it('a CRITICAL embedded signature in the hashed area → malformed/A (gpgv: GOODSIG; deliberate)', async () => {
-    const sig = armorSig(frame(craftBody({ signer: A, data, hashed: [now(), issuerFpr(A.toPublic()), sub(32, [1, 2, 3], true)] })));
+    const sig = armorSig(
+      frame(craftBody({ signer: A, data, hashed: [now(), issuerFpr(A.toPublic()), sub(32, [1, 2, 3], true)] })),
+    );
     const found = await judge(sig);
     expect(found.map((f) => [f.status, f.signer])).toEqual([['malformed', 'A']]);
     expect(found[0]!.detail).toMatch(/critical embedded signature in the hashed area/);
@@ -256,11 +333,14 @@ describe('fuzz decisions: "the tool refuses what gpgv accepts", by class', () =>
     ['features', (): Uint8Array => sub(30, [1], true)],
     ['key flags', (): Uint8Array => sub(27, [3], true)],
     ['reason for revocation', (): Uint8Array => sub(29, [0, ...enc('why')], true)],
-  ] as Array<[string, () => Uint8Array]>)('a critical %s in the unhashed area → valid (gpgv: GOODSIG)', async (_name, make) => {
-    const sig = armorSig(frame(craftBody({ signer: A, data, unhashed: [issuerId(A.toPublic()), make()] })));
-    expect(await pairs(sig)).toEqual([['valid', 'A']]);
-    expect(await gpgvSays(sig)).toEqual(['GOODSIG']);
-  });
+  ] as Array<[string, () => Uint8Array]>)(
+    'a critical %s in the unhashed area → valid (gpgv: GOODSIG)',
+    async (_name, make) => {
+      const sig = armorSig(frame(craftBody({ signer: A, data, unhashed: [issuerId(A.toPublic()), make()] })));
+      expect(await pairs(sig)).toEqual([['valid', 'A']]);
+      expect(await gpgvSays(sig)).toEqual(['GOODSIG']);
+    },
+  );
 
   it('control: a critical UNKNOWN subpacket or a critical notation in the unhashed area → still malformed/A (gpgv: BADSIG)', async () => {
     for (const extra of [sub(100, [1], true), sub(20, [0x80, 0, 0, 0, 0, 4, 0, 1, ...enc('a@bcx')], true)]) {
@@ -275,13 +355,16 @@ describe('fuzz decisions: "the tool refuses what gpgv accepts", by class', () =>
   // be indicated as a successful validation. Which date it means is ambiguous (gpg reads the first 4 bytes, another
   // reader the last 4 or all 8), as with two creation times (item 10); gpg never writes one; and the dates decide
   // counting (future, expiry, release-date rule). gpgv: GOODSIG (it reads the first 4 bytes).
-  it.each([5, 6, 8])('a %i-byte creation time by trusted A → malformed/A (gpgv: GOODSIG; deliberate)', async (bytes) => {
-    // as the fuzzer made them: the right 4-byte time first, then extra bytes (gpgv reads the first 4: GOODSIG)
-    const time = sub(2, [...u32(Math.floor(Date.now() / 1000) - 60), ...new Array<number>(bytes - 4).fill(0)]);
-    const sig = armorSig(frame(craftBody({ signer: A, data, hashed: [time, issuerFpr(A.toPublic())] })));
-    const found = await judge(sig);
-    expect(found.map((f) => [f.status, f.signer])).toEqual([['malformed', 'A']]);
-    expect(found[0]!.detail).toMatch(new RegExp(`creation-time subpacket of ${bytes} bytes`));
-    expect(await gpgvSays(sig)).toEqual(['GOODSIG']);
-  });
+  it.each([5, 6, 8])(
+    'a %i-byte creation time by trusted A → malformed/A (gpgv: GOODSIG; deliberate)',
+    async (bytes) => {
+      // as the fuzzer made them: the right 4-byte time first, then extra bytes (gpgv reads the first 4: GOODSIG)
+      const time = sub(2, [...u32(Math.floor(Date.now() / 1000) - 60), ...new Array<number>(bytes - 4).fill(0)]);
+      const sig = armorSig(frame(craftBody({ signer: A, data, hashed: [time, issuerFpr(A.toPublic())] })));
+      const found = await judge(sig);
+      expect(found.map((f) => [f.status, f.signer])).toEqual([['malformed', 'A']]);
+      expect(found[0]!.detail).toMatch(new RegExp(`creation-time subpacket of ${bytes} bytes`));
+      expect(await gpgvSays(sig)).toEqual(['GOODSIG']);
+    },
+  );
 });

@@ -21,7 +21,19 @@ import { DEFAULT_KEYS_DIR, loadCustomKeyring, loadPinnedKeyring, type Keyring } 
 import { verify } from '../../src/verify.js';
 import { describeRun, runCli } from '../support/cli.js';
 import { gpgScratch, gpgv, type GpgScratch } from '../support/gpg.js';
-import { armorSig, craftBody, created, edKey, frame, frameIndeterminate, issuerFpr, issuerId, p256Key, sub, wildcardId } from './craft.js';
+import {
+  armorSig,
+  craftBody,
+  created,
+  edKey,
+  frame,
+  frameIndeterminate,
+  issuerFpr,
+  issuerId,
+  p256Key,
+  sub,
+  wildcardId,
+} from './craft.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const data = enc('release bytes\n'.repeat(100));
@@ -44,7 +56,10 @@ beforeAll(async () => {
   dataPath = join(dir, 'data.bin');
   await writeFile(dataPath, data);
   [A, B, C] = await Promise.all([edKey('A', { date: new Date(Date.now() - 48 * HOUR) }), edKey('B'), edKey('C')]);
-  ring = { trust: 'custom', keys: [A, B].map((k, i) => ({ name: 'AB'[i]!, fingerprint: k.getFingerprint().toUpperCase(), key: k.toPublic() })) };
+  ring = {
+    trust: 'custom',
+    keys: [A, B].map((k, i) => ({ name: 'AB'[i]!, fingerprint: k.getFingerprint().toUpperCase(), key: k.toPublic() })),
+  };
   ringBinary = join(dir, 'ab.gpg');
   await writeFile(ringBinary, new Uint8Array([...A.toPublic().write(), ...B.toPublic().write()]));
 });
@@ -53,7 +68,12 @@ afterAll(async () => {
 });
 
 /** What verify.ts does with a signature file: parse, hash lanes for trusted issuers, judge every packet. */
-async function judge(file: string | Uint8Array, keyring: Keyring = ring, bytes: Uint8Array = data, now = new Date()): Promise<FoundSignature[]> {
+async function judge(
+  file: string | Uint8Array,
+  keyring: Keyring = ring,
+  bytes: Uint8Array = data,
+  now = new Date(),
+): Promise<FoundSignature[]> {
   const { packets } = await parseSignatureFile(typeof file === 'string' ? enc(file) : file);
   const hasher = new DataHasher(packets.filter((p) => findIssuer(keyring, p) !== null));
   hasher.update(bytes);
@@ -62,7 +82,8 @@ async function judge(file: string | Uint8Array, keyring: Keyring = ring, bytes: 
   for (const p of packets) out.push(await checkSignature(p, digests.digestFor(p), keyring, now));
   return out;
 }
-const statuses = async (file: string | Uint8Array, keyring: Keyring = ring): Promise<string[]> => (await judge(file, keyring)).map((f) => f.status);
+const statuses = async (file: string | Uint8Array, keyring: Keyring = ring): Promise<string[]> =>
+  (await judge(file, keyring)).map((f) => f.status);
 
 const good = (): string => armorSig(frame(craftBody({ signer: A, data })));
 let n = 0;
@@ -83,9 +104,10 @@ describe('the crafted packets are real signatures (control)', () => {
 describe('item 2: one hostile block never stops the others, and nothing throws', () => {
   // An unknown signer's creation-time subpacket of 6 bytes: openpgp.js reads an Invalid Date from it, and the old
   // code's toISOString() threw out of checkSignature (INTERNAL_ERROR; the library's verify() threw).
-  const hostile = (): string => armorSig(frame(craftBody({ signer: C, data, hashed: [created(new Date(), 6), issuerFpr(C.toPublic())] })));
+  const hostile = (): string =>
+    armorSig(frame(craftBody({ signer: C, data, hashed: [created(new Date(), 6), issuerFpr(C.toPublic())] })));
 
-  it('a 6-byte creation time by an unknown signer is that block\'s `malformed`; the good block is still valid', async () => {
+  it("a 6-byte creation time by an unknown signer is that block's `malformed`; the good block is still valid", async () => {
     const found = await judge(hostile() + good());
     expect(found.map((f) => f.status)).toEqual(['malformed', 'valid']);
     expect(found[0]!.signer).toBeNull();
@@ -101,7 +123,15 @@ describe('item 2: one hostile block never stops the others, and nothing throws',
 
   it('the CLI: exit 0 with the good block counted, never INTERNAL_ERROR (exit 2)', async () => {
     const keyring = await save(A.toPublic().armor(), 'a-only-cli.asc');
-    const r = await runCli(['verify', dataPath, '--signature', await save(hostile() + good()), '--keyring', keyring, '--json']);
+    const r = await runCli([
+      'verify',
+      dataPath,
+      '--signature',
+      await save(hostile() + good()),
+      '--keyring',
+      keyring,
+      '--json',
+    ]);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.json.signature.found.map((x: { status: string }) => x.status)).toEqual(['malformed', 'valid']);
   });
@@ -114,9 +144,9 @@ describe('item 2: one hostile block never stops the others, and nothing throws',
   });
 });
 
-describe('item 8: junk in one block\'s unhashed area is that block\'s problem', () => {
+describe("item 8: junk in one block's unhashed area is that block's problem", () => {
   const junk = sub(32, [1, 2, 3, 4, 5, 6, 7]); // an "embedded signature" that is not one
-  it('by an unknown key: that block is the stranger\'s (unknown-key), the rest judged; not SIGNATURE_MALFORMED for the file', async () => {
+  it("by an unknown key: that block is the stranger's (unknown-key), the rest judged; not SIGNATURE_MALFORMED for the file", async () => {
     const bad = armorSig(frame(craftBody({ signer: C, data, unhashed: [issuerId(C.toPublic()), junk] })));
     const found = await judge(bad + good());
     // (malformed before the fuzz decision below; an unhashed embedded signature in a data signature is now ignored)
@@ -141,41 +171,60 @@ describe('item 8: junk in one block\'s unhashed area is that block\'s problem', 
 
 describe('item 6: the hashed area decides the issuer; unhashed hints only when it names none', () => {
   it.each([
-    ['a stranger\'s fingerprint', () => [issuerFpr(C.toPublic())]],
-    ['another trusted key\'s fingerprint', () => [issuerFpr(B.toPublic())]],
-    ['another trusted key\'s key ID', () => [issuerId(B.toPublic())]],
+    ["a stranger's fingerprint", () => [issuerFpr(C.toPublic())]],
+    ["another trusted key's fingerprint", () => [issuerFpr(B.toPublic())]],
+    ["another trusted key's key ID", () => [issuerId(B.toPublic())]],
     ['a wildcard key ID', () => [wildcardId()]],
-  ] as [string, () => Uint8Array[]][])('added in the unhashed area of a good signature: %s → still valid, by A (gpgv: GOODSIG)', async (_n, unhashed) => {
-    const asc = armorSig(frame(craftBody({ signer: A, data, unhashed: unhashed() })));
-    const found = await judge(asc);
-    expect(found.map((f) => [f.status, f.signer])).toEqual([['valid', 'A']]);
-    expect(found[0]!.issuer).toBe(A.getFingerprint().toUpperCase());
-    const g = await gpgv(ringBinary, await save(asc), dataPath);
-    // (gpgv also notes the odd unhashed subpacket before its verdict: a status section without one)
-    expect(g.sigs.map((s) => s.status).filter((s) => s !== 'NONE')).toEqual(['GOODSIG']);
-  });
+  ] as [string, () => Uint8Array[]][])(
+    'added in the unhashed area of a good signature: %s → still valid, by A (gpgv: GOODSIG)',
+    async (_n, unhashed) => {
+      const asc = armorSig(frame(craftBody({ signer: A, data, unhashed: unhashed() })));
+      const found = await judge(asc);
+      expect(found.map((f) => [f.status, f.signer])).toEqual([['valid', 'A']]);
+      expect(found[0]!.issuer).toBe(A.getFingerprint().toUpperCase());
+      const g = await gpgv(ringBinary, await save(asc), dataPath);
+      // (gpgv also notes the odd unhashed subpacket before its verdict: a status section without one)
+      expect(g.sigs.map((s) => s.status).filter((s) => s !== 'NONE')).toEqual(['GOODSIG']);
+    },
+  );
 
   it('with no issuer in the hashed area, the unhashed key ID finds the key', async () => {
-    const asc = armorSig(frame(craftBody({ signer: A, data, hashed: [created(new Date())], unhashed: [issuerId(A.toPublic())] })));
+    const asc = armorSig(
+      frame(craftBody({ signer: A, data, hashed: [created(new Date())], unhashed: [issuerId(A.toPublic())] })),
+    );
     expect((await judge(asc)).map((f) => [f.status, f.signer])).toEqual([['valid', 'A']]);
   });
 
   it('a hashed area that names two different issuers is malformed', async () => {
-    const asc = armorSig(frame(craftBody({ signer: A, data, hashed: [created(new Date()), issuerFpr(A.toPublic()), issuerId(B.toPublic())] })));
-    expect((await judge(good() + asc)).map((f) => [f.status, f.signer])).toEqual([['valid', 'A'], ['malformed', 'A']]);
+    const asc = armorSig(
+      frame(
+        craftBody({ signer: A, data, hashed: [created(new Date()), issuerFpr(A.toPublic()), issuerId(B.toPublic())] }),
+      ),
+    );
+    expect((await judge(good() + asc)).map((f) => [f.status, f.signer])).toEqual([
+      ['valid', 'A'],
+      ['malformed', 'A'],
+    ]);
   });
 
   // Found by the fuzzer (corpus s5-bc293111 case-1275): one flipped bit in the HIGH part of a real signature's hashed
   // issuer fingerprint. No trusted key has that fingerprint, but its key-ID part is A's, so gpgv checks it with A's
   // key: BADSIG. We used to call it a stranger's (unknown-key) and ignore it: now it is A's damaged packet.
-  it('a hashed fingerprint that is not A\'s but carries A\'s key ID → malformed, attributed to A (gpgv: BADSIG)', async () => {
+  it("a hashed fingerprint that is not A's but carries A's key ID → malformed, attributed to A (gpgv: BADSIG)", async () => {
     const body = craftBody({ signer: A, data });
     const at = 6 + 6 + 3; // version..hash (4), hashed length (2); creation time (6); fingerprint header (len, type, version)
-    expect(Buffer.from(body.subarray(at, at + 20)).toString('hex').toUpperCase()).toBe(A.getFingerprint().toUpperCase());
+    expect(
+      Buffer.from(body.subarray(at, at + 20))
+        .toString('hex')
+        .toUpperCase(),
+    ).toBe(A.getFingerprint().toUpperCase());
     body[at]! ^= 0x01;
     const asc = armorSig(frame(body));
     const found = await judge(good() + asc);
-    expect(found.map((f) => [f.status, f.signer])).toEqual([['valid', 'A'], ['malformed', 'A']]);
+    expect(found.map((f) => [f.status, f.signer])).toEqual([
+      ['valid', 'A'],
+      ['malformed', 'A'],
+    ]);
     expect(found[1]!.detail).toMatch(/claims its key ID/);
     const g = await gpgv(ringBinary, await save(good() + asc), dataPath);
     expect(g.sigs.map((x) => x.status)).toEqual(['GOODSIG', 'BADSIG']);
@@ -184,7 +233,19 @@ describe('item 6: the hashed area decides the issuer; unhashed hints only when i
 
 describe('item 10: two creation times in the hashed area are ambiguous, so not valid', () => {
   it('one now and one tomorrow (gpg reads the first, openpgp.js the last) → malformed, where gpgv says GOODSIG', async () => {
-    const asc = armorSig(frame(craftBody({ signer: A, data, hashed: [created(new Date(Date.now() - 60_000)), issuerFpr(A.toPublic()), created(new Date(Date.now() + 24 * HOUR))] })));
+    const asc = armorSig(
+      frame(
+        craftBody({
+          signer: A,
+          data,
+          hashed: [
+            created(new Date(Date.now() - 60_000)),
+            issuerFpr(A.toPublic()),
+            created(new Date(Date.now() + 24 * HOUR)),
+          ],
+        }),
+      ),
+    );
     const found = await judge(asc);
     expect(found.map((f) => f.status)).toEqual(['malformed']);
     expect(found[0]!.detail).toMatch(/2 creation-time subpackets/);
@@ -196,7 +257,9 @@ describe('item 10: two creation times in the hashed area are ambiguous, so not v
 
   it('two identical creation times → malformed as well', async () => {
     const t = new Date(Date.now() - 60_000);
-    const asc = armorSig(frame(craftBody({ signer: A, data, hashed: [created(t), issuerFpr(A.toPublic()), created(t)] })));
+    const asc = armorSig(
+      frame(craftBody({ signer: A, data, hashed: [created(t), issuerFpr(A.toPublic()), created(t)] })),
+    );
     expect(await statuses(asc)).toEqual(['malformed']);
   });
 });
@@ -214,7 +277,9 @@ describe('item 9: v6 rules hold on every path', () => {
   });
 
   it('a v6 signature made by a v4 key → malformed (one-pass path and reference path)', async () => {
-    const asc = armorSig(frame(craftBody({ signer: V4, data, version: 6, hashed: [created(new Date()), issuerFpr(V4.toPublic())] })));
+    const asc = armorSig(
+      frame(craftBody({ signer: V4, data, version: 6, hashed: [created(new Date()), issuerFpr(V4.toPublic())] })),
+    );
     const found = await judge(asc, trusted(V4));
     expect(found.map((f) => f.status)).toEqual(['malformed']);
     expect(found[0]!.detail).toMatch(/version 6 signature by a version 4 key/);
@@ -222,17 +287,20 @@ describe('item 9: v6 rules hold on every path', () => {
     expect(ref.map((r) => r.valid)).toEqual([false]);
   });
 
-  it.each([0, 16])('a v6 signature with a %i-byte salt (SHA-512 needs 32) → malformed, also where openpgp.js would skip its own check', async (size) => {
-    const asc = armorSig(frame(craftBody({ signer: V6, data, salt: new Uint8Array(size).fill(7) })));
-    const found = await judge(asc, trusted(V6));
-    expect(found.map((f) => f.status)).toEqual(['malformed']);
-    expect(found[0]!.detail).toMatch(new RegExp(`${size}-byte salt`));
-    const ref = await referenceVerify(dataPath, await parseSignatureFile(enc(asc)), trusted(V6));
-    expect(ref.map((r) => r.valid)).toEqual([false]);
-  });
+  it.each([0, 16])(
+    'a v6 signature with a %i-byte salt (SHA-512 needs 32) → malformed, also where openpgp.js would skip its own check',
+    async (size) => {
+      const asc = armorSig(frame(craftBody({ signer: V6, data, salt: new Uint8Array(size).fill(7) })));
+      const found = await judge(asc, trusted(V6));
+      expect(found.map((f) => f.status)).toEqual(['malformed']);
+      expect(found[0]!.detail).toMatch(new RegExp(`${size}-byte salt`));
+      const ref = await referenceVerify(dataPath, await parseSignatureFile(enc(asc)), trusted(V6));
+      expect(ref.map((r) => r.valid)).toEqual([false]);
+    },
+  );
 });
 
-describe('item 9 on the FastValues path (P-256 ECDSA, whose value @noble/curves confirms before openpgp.js\'s other checks)', () => {
+describe("item 9 on the FastValues path (P-256 ECDSA, whose value @noble/curves confirms before openpgp.js's other checks)", () => {
   let P4: openpgp.PrivateKey;
   let P6: openpgp.PrivateKey;
   let confirmed = 0;
@@ -261,7 +329,9 @@ describe('item 9 on the FastValues path (P-256 ECDSA, whose value @noble/curves 
   });
 
   it('a v6 signature by a v4 P-256 key, and a v6 one with an empty salt → malformed', async () => {
-    const byV4 = armorSig(frame(craftBody({ signer: P4, data, version: 6, hashed: [created(new Date()), issuerFpr(P4.toPublic())] })));
+    const byV4 = armorSig(
+      frame(craftBody({ signer: P4, data, version: 6, hashed: [created(new Date()), issuerFpr(P4.toPublic())] })),
+    );
     expect((await judgeFast(byV4, trusted(P4))).status).toBe('malformed');
     const noSalt = armorSig(frame(craftBody({ signer: P6, data, salt: new Uint8Array(0) })));
     expect((await judgeFast(noSalt, trusted(P6))).status).toBe('malformed');
@@ -274,16 +344,47 @@ describe('item 11: decisions against RFC 9580, with gpgv beside us', () => {
   const cases: Array<[string, () => Uint8Array, RegExp, string]> = [
     // RFC 9580 §5.2.3.7: an unknown critical subpacket makes the signature "in error"; nothing exempts the unhashed
     // area, where anyone can add it. gpgv: BADSIG ("critical subpacket … unknown").
-    ['a critical unknown subpacket in the unhashed area', () => frame(craftBody({ signer: A, data, unhashed: [issuerId(A.toPublic()), sub(100, [1], true)] })), /critical subpacket \(type 100\) in the unhashed area/, 'BADSIG'],
+    [
+      'a critical unknown subpacket in the unhashed area',
+      () => frame(craftBody({ signer: A, data, unhashed: [issuerId(A.toPublic()), sub(100, [1], true)] })),
+      /critical subpacket \(type 100\) in the unhashed area/,
+      'BADSIG',
+    ],
     // We never act on a Signer's User ID (names come from the pinned table), so a signer who marks it critical
     // demands what we do not do: in error, as for any critical subpacket we do not handle. gpgv: BADSIG.
-    ['a critical Signer\'s User ID in the hashed area', () => frame(craftBody({ signer: A, data, hashed: [created(new Date(Date.now() - 60_000)), issuerFpr(A.toPublic()), sub(28, [...enc('A <a@x.invalid>')], true)] })), /critical Signer's User ID/, 'BADSIG'],
+    [
+      "a critical Signer's User ID in the hashed area",
+      () =>
+        frame(
+          craftBody({
+            signer: A,
+            data,
+            hashed: [
+              created(new Date(Date.now() - 60_000)),
+              issuerFpr(A.toPublic()),
+              sub(28, [...enc('A <a@x.invalid>')], true),
+            ],
+          }),
+        ),
+      /critical Signer's User ID/,
+      'BADSIG',
+    ],
     // §5.2.3.1: the subpackets fill the area its length names; one that runs past it is a broken packet (openpgp.js
     // read on past the area's end). gpgv: invalid packet, no verdict.
-    ['an unhashed-area length understated by one', () => frame(craftBody({ signer: A, data, unhashedLengthDelta: -1 })), /runs past the end of its area/, 'NONE'],
+    [
+      'an unhashed-area length understated by one',
+      () => frame(craftBody({ signer: A, data, unhashedLengthDelta: -1 })),
+      /runs past the end of its area/,
+      'NONE',
+    ],
     // §4.2.2.4: an indeterminate length means "to the end of the file"; never needed for a signature, and in a file
     // of several blocks it would swallow what follows. gpgv: invalid packet.
-    ['a legacy packet of indeterminate length', () => frameIndeterminate(craftBody({ signer: A, data })), /indeterminate length/, 'NONE'],
+    [
+      'a legacy packet of indeterminate length',
+      () => frameIndeterminate(craftBody({ signer: A, data })),
+      /indeterminate length/,
+      'NONE',
+    ],
   ];
 
   it.each(cases)('%s → malformed, not valid', async (_name, make, detail, gpgvSays) => {
@@ -296,7 +397,15 @@ describe('item 11: decisions against RFC 9580, with gpgv beside us', () => {
   });
 
   it('alone in a file: attributed to A when its hashed area can be read; a packet that cannot even be framed makes the file malformed', async () => {
-    const alone = await Promise.all(cases.map(async ([name, make]) => [name, await judge(armorSig(make())).then((f) => f.map((x) => `${x.status}/${x.signer}`), (e: VerifyError) => e.code)]));
+    const alone = await Promise.all(
+      cases.map(async ([name, make]) => [
+        name,
+        await judge(armorSig(make())).then(
+          (f) => f.map((x) => `${x.status}/${x.signer}`),
+          (e: VerifyError) => e.code,
+        ),
+      ]),
+    );
     expect(alone).toEqual([
       [cases[0]![0], ['malformed/A']],
       [cases[1]![0], ['malformed/A']],
@@ -309,19 +418,35 @@ describe('item 11: decisions against RFC 9580, with gpgv beside us', () => {
 
 describe('dates: future and expired signatures have their own statuses', () => {
   it('dated a day ahead → `future`, with a note about the clock', async () => {
-    const asc = armorSig(frame(craftBody({ signer: A, data, hashed: [created(new Date(Date.now() + 24 * HOUR)), issuerFpr(A.toPublic())] })));
+    const asc = armorSig(
+      frame(
+        craftBody({ signer: A, data, hashed: [created(new Date(Date.now() + 24 * HOUR)), issuerFpr(A.toPublic())] }),
+      ),
+    );
     const [f] = await judge(asc);
     expect(f!.status).toBe('future');
     expect(f!.detail).toMatch(/clock/);
   });
   it('a signature whose own expiration time has passed → expired-key (not counted, not "bad"), with a note', async () => {
-    const asc = armorSig(frame(craftBody({ signer: A, data, hashed: [created(new Date(Date.now() - 2 * HOUR)), sub(3, [0, 0, 0, 60]), issuerFpr(A.toPublic())] })));
+    const asc = armorSig(
+      frame(
+        craftBody({
+          signer: A,
+          data,
+          hashed: [created(new Date(Date.now() - 2 * HOUR)), sub(3, [0, 0, 0, 60]), issuerFpr(A.toPublic())],
+        }),
+      ),
+    );
     const [f] = await judge(asc);
     expect(f!.status).toBe('expired-key');
     expect(f!.detail).toMatch(/signature itself expired/);
   });
   it('dated 2 minutes ahead (inside the 5-minute skew) → valid', async () => {
-    const asc = armorSig(frame(craftBody({ signer: A, data, hashed: [created(new Date(Date.now() + 2 * 60_000)), issuerFpr(A.toPublic())] })));
+    const asc = armorSig(
+      frame(
+        craftBody({ signer: A, data, hashed: [created(new Date(Date.now() + 2 * 60_000)), issuerFpr(A.toPublic())] }),
+      ),
+    );
     expect(await statuses(asc)).toEqual(['valid']);
   });
 });
@@ -332,8 +457,14 @@ describe('item 1: every copy of a key in --keyring is merged before anything is 
   let sig: string;
   beforeAll(async () => {
     K = await edKey('K', { date: new Date(Date.now() - 2 * HOUR) });
-    sig = armorSig(frame(craftBody({ signer: K, data, hashed: [created(new Date(Date.now() - HOUR)), issuerFpr(K.toPublic())] })));
-    const { publicKey } = await openpgp.revokeKey({ key: K, reasonForRevocation: { flag: openpgp.enums.reasonForRevocation.keyCompromised }, format: 'object' });
+    sig = armorSig(
+      frame(craftBody({ signer: K, data, hashed: [created(new Date(Date.now() - HOUR)), issuerFpr(K.toPublic())] })),
+    );
+    const { publicKey } = await openpgp.revokeKey({
+      key: K,
+      reasonForRevocation: { flag: openpgp.enums.reasonForRevocation.keyCompromised },
+      format: 'object',
+    });
     revokedCopy = publicKey;
   });
 
@@ -344,14 +475,21 @@ describe('item 1: every copy of a key in --keyring is merged before anything is 
 
   it.each([
     ['two armored blocks', () => K.toPublic().armor() + revokedCopy.armor()],
-    ['two copies in one armored block', () => openpgp.armor(openpgp.enums.armor.publicKey, new Uint8Array([...K.toPublic().write(), ...revokedCopy.write()]))],
+    [
+      'two copies in one armored block',
+      () =>
+        openpgp.armor(openpgp.enums.armor.publicKey, new Uint8Array([...K.toPublic().write(), ...revokedCopy.write()])),
+    ],
     ['a binary keyring', () => new Uint8Array([...K.toPublic().write(), ...revokedCopy.write()])],
-  ] as [string, () => string | Uint8Array][])('a later copy carrying a hard revocation (%s) → revoked-key', async (_n, file) => {
-    const keyring = await loadCustomKeyring(await save(file()));
-    expect(keyring.keys).toHaveLength(1);
-    const found = await judge(sig, keyring);
-    expect(found.map((f) => f.status)).toEqual(['revoked-key']);
-  });
+  ] as [string, () => string | Uint8Array][])(
+    'a later copy carrying a hard revocation (%s) → revoked-key',
+    async (_n, file) => {
+      const keyring = await loadCustomKeyring(await save(file()));
+      expect(keyring.keys).toHaveLength(1);
+      const found = await judge(sig, keyring);
+      expect(found.map((f) => f.status)).toEqual(['revoked-key']);
+    },
+  );
 
   it('gpg agrees: importing both copies merges them, and gpgv then says REVKEYSIG', async () => {
     const g = await gpgScratch();
@@ -373,7 +511,15 @@ describe('item 1: every copy of a key in --keyring is merged before anything is 
   it('a signing subkey that only the later copy carries is found', async () => {
     const K2 = await K.addSubkey({ sign: true, date: new Date(Date.now() - 2 * HOUR) } as openpgp.SubkeyOptions);
     const S = K2.getSubkeys().at(-1)!;
-    const bySub = armorSig(frame(craftBody({ signer: S as unknown as openpgp.PrivateKey, data, hashed: [created(new Date(Date.now() - HOUR)), issuerFpr(S)] })));
+    const bySub = armorSig(
+      frame(
+        craftBody({
+          signer: S as unknown as openpgp.PrivateKey,
+          data,
+          hashed: [created(new Date(Date.now() - HOUR)), issuerFpr(S)],
+        }),
+      ),
+    );
     const keyring = await loadCustomKeyring(await save(K.toPublic().armor() + K2.toPublic().armor()));
     const found = await judge(bySub, keyring);
     expect(found.map((f) => [f.status, f.signingKey])).toEqual([['valid', S.getFingerprint().toUpperCase()]]);
@@ -392,18 +538,28 @@ describe('item 1: every copy of a key in --keyring is merged before anything is 
 
 describe('item 5: a signing subkey soft-revoked after it signed still counts, whatever was checked before', () => {
   const signedAt = (): Date => new Date(Date.now() - 2 * HOUR);
-  async function keyWithRevokedSubkey(flag: number, revokedAt: Date): Promise<{ pub: openpgp.PublicKey; sig: string; sub: openpgp.Subkey }> {
+  async function keyWithRevokedSubkey(
+    flag: number,
+    revokedAt: Date,
+  ): Promise<{ pub: openpgp.PublicKey; sig: string; sub: openpgp.Subkey }> {
     const P = await edKey('P', { date: new Date(Date.now() - 4 * HOUR) });
     const P2 = await P.addSubkey({ sign: true, date: new Date(Date.now() - 3 * HOUR) } as openpgp.SubkeyOptions);
     const S = P2.getSubkeys().at(-1)!;
-    const sig = armorSig(frame(craftBody({ signer: S as unknown as openpgp.PrivateKey, data, hashed: [created(signedAt()), issuerFpr(S)] })));
+    const sig = armorSig(
+      frame(
+        craftBody({ signer: S as unknown as openpgp.PrivateKey, data, hashed: [created(signedAt()), issuerFpr(S)] }),
+      ),
+    );
     const revoked = await S.revoke(P2.keyPacket as openpgp.SecretKeyPacket, { flag }, revokedAt);
     const subs = (P2 as unknown as { subkeys: openpgp.Subkey[] }).subkeys;
     subs[subs.length - 1] = revoked;
     const pub = await openpgp.readKey({ armoredKey: P2.toPublic().armor() });
     return { pub, sig, sub: S };
   }
-  const ringOf = (pub: openpgp.PublicKey): Keyring => ({ trust: 'custom', keys: [{ name: 'P', fingerprint: pub.getFingerprint().toUpperCase(), key: pub }] });
+  const ringOf = (pub: openpgp.PublicKey): Keyring => ({
+    trust: 'custom',
+    keys: [{ name: 'P', fingerprint: pub.getFingerprint().toUpperCase(), key: pub }],
+  });
   const superseded = openpgp.enums.reasonForRevocation.keySuperseded;
 
   it('superseded an hour after it signed, checked at "now" first (as the warm-up does) → valid, with a note', async () => {
@@ -424,16 +580,24 @@ describe('item 5: a signing subkey soft-revoked after it signed still counts, wh
 
   it('checks of one key running at the same time do not disturb each other', async () => {
     const { pub, sig, sub: S } = await keyWithRevokedSubkey(superseded, new Date(Date.now() - HOUR));
-    const nowChecks = Array.from({ length: 4 }, () => signingKeyAt(pub, S.getKeyID(), new Date()).catch(() => 'revoked'));
+    const nowChecks = Array.from({ length: 4 }, () =>
+      signingKeyAt(pub, S.getKeyID(), new Date()).catch(() => 'revoked'),
+    );
     const results = await Promise.all([judge(sig, ringOf(pub)), ...nowChecks, judge(sig, ringOf(pub))]);
     expect((results[0] as FoundSignature[])[0]!.status).toBe('valid');
     expect((results.at(-1) as FoundSignature[])[0]!.status).toBe('valid');
   });
 
   it('retired before it signed → revoked-key; compromised after it signed → revoked-key (both orders)', async () => {
-    const retired = await keyWithRevokedSubkey(openpgp.enums.reasonForRevocation.keyRetired, new Date(Date.now() - 2.5 * HOUR));
+    const retired = await keyWithRevokedSubkey(
+      openpgp.enums.reasonForRevocation.keyRetired,
+      new Date(Date.now() - 2.5 * HOUR),
+    );
     expect((await judge(retired.sig, ringOf(retired.pub)))[0]!.status).toBe('revoked-key');
-    const compromised = await keyWithRevokedSubkey(openpgp.enums.reasonForRevocation.keyCompromised, new Date(Date.now() - HOUR));
+    const compromised = await keyWithRevokedSubkey(
+      openpgp.enums.reasonForRevocation.keyCompromised,
+      new Date(Date.now() - HOUR),
+    );
     expect((await judge(compromised.sig, ringOf(compromised.pub)))[0]!.status).toBe('revoked-key');
     await signingKeyAt(compromised.pub, compromised.sub.getKeyID(), new Date()).catch(() => undefined);
     expect((await judge(compromised.sig, ringOf(compromised.pub)))[0]!.status).toBe('revoked-key');
@@ -446,17 +610,31 @@ describe('item 7: naming a designated revoker is not a revocation', () => {
     // authorized key"), which the old code reported as revoked-key.
     const R = await edKey('R');
     const K = await edKey('K', { date: new Date(Date.now() - 3 * HOUR) });
-    const user = (K as unknown as { users: Array<{ userID: openpgp.UserIDPacket; selfCertifications: openpgp.SignaturePacket[] }> }).users[0]!;
+    const user = (
+      K as unknown as { users: Array<{ userID: openpgp.UserIDPacket; selfCertifications: openpgp.SignaturePacket[] }> }
+    ).users[0]!;
     const cert = new openpgp.SignaturePacket();
     cert.signatureType = openpgp.enums.signature.certPositive;
     cert.publicKeyAlgorithm = K.keyPacket.algorithm;
     cert.hashAlgorithm = openpgp.enums.hash.sha512;
     cert.keyFlags = [openpgp.enums.keyFlags.certifyKeys | openpgp.enums.keyFlags.signData];
-    Object.assign(cert, { revocationKeyClass: 0x80, revocationKeyAlgorithm: R.keyPacket.algorithm, revocationKeyFingerprint: R.keyPacket.getFingerprintBytes() });
-    await cert.sign(K.keyPacket as never, { userID: user.userID, key: K.keyPacket } as never, new Date(Date.now() - 2.5 * HOUR), false, PGP_CONFIG as never);
+    Object.assign(cert, {
+      revocationKeyClass: 0x80,
+      revocationKeyAlgorithm: R.keyPacket.algorithm,
+      revocationKeyFingerprint: R.keyPacket.getFingerprintBytes(),
+    });
+    await cert.sign(
+      K.keyPacket as never,
+      { userID: user.userID, key: K.keyPacket } as never,
+      new Date(Date.now() - 2.5 * HOUR),
+      false,
+      PGP_CONFIG as never,
+    );
     user.selfCertifications = [cert];
     const keyring = await loadCustomKeyring(await save(K.toPublic().armor()));
-    const sig = armorSig(frame(craftBody({ signer: K, data, hashed: [created(new Date(Date.now() - HOUR)), issuerFpr(K.toPublic())] })));
+    const sig = armorSig(
+      frame(craftBody({ signer: K, data, hashed: [created(new Date(Date.now() - HOUR)), issuerFpr(K.toPublic())] })),
+    );
     expect((await judge(sig, keyring)).map((f) => [f.status, f.detail])).toEqual([['valid', null]]);
   });
 });
@@ -483,7 +661,16 @@ describe('gpg-made: designated revokers (item 7) and binary input (issue 10)', (
     e = (await g.describe('e@fixtures.invalid')).primary;
     f = (await g.describe('f@fixtures.invalid')).primary;
     const sign = (key: string, out: string, armor: boolean, extra: string[] = []): Promise<Buffer> =>
-      g.gpg(['--local-user', `${key}!`, ...(armor ? ['--armor'] : []), '--detach-sign', ...extra, '--output', out, dataPath]);
+      g.gpg([
+        '--local-user',
+        `${key}!`,
+        ...(armor ? ['--armor'] : []),
+        '--detach-sign',
+        ...extra,
+        '--output',
+        out,
+        dataPath,
+      ]);
     await sign(revocableFpr, p('revocable.asc'), true);
     await writeFile(p('revocable-key.asc'), await g.gpg(['--armor', '--export', revocableFpr]));
     await writeFile(p('revocable-key.gpg'), await g.gpg(['--export', revocableFpr]));
@@ -530,7 +717,10 @@ describe('gpg-made: designated revokers (item 7) and binary input (issue 10)', (
     expect(file.encoding).toBe('binary');
     const keyring = await loadCustomKeyring(p('ef.gpg'));
     expect(keyring.keys.map((k) => k.fingerprint).sort()).toEqual([e, f].sort());
-    expect((await judge(await readFile(p('ef.sig')), keyring)).map((x) => [x.status, x.fingerprint])).toEqual([['valid', e], ['valid', f]]);
+    expect((await judge(await readFile(p('ef.sig')), keyring)).map((x) => [x.status, x.fingerprint])).toEqual([
+      ['valid', e],
+      ['valid', f],
+    ]);
     // the same keys armored give the same answers
     const armoredRing = await loadCustomKeyring(p('ef.asc'));
     expect((await judge(await readFile(p('e.sig')), armoredRing)).map((x) => x.status)).toEqual(['valid']);

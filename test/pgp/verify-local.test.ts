@@ -8,24 +8,21 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, runCli, stackTraceLines, verdictForExit, type CliResult } from '../support/cli.js';
-import {
-  cleanupPgpFixtures,
-  gpgv,
-  sharedPgpFixtures,
-  type PgpFixtures,
-  type SignerName,
-} from '../support/gpg.js';
+import { cleanupPgpFixtures, gpgv, sharedPgpFixtures, type PgpFixtures, type SignerName } from '../support/gpg.js';
 
 let f: PgpFixtures;
 let dataSha256: string;
 
 beforeAll(async () => {
   f = await sharedPgpFixtures();
-  dataSha256 = createHash('sha256').update(await readFile(f.data)).digest('hex');
+  dataSha256 = createHash('sha256')
+    .update(await readFile(f.data))
+    .digest('hex');
 });
 afterAll(cleanupPgpFixtures);
 
-type Status = 'valid' | 'bad' | 'unknown-key' | 'expired-key' | 'revoked-key' | 'rejected-algorithm' | 'future' | 'malformed';
+type Status =
+  'valid' | 'bad' | 'unknown-key' | 'expired-key' | 'revoked-key' | 'rejected-algorithm' | 'future' | 'malformed';
 
 interface Found {
   issuer: string;
@@ -36,7 +33,16 @@ interface Found {
 /** Run `verify <data> --signature <sig> --keyring <known> --json [extra]`, memoised per argument list. */
 const runs = new Map<string, Promise<CliResult>>();
 function verify(sig: string, opts: { data?: string; extra?: string[]; keyring?: string } = {}): Promise<CliResult> {
-  const args = ['verify', opts.data ?? f.data, '--signature', sig, '--keyring', opts.keyring ?? f.keyrings.known, '--json', ...(opts.extra ?? [])];
+  const args = [
+    'verify',
+    opts.data ?? f.data,
+    '--signature',
+    sig,
+    '--keyring',
+    opts.keyring ?? f.keyrings.known,
+    '--json',
+    ...(opts.extra ?? []),
+  ];
   const key = JSON.stringify(args);
   let p = runs.get(key);
   if (!p) {
@@ -92,7 +98,10 @@ function signerFprs(r: CliResult): string[] {
 function expectIssuer(entry: Found, signer: SignerName) {
   const iss = String(entry.issuer).replace(/^0x/i, '').replace(/\s/g, '').toUpperCase();
   expect(iss.length, `issuer ${entry.issuer}`).toBeGreaterThanOrEqual(16);
-  expect(f.signers[signer].signingFingerprint.endsWith(iss), `issuer ${entry.issuer} vs ${f.signers[signer].signingFingerprint}`).toBe(true);
+  expect(
+    f.signers[signer].signingFingerprint.endsWith(iss),
+    `issuer ${entry.issuer} vs ${f.signers[signer].signingFingerprint}`,
+  ).toBe(true);
 }
 
 const GOOD: SignerName[] = ['rsa4096', 'ed25519', 'p256', 'subkey', 'openpgpjs', 'expiredAfter'];
@@ -174,15 +183,18 @@ describe('verify: key validity, hash and signature-type policy', () => {
   it.each([
     ['LF text it was made over', () => [f.sigs.textModeLf, f.textLf]],
     ['CRLF twin of the LF text', () => [f.sigs.textModeLf, f.textCrlf]],
-  ] as [string, () => [string, string]][])('text-mode (0x01) signature over %s → exit 1 SIGNATURE_INVALID', async (_n, get) => {
-    const [sig, data] = get();
-    const r = await verify(sig, { data });
-    checkReport(r, 1, 'SIGNATURE_INVALID');
-    const st = found(r).map((x) => x.status);
-    expect(st).toHaveLength(1);
-    expect(['bad', 'rejected-algorithm']).toContain(st[0]);
-    expect(signerFprs(r)).toEqual([]);
-  });
+  ] as [string, () => [string, string]][])(
+    'text-mode (0x01) signature over %s → exit 1 SIGNATURE_INVALID',
+    async (_n, get) => {
+      const [sig, data] = get();
+      const r = await verify(sig, { data });
+      checkReport(r, 1, 'SIGNATURE_INVALID');
+      const st = found(r).map((x) => x.status);
+      expect(st).toHaveLength(1);
+      expect(['bad', 'rejected-algorithm']).toContain(st[0]);
+      expect(signerFprs(r)).toEqual([]);
+    },
+  );
 
   it('signature dated one day in the future → exit 1, status future', async () => {
     const r = await verify(f.sigs.future);
@@ -307,20 +319,38 @@ describe('CLI behaviour around verify', () => {
     expect(ok.code, describeRun(ok)).toBe(0);
     expect(ok.stdout + ok.stderr).toMatch(/VERIFIED/);
     expect(ok.stdout + ok.stderr).toContain(dataSha256);
-    const bad = await runCli(['verify', f.tamperedData, '--signature', f.sigs.bySigner.rsa4096, '--keyring', f.keyrings.known]);
+    const bad = await runCli([
+      'verify',
+      f.tamperedData,
+      '--signature',
+      f.sigs.bySigner.rsa4096,
+      '--keyring',
+      f.keyrings.known,
+    ]);
     expect(bad.code, describeRun(bad)).toBe(1);
     expect(bad.stdout + bad.stderr).toMatch(/NOT AUTHENTIC/);
     // NO_COLOR is set by runCli: no ANSI escapes
-    // eslint-disable-next-line no-control-regex
     expect(ok.stdout + ok.stderr + bad.stdout + bad.stderr).not.toMatch(/\u001b\[/);
   });
 
   const usageCases: [string, () => string[], RegExp][] = [
-    ['missing data file', () => ['verify', `${f.dir}/no-such-file.bin`, '--signature', f.sigs.bySigner.rsa4096], /no-such-file/],
+    [
+      'missing data file',
+      () => ['verify', `${f.dir}/no-such-file.bin`, '--signature', f.sigs.bySigner.rsa4096],
+      /no-such-file/,
+    ],
     ['missing .asc', () => ['verify', f.data, '--signature', `${f.dir}/no-such.asc`], /no-such\.asc/],
     ['unknown flag', () => ['verify', f.data, '--signature', f.sigs.bySigner.rsa4096, '--frobnicate'], /frobnicate/],
-    ['missing --keyring file', () => ['verify', f.data, '--signature', f.sigs.bySigner.rsa4096, '--keyring', `${f.dir}/no-keys.asc`], /no-keys\.asc/],
-    ['non-numeric --min-signers', () => ['verify', f.data, '--signature', f.sigs.bySigner.rsa4096, '--min-signers', 'lots'], /min-signers|lots/],
+    [
+      'missing --keyring file',
+      () => ['verify', f.data, '--signature', f.sigs.bySigner.rsa4096, '--keyring', `${f.dir}/no-keys.asc`],
+      /no-keys\.asc/,
+    ],
+    [
+      'non-numeric --min-signers',
+      () => ['verify', f.data, '--signature', f.sigs.bySigner.rsa4096, '--min-signers', 'lots'],
+      /min-signers|lots/,
+    ],
   ];
 
   it.each(usageCases)('%s → exit 2, a short reason on stderr, no stack trace', async (_n, args, mentions) => {
@@ -334,18 +364,23 @@ describe('CLI behaviour around verify', () => {
     expect(r.stderr, ctx).toMatch(mentions);
   });
 
-  it.each(usageCases.filter(([n]) => n.startsWith('missing')))('%s with --json → exit 2, verdict error, one JSON object', async (_n, args) => {
-    const r = await runCli([...args(), '--json']);
-    checkReport(r, 2, r.json?.reason?.code ?? 'USAGE');
-    expect(r.json.verdict).toBe('error');
-  });
+  it.each(usageCases.filter(([n]) => n.startsWith('missing')))(
+    '%s with --json → exit 2, verdict error, one JSON object',
+    async (_n, args) => {
+      const r = await runCli([...args(), '--json']);
+      checkReport(r, 2, r.json?.reason?.code ?? 'USAGE');
+      expect(r.json.verdict).toBe('error');
+    },
+  );
 });
 
 describe('interop: the tool and gpgv agree signature by signature', () => {
   // (sig, data) pairs; statuses must line up with gpgv's NEWSIG sections in order
   const pairs: [string, () => [string, string]][] = [
     ...GOOD.map((n) => [`${n}`, () => [f.sigs.bySigner[n], f.data]] as [string, () => [string, string]]),
-    ...GOOD.map((n) => [`${n} tampered`, () => [f.sigs.bySigner[n], f.tamperedData]] as [string, () => [string, string]]),
+    ...GOOD.map(
+      (n) => [`${n} tampered`, () => [f.sigs.bySigner[n], f.tamperedData]] as [string, () => [string, string]],
+    ),
     ['expiredBefore', () => [f.sigs.bySigner.expiredBefore, f.data]],
     ['revoked', () => [f.sigs.bySigner.revoked, f.data]],
     ['sha1', () => [f.sigs.sha1, f.data]],
@@ -385,7 +420,11 @@ describe('interop: the tool and gpgv agree signature by signature', () => {
       if (g.status === 'BADSIG') expect(entry.status, ctx).toBe('bad');
     });
     // overall: our "verified" implies no BADSIG anywhere in gpgv's view
-    if (ours.code === 0) expect(theirs.sigs.some((s) => s.status === 'BADSIG'), ctx).toBe(false);
+    if (ours.code === 0)
+      expect(
+        theirs.sigs.some((s) => s.status === 'BADSIG'),
+        ctx,
+      ).toBe(false);
     // and where both found good signatures, by the same primary keys
     const gpgGood = theirs.sigs
       .filter((s) => s.status === 'GOODSIG' || s.status === 'EXPKEYSIG')

@@ -16,19 +16,28 @@ let A: openpgp.PrivateKey;
 let keyring: Keyring;
 
 beforeAll(async () => {
-  A = (await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'A' }], format: 'object' })).privateKey;
-  keyring = { trust: 'custom', keys: [{ name: 'A', fingerprint: A.getFingerprint().toUpperCase(), key: A.toPublic() }] };
+  A = (
+    await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'A' }], format: 'object' })
+  ).privateKey;
+  keyring = {
+    trust: 'custom',
+    keys: [{ name: 'A', fingerprint: A.getFingerprint().toUpperCase(), key: A.toPublic() }],
+  };
 });
 
 async function detached(bytes: Uint8Array, notationBytes = 0): Promise<Uint8Array> {
   const message = await openpgp.createMessage({ binary: bytes });
-  const signatureNotations = notationBytes ? [{ name: 'x@example.test', value: new Uint8Array(notationBytes), humanReadable: false, critical: false }] : [];
+  const signatureNotations = notationBytes
+    ? [{ name: 'x@example.test', value: new Uint8Array(notationBytes), humanReadable: false, critical: false }]
+    : [];
   return openpgp.sign({ message, signingKeys: A, detached: true, format: 'binary', config: cfg, signatureNotations });
 }
 
 describe('issuer matching', () => {
-  it('a stranger\'s signature with a wildcard (all-zero) key ID and no fingerprint is unknown-key, not a bad signature by a trusted key', async () => {
-    const C = (await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'C' }], format: 'object' })).privateKey;
+  it("a stranger's signature with a wildcard (all-zero) key ID and no fingerprint is unknown-key, not a bad signature by a trusted key", async () => {
+    const C = (
+      await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'C' }], format: 'object' })
+    ).privateKey;
     const ck = (await C.getSigningKey()).keyPacket;
     const lit = new openpgp.LiteralDataPacket();
     lit.setBytes(data, 'binary');
@@ -56,7 +65,9 @@ describe('issuer matching', () => {
     const hasher = new DataHasher(packets);
     hasher.update(data);
     const d = await hasher.finish();
-    const statuses = await Promise.all(packets.map(async (p) => (await checkSignature(p, d.digestFor(p), keyring, new Date())).status));
+    const statuses = await Promise.all(
+      packets.map(async (p) => (await checkSignature(p, d.digestFor(p), keyring, new Date())).status),
+    );
     expect(statuses).toEqual(['unknown-key', 'valid']);
   });
 });
@@ -71,7 +82,11 @@ describe('strict armor decoding', () => {
       const b = await detached(new TextEncoder().encode('evil'), k);
       if (!bad && b.length % 3 === 0) bad = b;
     }
-    const b64 = (u: Uint8Array): string => Buffer.from(u).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+    const b64 = (u: Uint8Array): string =>
+      Buffer.from(u)
+        .toString('base64')
+        .replace(/(.{64})/g, '$1\n')
+        .replace(/\n$/, '');
     const text = `-----BEGIN PGP SIGNATURE-----\n\n${b64(good!)}\n${b64(bad!)}\n-----END PGP SIGNATURE-----\n`;
     // openpgp.js's own decoder keeps only the first signature here:
     expect((await openpgp.readSignature({ armoredSignature: text })).packets.length).toBe(1);

@@ -31,7 +31,12 @@ describe('pinned keyring', () => {
 
   it('refuses a key file whose fingerprint is not pinned', async () => {
     const dir = await copyOfKeys();
-    const { publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'ThomasV' }], format: 'armored' });
+    const { publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'ThomasV' }],
+      format: 'armored',
+    });
     await writeFile(join(dir, 'ThomasV-new.asc'), publicKey);
     await expectTampered(dir, /not pinned/);
     await rm(dir, { recursive: true });
@@ -53,7 +58,12 @@ describe('pinned keyring', () => {
 
   it('refuses a key file with a second key appended to a pinned one', async () => {
     const dir = await copyOfKeys();
-    const { publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'x' }], format: 'armored' });
+    const { publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'x' }],
+      format: 'armored',
+    });
     const { readFile } = await import('node:fs/promises');
     await writeFile(join(dir, 'ThomasV.asc'), (await readFile(join(dir, 'ThomasV.asc'), 'utf8')) + publicKey);
     await expectTampered(dir, /not pinned/);
@@ -64,7 +74,12 @@ describe('pinned keyring', () => {
 describe('custom keyring', () => {
   it('names unpinned keys by key ID, never by user ID, and pinned ones by the table', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ev-kr-'));
-    const { publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'ThomasV' }], format: 'armored' });
+    const { publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'ThomasV' }],
+      format: 'armored',
+    });
     const { readFile } = await import('node:fs/promises');
     await writeFile(join(dir, 'k.asc'), publicKey + (await readFile(join(DEFAULT_KEYS_DIR, 'svanstaa.asc'), 'utf8')));
     const ring = await loadCustomKeyring(join(dir, 'k.asc'));
@@ -95,7 +110,12 @@ describe('custom keyring', () => {
 
   it('refuses a private key and a missing file with a usage error', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ev-kr-'));
-    const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'x' }], format: 'armored' });
+    const { privateKey } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'x' }],
+      format: 'armored',
+    });
     await writeFile(join(dir, 'secret.asc'), privateKey);
     for (const path of [join(dir, 'secret.asc'), join(dir, 'absent.asc')]) {
       const err = await loadCustomKeyring(path).catch((e: unknown) => e);

@@ -3,12 +3,22 @@ import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VerifyError } from '../../src/errors.js';
 import { splitArmor } from '../../src/pgp/armor.js';
-import { MAX_SIGNATURES, asArmoredSignature, malformedReason, parseSignatureFile } from '../../src/pgp/signature-file.js';
+import {
+  MAX_SIGNATURES,
+  asArmoredSignature,
+  malformedReason,
+  parseSignatureFile,
+} from '../../src/pgp/signature-file.js';
 
 let oneSig: string;
 
 beforeAll(async () => {
-  const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'nistP256', userIDs: [{ name: 't' }], format: 'object' });
+  const { privateKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'nistP256',
+    userIDs: [{ name: 't' }],
+    format: 'object',
+  });
   const message = await openpgp.createMessage({ binary: new Uint8Array([1, 2, 3]) });
   oneSig = await openpgp.sign({ message, signingKeys: privateKey, detached: true, format: 'armored' });
 });
@@ -44,10 +54,12 @@ describe('parseSignatureFile', () => {
   });
 
   it('a truncated binary signature, alone: the file is malformed (nothing in it names a signer)', async () => {
-    expect(await malformed(new Uint8Array([0x89, 0x01, 0x33, 0x04, 0x00]))).toMatch(/the binary signature: byte 0: the packet is truncated/);
+    expect(await malformed(new Uint8Array([0x89, 0x01, 0x33, 0x04, 0x00]))).toMatch(
+      /the binary signature: byte 0: the packet is truncated/,
+    );
   });
 
-  it('one corrupted block among good ones is that block\'s malformed entry; the others are read', async () => {
+  it("one corrupted block among good ones is that block's malformed entry; the others are read", async () => {
     const corrupt = [
       oneSig.replace('-----END PGP SIGNATURE-----', '=AAAA\n-----END PGP SIGNATURE-----'), // wrong checksum
       oneSig.replace(/\n([A-Za-z0-9+/]{10})/, '\n$1!'), // a line that is not base64
@@ -60,7 +72,7 @@ describe('parseSignatureFile', () => {
     }
   });
 
-  it('reports an unsupported packet version as that block\'s malformed entry instead of dropping it', async () => {
+  it("reports an unsupported packet version as that block's malformed entry instead of dropping it", async () => {
     const sig = await openpgp.readSignature({ armoredSignature: oneSig });
     const bin = sig.write();
     // new-format packet header (tag 2) is 2 bytes for a short packet; the version byte follows.
@@ -86,11 +98,16 @@ describe('parseSignatureFile', () => {
 describe('asArmoredSignature (merging binary and armored signature files)', () => {
   it('armors a binary signature into one block that parses to the same packets; armored input is left as it is', async () => {
     const binary = (await openpgp.readSignature({ armoredSignature: oneSig })).write();
-    const merged = Buffer.concat([Buffer.from(asArmoredSignature(binary)), Buffer.from(asArmoredSignature(enc(oneSig)))]);
+    const merged = Buffer.concat([
+      Buffer.from(asArmoredSignature(binary)),
+      Buffer.from(asArmoredSignature(enc(oneSig))),
+    ]);
     const file = await parseSignatureFile(merged);
     expect(file.encoding).toBe('armored');
     expect(file.packets.map((p) => Buffer.from(p.write()).toString('hex'))).toEqual(
-      (await parseSignatureFile(binary)).packets.concat((await parseSignatureFile(enc(oneSig))).packets).map((p) => Buffer.from(p.write()).toString('hex')),
+      (await parseSignatureFile(binary)).packets
+        .concat((await parseSignatureFile(enc(oneSig))).packets)
+        .map((p) => Buffer.from(p.write()).toString('hex')),
     );
     expect(asArmoredSignature(enc(oneSig))).toEqual(enc(oneSig));
   });
