@@ -2,50 +2,16 @@
  * Command-line wiring only: parse flags, pick the command, map the result to an exit code.
  * Commands are imported lazily so that `--help` and `check-url` do not load openpgp or undici.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { EXIT, VerifyError, isVerifyError, type ReasonCode } from './errors.js';
 import { registerLatestAndGet } from './commands/register-announce.js';
 import { registerKeys } from './commands/keys.js';
 import { registerReleaseCommands } from './commands/register-release.js';
+import { byteSize, collect, once, positiveInt, seconds } from './commands/option-parsers.js';
 import { removeTrackedFilesSync } from './fs/temp-files.js';
 import { SCHEMA } from './report/schema.js';
 
 export const VERSION = '0.1.0';
-
-function positiveInt(max: number) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
-      throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
-    return Number(value);
-  };
-}
-
-function byteSize(value: string): number {
-  const m = /^(\d+)([KMG]i?B?)?$/i.exec(value.trim());
-  if (!m) throw new InvalidArgumentError('expected a size in bytes, e.g. 300000000 or 300M');
-  const unit = (m[2] ?? '').charAt(0).toUpperCase();
-  const n = Number(m[1]) * ({ K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[unit]!;
-  const bytes = unit ? n : Number(m[1]);
-  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('size out of range');
-  return bytes;
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600)
-    throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
-  return Math.round(n * 1000);
-}
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-/** A single-value option given twice is a usage error (silently taking the last one could swap the keyring). */
-function once<T>(parse: (value: string) => T = (v) => v as unknown as T) {
-  return (value: string, previous: T | undefined): T => {
-    if (previous !== undefined) throw new InvalidArgumentError('given more than once');
-    return parse(value);
-  };
-}
 
 const ENVIRONMENT = `
 Environment:

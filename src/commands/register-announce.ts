@@ -3,7 +3,8 @@
  * Options belong to their command (`get --release`, never the global --version). Command modules are imported
  * inside the actions so that start-up loads nothing else.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { byteSize, once, positiveInt, seconds } from './option-parsers.js';
 
 const PLATFORM_CHOICES = [
   'appimage',
@@ -17,37 +18,6 @@ const PLATFORM_CHOICES = [
   'android-armv7',
   'android-x86_64',
 ];
-
-function once<T>(parse: (value: string) => T = (v) => v as unknown as T) {
-  return (value: string, previous: T | undefined): T => {
-    if (previous !== undefined) throw new InvalidArgumentError('given more than once');
-    return parse(value);
-  };
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600)
-    throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
-  return Math.round(n * 1000);
-}
-
-function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64)
-    throw new InvalidArgumentError('expected a whole number from 1 to 64');
-  return Number(value);
-}
-
-function byteSize(value: string): number {
-  const m = /^(\d+)([KMG]i?B?)?$/i.exec(value.trim());
-  if (!m) throw new InvalidArgumentError('expected a size in bytes, e.g. 300000000 or 300M');
-  const unit = (m[2] ?? '').charAt(0).toUpperCase();
-  const bytes = unit
-    ? Number(m[1]) * ({ K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[unit]!
-    : Number(m[1]);
-  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('size out of range');
-  return bytes;
-}
 
 const LATEST_HELP = `
 Examples:
@@ -160,7 +130,7 @@ export function registerLatestAndGet(
     .option(
       '--min-signers <n>',
       'distinct pinned signers required (default: per release, see verify --help)',
-      once(positiveInt),
+      once(positiveInt(64)),
     )
     .option(
       '--keyring <file>',

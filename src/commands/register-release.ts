@@ -2,29 +2,8 @@
  * Commander wiring for `verify-release` and `check-receipt` (issue 15). src/cli.ts calls
  * `registerReleaseCommands(program, setExit)` once; the commands are imported lazily, as the others are.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
-
-function positiveInt(max: number) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
-      throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
-    return Number(value);
-  };
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600)
-    throw new InvalidArgumentError('expected seconds, more than 0 and at most 3600');
-  return Math.round(n * 1000);
-}
-
-function once<T>(parse: (value: string) => T = (v) => v as unknown as T) {
-  return (value: string, previous: T | undefined): T => {
-    if (previous !== undefined) throw new InvalidArgumentError('given more than once');
-    return parse(value);
-  };
-}
+import { Option, type Command } from 'commander';
+import { once, positiveInt, seconds } from './option-parsers.js';
 
 /** Colour off in CI (CI set) unless FORCE_COLOR says otherwise; NO_COLOR always wins (color.ts). */
 export function ciAwareEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
