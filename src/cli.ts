@@ -7,9 +7,9 @@ import { EXIT, VerifyError, isVerifyError, type ReasonCode } from './errors.js';
 import { registerLatestAndGet } from './commands/register-announce.js';
 import { registerKeys } from './commands/keys.js';
 import { registerReleaseCommands } from './commands/register-release.js';
-import { byteSize, collect, once, positiveInt, seconds } from './commands/option-parsers.js';
+import { collect, maxSizeOption, once, positiveInt, timeoutOption } from './commands/option-parsers.js';
 import { removeTrackedFilesSync } from './fs/temp-files.js';
-import { SCHEMA } from './report/schema.js';
+import { refusalJson, refusalText } from './report/refusal.js';
 
 export const VERSION = '0.1.0';
 
@@ -115,16 +115,8 @@ ${ENVIRONMENT}`,
       [],
     )
     .option('--expect-sha256 <hex>', 'additionally require this SHA-256', once())
-    .addOption(
-      new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)')
-        .argParser(byteSize)
-        .default(512 * 1024 * 1024, '512M'),
-    )
-    .addOption(
-      new Option('--timeout <seconds>', 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off')
-        .argParser(seconds)
-        .default(30_000, '30'),
-    )
+    .addOption(maxSizeOption())
+    .addOption(timeoutOption())
     .option(
       '--receipt <file>',
       'write an in-toto/SLSA verification receipt (unsigned evidence) after the verdicts',
@@ -264,10 +256,8 @@ ${ENVIRONMENT}`,
 }
 
 /** Under --json, even a failure before any command ran prints one JSON object on stdout. */
-function jsonFailure(code: ReasonCode, message: string, exitCode: number = EXIT.USAGE): void {
-  process.stdout.write(
-    JSON.stringify({ schema: SCHEMA, verdict: 'error', exitCode, reason: { code, message } }, null, 2) + '\n',
-  );
+function jsonFailure(code: ReasonCode, message: string, exitCode: number = EXIT.USAGE, hint?: string): void {
+  process.stdout.write(refusalJson({ code, message, hint }, exitCode));
 }
 
 /** `--version`: what a bug report needs. The key-set id changes whenever the pinned keys do. */
@@ -381,8 +371,8 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.USAGE;
     }
     if (isVerifyError(e)) {
-      if (json) jsonFailure(e.code, e.message, e.exitCode);
-      process.stderr.write(`electrum-verify: ${e.message}\n${e.hint ? `  next: ${e.hint}\n` : ''}`);
+      if (json) jsonFailure(e.code, e.message, e.exitCode, e.hint);
+      process.stderr.write(refusalText(e));
       return e.exitCode;
     }
     const message = `internal error: ${(e as Error)?.message ?? String(e)}`;

@@ -3,10 +3,11 @@
  * (src/receipt/check.ts). Exit 0 when every file matches the receipt and verifies now; 1 on any mismatch; 2 when
  * FILE is not a receipt.
  */
-import { EXIT, isVerifyError, verdictFor } from '../errors.js';
+import { EXIT, isVerifyError } from '../errors.js';
 import { forTerminal } from '../report/links.js';
 import { checkReceipt } from '../receipt/check.js';
-import { SCHEMA, toJson, type Style } from '../report/verify-report.js';
+import { refusalJson, refusalText } from '../report/refusal.js';
+import { toJson, type Style } from '../report/verify-report.js';
 
 export interface CheckReceiptCommandOptions {
   dir?: string;
@@ -71,17 +72,8 @@ export async function checkReceiptCommand(
     return report.exitCode;
   } catch (e) {
     if (!isVerifyError(e)) throw e;
-    if (o.json)
-      io.stdout.write(
-        toJson({
-          schema: SCHEMA,
-          verdict: verdictFor(e.exitCode),
-          exitCode: e.exitCode,
-          reason: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) },
-          results: [],
-        }),
-      );
-    else io.stderr.write(`electrum-verify: ${e.message}\n${e.hint ? `  next: ${e.hint}\n` : ''}`);
+    if (o.json) io.stdout.write(refusalJson(e, e.exitCode, { results: [] }));
+    else io.stderr.write(refusalText(e));
     return e.exitCode;
   }
 }

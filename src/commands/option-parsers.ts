@@ -1,5 +1,5 @@
 /** Parsers for command-line option values, shared by every command (commander's argParser / custom option functions). */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 export function positiveInt(max: number) {
   return (value: string): number => {
@@ -36,4 +36,18 @@ export function once<T>(parse: (value: string) => T = (v) => v as unknown as T) 
     if (previous !== undefined) throw new InvalidArgumentError('given more than once');
     return parse(value);
   };
+}
+
+/** `--max-size <bytes>` with its default (512M), the same for every command that downloads. */
+export function maxSizeOption(): Option {
+  return new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)')
+    .argParser(byteSize)
+    .default(512 * 1024 * 1024, '512M');
+}
+
+/** `--timeout <seconds>` (default 30), the same for every command that fetches. */
+export function timeoutOption(
+  what = 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off',
+): Option {
+  return new Option('--timeout <seconds>', what).argParser(seconds).default(30_000, '30');
 }

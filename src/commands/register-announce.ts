@@ -4,20 +4,8 @@
  * inside the actions so that start-up loads nothing else.
  */
 import { Option, type Command } from 'commander';
-import { byteSize, once, positiveInt, seconds } from './option-parsers.js';
-
-const PLATFORM_CHOICES = [
-  'appimage',
-  'windows-setup',
-  'windows-portable',
-  'windows',
-  'macos',
-  'source',
-  'sourceonly',
-  'android-arm64',
-  'android-armv7',
-  'android-x86_64',
-];
+import { PLATFORMS } from '../release/platforms.js';
+import { maxSizeOption, once, positiveInt, timeoutOption } from './option-parsers.js';
 
 const LATEST_HELP = `
 Examples:
@@ -39,7 +27,7 @@ Examples:
   $ electrum-verify get --platform windows-setup -o ~/Downloads
   $ electrum-verify get --release 4.7.2 --platform source --json
 
-Platforms: ${PLATFORM_CHOICES.join(', ')}.
+Platforms: ${[...PLATFORMS].join(', ')}.
 Detected: Linux x86_64 → appimage, Windows → windows-setup, macOS → macos.
 After choosing the file, get runs exactly "verify" on its official URL: same checks, report and exit codes.`;
 
@@ -87,7 +75,7 @@ export function registerLatestAndGet(
       once(),
     )
     .option('--state-dir <dir>', 'where the high-water mark is kept (default: $XDG_STATE_HOME/electrum-verify)', once())
-    .addOption(new Option('--timeout <seconds>', 'connect/idle timeout').argParser(seconds).default(30_000, '30'))
+    .addOption(timeoutOption('connect/idle timeout'))
     .option('--json', 'print one JSON object on stdout and nothing else')
     .addHelpText('after', LATEST_HELP)
     .action(async (o: Record<string, unknown>) => {
@@ -111,9 +99,7 @@ export function registerLatestAndGet(
     .description('download the authentic Electrum file for this computer (latest signed release), verified')
     .option('--release <version>', 'this release instead of the latest announced one', once())
     .addOption(
-      new Option('--platform <platform>', 'which file (default: detected from this computer)').choices(
-        PLATFORM_CHOICES,
-      ),
+      new Option('--platform <platform>', 'which file (default: detected from this computer)').choices([...PLATFORMS]),
     )
     .option(
       '-o, --output <path|dir>',
@@ -134,19 +120,11 @@ export function registerLatestAndGet(
     )
     .option(
       '--keyring <file>',
-      'trust the public keys in this armored file INSTEAD of the pinned Electrum keys',
+      'trust the public keys in this file (armored or binary) INSTEAD of the pinned Electrum keys',
       once(),
     )
-    .addOption(
-      new Option('--max-size <bytes>', 'refuse downloads larger than this (K/M/G suffixes allowed)')
-        .argParser(byteSize)
-        .default(512 * 1024 * 1024, '512M'),
-    )
-    .addOption(
-      new Option('--timeout <seconds>', 'connect/idle timeout; a body slower than 1 KiB/s over this window is cut off')
-        .argParser(seconds)
-        .default(30_000, '30'),
-    )
+    .addOption(maxSizeOption())
+    .addOption(timeoutOption())
     .option('--json', 'print one JSON report on stdout and nothing else')
     .option('-q, --quiet', 'no progress; only the verdict line')
     .addHelpText('after', GET_HELP)

@@ -3,7 +3,7 @@
  * `registerReleaseCommands(program, setExit)` once; the commands are imported lazily, as the others are.
  */
 import { Option, type Command } from 'commander';
-import { once, positiveInt, seconds } from './option-parsers.js';
+import { once, positiveInt, timeoutOption } from './option-parsers.js';
 
 /** Colour off in CI (CI set) unless FORCE_COLOR says otherwise; NO_COLOR always wins (color.ts). */
 export function ciAwareEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -65,11 +65,7 @@ export function registerReleaseCommands(
     )
     .option('--state-dir <dir>', 'state folder with refreshed key copies (see `keys refresh`)', once())
     .option('--concurrency <n>', 'files verified at once (default: the number of cores)', once(positiveInt(64)))
-    .addOption(
-      new Option('--timeout <seconds>', 'connect/idle timeout for each request')
-        .argParser(seconds)
-        .default(30_000, '30'),
-    )
+    .addOption(timeoutOption('connect/idle timeout for each request'))
     .option('--force', 'with --download: replace files that already exist (only after they verified)')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .addOption(

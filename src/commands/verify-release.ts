@@ -9,14 +9,14 @@
  */
 import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { EXIT, VerifyError, isVerifyError, verdictFor, type ReasonCode } from '../errors.js';
+import { EXIT, VerifyError, isVerifyError, type ReasonCode } from '../errors.js';
 import type { Fetcher } from '../net/index.js';
 import { officialFileUrl, type Artifact } from '../release/catalogue.js';
 import { classifyFolderEntry, releaseSet, type ReleaseMember } from '../release/release-set.js';
 import { buildReceipt, checkReceiptPath, writeFileAtomic, writeReceipt } from '../receipt/statement.js';
 import type { Annotation } from '../report/ci.js';
 import { chooseFormat, wantsAnnotations } from '../report/ci.js';
-import { presentMany, type ManyIO } from '../run/present.js';
+import { presentMany, warnOnce, type ManyIO } from '../run/present.js';
 import {
   combineReports,
   loadKeySet,
@@ -25,7 +25,7 @@ import {
   type Target,
   type TargetResult,
 } from '../run/verify-many.js';
-import { SCHEMA, toJson } from '../report/verify-report.js';
+import { refusalJson, refusalText } from '../report/refusal.js';
 
 export interface VerifyReleaseOptions {
   dir?: string;
@@ -85,17 +85,9 @@ export async function verifyReleaseCommand(
     if (!isVerifyError(e)) throw e;
     // A refusal before anything was verified: one JSON object under --json, else the error on stderr.
     if (format === 'json') {
-      io.stdout.write(
-        toJson({
-          schema: SCHEMA,
-          verdict: verdictFor(e.exitCode),
-          exitCode: e.exitCode,
-          reason: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) },
-          results: [],
-        }),
-      );
+      io.stdout.write(refusalJson(e, e.exitCode, { results: [] }));
     } else {
-      io.stderr.write(`electrum-verify: ${e.message}\n${e.hint ? `  next: ${e.hint}\n` : ''}`);
+      io.stderr.write(refusalText(e));
     }
     return e.exitCode;
   }
@@ -122,12 +114,7 @@ async function run(
   if (o.output !== undefined && !o.download)
     throw new VerifyError('USAGE', '-o DIR applies to --download; with --dir the files are verified where they are');
   // Warnings (a custom keyring, a refreshed key, an old release…) once each, on stderr (also under --json).
-  const warned = new Set<string>();
-  const warn = (m: string): void => {
-    if (warned.has(m)) return;
-    warned.add(m);
-    io.stderr.write(io.errStyle.warn(`warning: ${m}\n`));
-  };
+  const warn = warnOnce(io);
   const { keyring, keySet } = await loadKeySet({
     keyring: o.keyring,
     keysDir: o.keysDir,

@@ -10,19 +10,9 @@ import { VerifyError } from '../errors.js';
 import { officialFileUrl, parseArtifactName, type Artifact } from './catalogue.js';
 import { atLeast, parseVersion } from './version.js';
 
-export const PLATFORMS = [
-  'appimage',
-  'windows-setup',
-  'windows-portable',
-  'windows',
-  'macos',
-  'source',
-  'sourceonly',
-  'android-arm64',
-  'android-armv7',
-  'android-x86_64',
-] as const;
-export type Platform = (typeof PLATFORMS)[number];
+import { PLATFORMS, type Platform } from './platforms.js';
+
+export { PLATFORMS, type Platform };
 
 const DESCRIPTION: Record<Platform, string> = {
   appimage: 'Linux x86_64 AppImage',

@@ -83,3 +83,13 @@ async function annotateGithub(many: ManyReport, p: Presentation, io: ManyIO, env
     io.stderr.write(io.errStyle.warn(`warning: ${m}\n`)),
   );
 }
+
+/** Warnings of a run over several files (a custom keyring, a refreshed key, an old release…): each once, on stderr. */
+export function warnOnce(io: Pick<ManyIO, 'stderr' | 'errStyle'>): (message: string) => void {
+  const warned = new Set<string>();
+  return (m) => {
+    if (warned.has(m)) return;
+    warned.add(m);
+    io.stderr.write(io.errStyle.warn(`warning: ${m}\n`));
+  };
+}

@@ -17,7 +17,7 @@ import { SCHEMA, renderHuman, toJson } from '../report/verify-report.js';
 import { chooseFormat, wantsAnnotations } from '../report/ci.js';
 import { looksLikeUrl } from '../signature-source.js';
 import type { VerifyOptions } from '../verify.js';
-import { presentMany, type ManyIO } from './present.js';
+import { presentMany, warnOnce, type ManyIO } from './present.js';
 import { combineReports, loadKeySet, verifyMany, type Target } from './verify-many.js';
 
 export interface VerifyTargetsOptions extends Omit<
@@ -122,12 +122,7 @@ async function run(
   if (offline && signatures.some(looksLikeUrl))
     throw new VerifyError('USAGE', '--offline: a --signature URL would be fetched');
   if (receipt !== undefined) await checkReceiptPath(receipt);
-  const warned = new Set<string>();
-  const warn = (m: string): void => {
-    if (warned.has(m)) return;
-    warned.add(m);
-    io.stderr.write(io.errStyle.warn(`warning: ${m}\n`));
-  };
+  const warn = warnOnce(io);
   const { keyring, keySet } = await loadKeySet({
     keyring: common.keyring,
     keysDir: common.keysDir,
