@@ -332,18 +332,15 @@ function installInterrupts(json: boolean): Interrupts & { dispose(): void } {
 }
 
 /**
- * `electrum-verify --help | head`: the reader went away. Like other Unix tools, stop quietly (no EPIPE stack trace);
- * a closed stderr only loses the messages.
+ * `electrum-verify --help | head`: the reader went away. Only the rest of the output is lost (no EPIPE stack
+ * trace); the run finishes and exits with its own code, so `verify … | head` can never turn a rejection into 0.
  */
 function closedPipes(): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    removeTrackedFilesSync();
-    process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK);
-  });
-  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-  });
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
 }
 
 /** Run the CLI; resolves to the process exit code. Never prints a stack trace for bad input. */

@@ -35,6 +35,15 @@ describe('usage errors', () => {
       { encoding: 'utf8' },
     );
     expect(out).not.toMatch(/EPIPE|Unhandled 'error'/);
+    // ... and the run keeps its own exit code: a rejection piped into `head` is still 3, never 0
+    const reject = cliCommand(['check-url', '--json', 'https://github.com/a', 'https://github.com/b']);
+    const rline = [reject.command, ...reject.args].map((a) => `'${a}'`).join(' ');
+    const codes = execFileSync(
+      'bash',
+      ['-c', `for i in 1 2 3; do ${rline} 2>/dev/null | head -c 1 >/dev/null; echo -n "\${PIPESTATUS[0]} "; done`],
+      { encoding: 'utf8' },
+    );
+    expect(codes.trim()).toBe('3 3 3');
   });
 
   it('repeating a single-value option is refused (it could silently swap the keyring)', async () => {
