@@ -127,7 +127,12 @@ export function frameIndeterminate(body: Uint8Array, tag = 2): Uint8Array {
   return cat([0x80 | (tag << 2) | 3], body);
 }
 
-export const armorSig = (bytes: Uint8Array): string => openpgp.armor(openpgp.enums.armor.signature, bytes);
+/**
+ * Armored with the CRC-24 line, as gpg writes real .asc files: gpgv 2.2 misreads an armor without a CRC whose base64
+ * ends on a full line with no padding (GnuPG T7071), about 1 signature in 60, which made the gpgv oracle flaky.
+ */
+export const armorSig = (bytes: Uint8Array): string =>
+  openpgp.armor(openpgp.enums.armor.signature, bytes, undefined, undefined, undefined, true);
 
 export async function p256Key(name: string, opts: { v6?: boolean } = {}): Promise<openpgp.PrivateKey> {
   const { privateKey } = await openpgp.generateKey({
