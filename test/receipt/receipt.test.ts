@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkReceiptCommand } from '../../src/commands/check-receipt.js';
 import { verifyReleaseCommand } from '../../src/commands/verify-release.js';
-import { io, makeReleaseFixture, type ReleaseFixture } from '../release-set/fixture.js';
+import { io, makeReleaseFixture, type ReleaseFixture } from '../run/fixture.js';
 
 let rel: ReleaseFixture;
 let dir: string;

@@ -114,7 +114,7 @@ beforeAll(async () => {
   const shim = join(bin, 'electrum-verify');
   await writeFile(
     shim,
-    `#!/bin/sh\nexec "${process.execPath}" "${join(REPO_ROOT, 'test', 'release-set', 'cli-shim.mjs')}" "$@"\n`,
+    `#!/bin/sh\nexec "${process.execPath}" "${join(REPO_ROOT, 'test', 'run', 'cli-shim.mjs')}" "$@"\n`,
   );
   await chmod(shim, 0o755);
   snippets = readmeSnippets(await readFile(join(REPO_ROOT, 'README.md'), 'utf8'));
