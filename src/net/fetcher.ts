@@ -12,8 +12,8 @@ import { discard, track } from '../fs/temp-files.js';
 import { createDefaultDispatcher } from './dispatcher.js';
 import { tooLargeError, truncatedError } from './errors.js';
 import { FileWriter } from './file-writer.js';
-import { Transfer } from './transfer.js';
-import { openResponse, type OpenedResponse } from './transport.js';
+import { TransferControl } from './transfer-control.js';
+import { openResponse, type OpenedResponse } from './open-response.js';
 import type { FetchOptions, FetchResult, Fetcher } from './types.js';
 
 export interface CreateFetcherOptions {
@@ -50,7 +50,7 @@ function callback(fn: () => void): void {
 }
 
 /** Iterate a body, counting bytes against the limit and feeding the watchdog; checks the end against Content-Length. */
-async function* counted(r: OpenedResponse, maxBytes: number, t: Transfer): AsyncGenerator<Uint8Array> {
+async function* counted(r: OpenedResponse, maxBytes: number, t: TransferControl): AsyncGenerator<Uint8Array> {
   let received = 0;
   for await (const chunk of r.body as AsyncIterable<Buffer>) {
     t.throwIfFailed();
@@ -104,7 +104,7 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
     },
     async fetchBytes(url, opts) {
       validate(opts);
-      const t = new Transfer(url, opts);
+      const t = new TransferControl(url, opts);
       try {
         return await withDispatcher(opts.timeoutMs, async (d) => {
           const r = await openResponse(d, url, opts, t);
@@ -122,7 +122,7 @@ export function createFetcher(options: CreateFetcherOptions = {}): Fetcher {
 
     async download(url, opts) {
       validate(opts);
-      const t = new Transfer(url, opts);
+      const t = new TransferControl(url, opts);
       let fh: FileHandle | undefined;
       let tempPath: string | undefined;
       // Partial downloads a killed run left in this folder (fs/stale-parts.ts): swept while the connection is made.

@@ -7,7 +7,7 @@ import { interruptedError, timeoutError, toNetworkError } from './errors.js';
 import type { FetchOptions } from './types.js';
 import { Watchdog } from './watchdog.js';
 
-export class Transfer {
+export class TransferControl {
   readonly controller = new AbortController();
   readonly watchdog: Watchdog;
   /** The URL currently being fetched (for messages). */

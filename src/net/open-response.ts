@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import { VerifyError } from '../errors.js';
 import { HttpStatusError, tooLargeError } from './errors.js';
 import { MAX_REDIRECTS, isRedirect, requireHttps, resolveLocation } from './redirects.js';
-import type { Transfer } from './transfer.js';
+import type { TransferControl } from './transfer-control.js';
 import type { FetchOptions } from './types.js';
 
 export type ResponseBody = Dispatcher.ResponseData['body'];
@@ -61,7 +61,7 @@ export async function openResponse(
   dispatcher: Dispatcher,
   url: string,
   opts: FetchOptions,
-  transfer: Transfer,
+  transfer: TransferControl,
 ): Promise<OpenedResponse> {
   let current = parseUrl(url);
   current.hash = '';
