@@ -31,7 +31,7 @@ const CODE_EXIT = {
   SIGNER_UNKNOWN: EXIT.NOT_AUTHENTIC,
   NOT_ENOUGH_SIGNERS: EXIT.NOT_AUTHENTIC,
   HASH_MISMATCH: EXIT.NOT_AUTHENTIC,
-  /** A counted signature predates the release its file name claims (issue 11, item 12). */
+  /** A counted signature predates the release its file name claims. */
   VERSION_MISMATCH: EXIT.NOT_AUTHENTIC,
   ARTIFACT_UNRECOGNISED: EXIT.USAGE,
   OUTPUT_EXISTS: EXIT.USAGE,

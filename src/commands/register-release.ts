@@ -1,5 +1,5 @@
 /**
- * Commander wiring for `verify-release` and `check-receipt` (issue 15). src/cli.ts calls
+ * Commander wiring for `verify-release` and `check-receipt`. src/cli.ts calls
  * `registerReleaseCommands(program, setExit)` once; the commands are imported lazily, as the others are.
  */
 import { Option, type Command } from 'commander';

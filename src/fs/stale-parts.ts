@@ -1,5 +1,5 @@
 /**
- * Partial downloads left behind by a process that could not clean up (SIGKILL, power loss): issue 11, item 13.
+ * Partial downloads left behind by a process that could not clean up (SIGKILL, power loss).
  *
  * A download's temp file records its owner in its name:
  *   .electrum-verify-<16 hex random>.p<pid>.h<16 hex host id>.part

@@ -2,14 +2,10 @@
  * The default dispatcher: undici's EnvHttpProxyAgent, which honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either
  * case). Loaded lazily so `--help` never pays for undici.
  *
- * Only the undici modules needed are loaded: EnvHttpProxyAgent (its agents, clients and TLS connector), the
- * Dispatcher base class and the request API, not undici's index, which also builds fetch, WebSocket, EventSource,
- * caches and mocks: ~26 ms instead of ~60 ms on every download (BENCHMARKS.md). The index does one thing besides
- * exporting: it puts the request API (request, stream, pipeline, upgrade, connect) on Dispatcher's prototype, which
- * undici's own proxy agent needs (`connect`) and so do we (`request`). `loadEnvHttpProxyAgent` does the same, with
- * the same functions. undici is pinned to one version in package.json; test/net/imports.test.ts checks that version,
- * that these modules are the very ones the index uses, and the e2e tests download through them (the CLI never loads
- * the index). If an update moved them, downloads would fail (never pass) until this list is mended.
+ * Only the undici modules needed are loaded (EnvHttpProxyAgent, Dispatcher, the request API), not undici's index,
+ * which also builds fetch, WebSocket and mocks (BENCHMARKS.md has the cost). The index's one side effect, the
+ * request API on Dispatcher's prototype, is repeated by `loadEnvHttpProxyAgent` with the same functions. undici is
+ * pinned exactly; test/net/imports.test.ts fails when an update moves these modules (downloads would fail, never pass).
  *
  * TLS: certificate verification is forced on for direct connections, tunnelled connections and https proxies,
  * so even NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch it off. No `ca` is passed, so Node's default trust store

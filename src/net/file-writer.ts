@@ -3,11 +3,9 @@
  * and written with one writev per ~1 MiB, one write in flight at a time, while the next chunks arrive.
  * Memory is bounded: push() waits for the disk once MAX_PENDING bytes are queued.
  *
- * The disk flush runs while the download goes on: after every SYNC_EVERY bytes written, an fdatasync (not waited
- * for by the writes; one at a time) sends them to the device, so the fsync that makes the finished file durable
- * (fs/durable.ts) has roughly SYNC_EVERY bytes left to write (what came in since the last fdatasync started) instead
- * of the whole file (−50 ms for 150 MiB here, BENCHMARKS.md). flush() waits for a running fdatasync, so the final
- * fsync never overlaps one. A failed fdatasync fails the download, like a failed write.
+ * The disk flush runs while the download goes on: an fdatasync after every SYNC_EVERY bytes (one at a time, not
+ * waited for by the writes), so the final fsync (fs/durable.ts) has about SYNC_EVERY bytes left, not the whole file.
+ * flush() waits for a running fdatasync. A failed fdatasync fails the download, like a failed write.
  */
 import type { FileHandle } from 'node:fs/promises';
 

@@ -157,7 +157,7 @@ export function signatureUrls(a: Artifact): { aggregate: string; perSigner: Arra
 
 /**
  * How many signers the first release required: 2 from 4.1.3 on, else 1 (also unknown versions).
- * @deprecated since issue 13: verify() applies Electrum's own signer policy (trust/signer-policy.ts:
+ * @deprecated since 0.1.0: verify() applies Electrum's own signer policy (trust/signer-policy.ts:
  * signerRequirement — ThomasV and sombernight_releasekey by name from 4.1.3, ThomasV before). Kept for the
  * library API's semver; it equals `signerRequirement(version, {trust: 'pinned'}).required` for known versions.
  */

@@ -260,7 +260,7 @@ export interface DateJudgement {
 const day = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
 /**
- * The release-date rules (issue 11, item 12), applied to the creation dates of the COUNTED signatures only:
+ * The release-date rules, applied to the creation dates of the COUNTED signatures only:
  *  (a) none may predate the release date of `version` less SIGNING_MARGIN_DAYS (date found by releaseDateFor);
  *  (b) for a version ≥ 3.3.4, none may predate 2019-02-10, whatever the margin says;
  *  (c) with no version (`null`, or a string that is not a version), counted signatures that ALL predate 2019-02-10
