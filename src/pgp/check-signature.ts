@@ -1,21 +1,25 @@
 /**
- * Judging one signature packet against the trusted keys, given the digest of the data it covers.
- *
- * The digest comes from DataHasher (one pass over the file for all signatures). openpgp.js then does
- * everything else exactly as in its own detached-verification path (message.js createVerificationObject):
- * the signed-hash prefix and the public-key operation (SignaturePacket.verify with a precomputed `hashed`
- * digest, the route openpgp.js uses for one-pass signatures), date and hash policy, critical subpackets,
- * "key newer than signature", and the signing key's validity (binding, back-signature, flags, expiry,
- * revocation) AT THE SIGNATURE'S CREATION TIME (getSigningKey).
- * One exception, for speed: a value that FastValues confirms (RSA through OpenSSL, NIST-curve ECDSA through
- * @noble/curves) is not checked again by openpgp.js's JavaScript code; openpgp.js still runs every other check on
- * that packet (verifyAllButValue). Anything FastValues does not confirm goes the usual way.
+ * Judging one signature packet against the trusted keys, given the digest of the data it covers (DataHasher: one
+ * pass over the file for all signatures). openpgp.js does the rest as in its own detached verification (message.js
+ * createVerificationObject): hash prefix and value over that digest, date and hash policy, critical subpackets, and
+ * the signing key's validity (binding, back-signature, flags, expiry, revocation) AT THE SIGNATURE'S CREATION TIME
+ * (getSigningKey). A faster value check (ValueConfirmer) may confirm a value, never approve one: see `judge`, where
+ * that is enforced. openpgp.js internals are reached only through openpgp-internals.ts.
  */
 import * as openpgp from 'openpgp';
 import type { Keyring, TrustedKey } from '../trust/keyring.js';
 import { PGP_CONFIG } from './config.js';
 import { ALLOWED_DATA_HASHES, SUPPORTED_SIGNATURE_VERSIONS } from './data-digest.js';
-import type { FastValues } from './fast-values.js';
+import type { ValueConfirmer } from './fast-values.js';
+import {
+  asIssuedBy,
+  forgetRevocationResult,
+  hasVerifiedMark,
+  keySignatures,
+  setAsideDesignatedRevoker,
+  verifyAllButValue,
+  verifyWithDigest,
+} from './openpgp-internals.js';
 import { formOf, malformedReason } from './signature-file.js';
 
 /**
@@ -125,36 +129,11 @@ function claimedTrusted(
 // ---------------------------------------------------------------------------------------------------------------
 // Key validity at a date, without state left over from another check.
 //
-// openpgp.js caches a self-signature's revocation state on the packet (`signature.revoked`, set to true once any
-// check finds it revoked and never cleared: key/helper.js isDataRevoked). A subkey binding checked at "now" after a
-// soft revocation (superseded / retired) is then "revoked" for a later check at the signature's own date too. So
-// every check here clears those flags first, and checks of one key never interleave (they await each other).
+// openpgp.js caches a self-signature's revocation state on the packet (see forgetRevocationResult). A subkey binding
+// checked at "now" after a soft revocation (superseded / retired) is then "revoked" for a later check at the
+// signature's own date too. So every check here clears those flags first, and checks of one key never interleave
+// (they await each other).
 // The cryptographic cache (a self-signature's value, checked once) is date-independent and is kept.
-
-type AnySignature = openpgp.SignaturePacket & {
-  revoked: boolean | null;
-  revocationKeyClass: number | null;
-  revocationKeyFingerprint: Uint8Array | null;
-};
-
-function selfSignatures(key: openpgp.PublicKey): AnySignature[] {
-  const k = key as unknown as {
-    directSignatures: openpgp.SignaturePacket[];
-    revocationSignatures: openpgp.SignaturePacket[];
-    users: Array<{
-      selfCertifications: openpgp.SignaturePacket[];
-      otherCertifications: openpgp.SignaturePacket[];
-      revocationSignatures: openpgp.SignaturePacket[];
-    }>;
-    subkeys: Array<{ bindingSignatures: openpgp.SignaturePacket[]; revocationSignatures: openpgp.SignaturePacket[] }>;
-  };
-  return [
-    ...k.directSignatures,
-    ...k.revocationSignatures,
-    ...k.users.flatMap((u) => [...u.selfCertifications, ...u.otherCertifications, ...u.revocationSignatures]),
-    ...k.subkeys.flatMap((s) => [...s.bindingSignatures, ...s.revocationSignatures]),
-  ] as AnySignature[];
-}
 
 /** Designated revokers (RFC 9580 §5.2.3.23) named by each key's self-signatures, as 40/64-hex fingerprints. */
 const designatedRevokers = new WeakMap<openpgp.PublicKey, Set<string>>();
@@ -168,13 +147,10 @@ const designatedRevokers = new WeakMap<openpgp.PublicKey, Set<string>>();
  */
 function prepareKey(key: openpgp.PublicKey): void {
   const revokers = designatedRevokers.get(key) ?? new Set<string>();
-  for (const s of selfSignatures(key)) {
-    s.revoked = null;
-    if (s.revocationKeyClass !== null && s.revocationKeyClass !== undefined) {
-      if (s.revocationKeyFingerprint && s.revocationKeyFingerprint.length > 0)
-        revokers.add(hex(s.revocationKeyFingerprint));
-      s.revocationKeyClass = null;
-    }
+  for (const s of keySignatures(key)) {
+    forgetRevocationResult(s);
+    const revoker = setAsideDesignatedRevoker(s);
+    if (revoker !== null && revoker.length > 0) revokers.add(hex(revoker));
   }
   designatedRevokers.set(key, revokers);
 }
@@ -193,7 +169,7 @@ function revokedByDesignee(key: openpgp.PublicKey, date: Date): string | null {
   const revokers = designatedRevokers.get(key);
   if (!revokers || revokers.size === 0) return null;
   const own = key.getKeyID();
-  for (const r of (key as unknown as { revocationSignatures: openpgp.SignaturePacket[] }).revocationSignatures) {
+  for (const r of key.revocationSignatures) {
     if (r.issuerKeyID.equals(own)) continue; // the key's own revocations are openpgp.js's to judge
     const fpr = r.issuerFingerprint ? hex(r.issuerFingerprint) : null;
     const id = r.issuerKeyID.toHex().toUpperCase();
@@ -241,50 +217,6 @@ function keyProblem(message: string): SignatureStatus {
   return 'bad';
 }
 
-/**
- * openpgp.js's whole SignaturePacket.verify over a precomputed digest. `hashed` is openpgp.js's own hook for a
- * precomputed digest (the one-pass-signature route); `data` is null, so if the hook were ever ignored the call
- * throws instead of passing.
- */
-async function verifyWithDigest(
-  packet: openpgp.SignaturePacket,
-  key: openpgp.AnyKeyPacket,
-  digest: Uint8Array,
-  date: Date,
-): Promise<void> {
-  (packet as unknown as { hashed: Promise<Uint8Array> }).hashed = Promise.resolve(digest);
-  try {
-    await packet.verify(key, packet.signatureType!, null as unknown as object, date, true, PGP_CONFIG);
-  } finally {
-    delete (packet as unknown as { hashed?: unknown }).hashed;
-  }
-}
-
-/** openpgp.js marks a packet whose value it has checked with a private symbol, found here by its description. */
-const verifiedMark = (packet: openpgp.SignaturePacket): symbol | undefined =>
-  Object.getOwnPropertySymbols(packet).find((s) => s.description === 'verified');
-
-/**
- * The same SignaturePacket.verify, minus the public-key operation, for a value already confirmed by
- * FastValues: the packet is marked verified and passed as a non-message signature, which is openpgp.js's
- * own route for a cached check (it then runs only the issuer, algorithm, date, expiry, hash-policy and
- * critical-subpacket checks). The mark is removed afterwards.
- */
-async function verifyAllButValue(
-  packet: openpgp.SignaturePacket,
-  key: openpgp.AnyKeyPacket,
-  date: Date,
-): Promise<void> {
-  const mark = verifiedMark(packet)!;
-  const marked = packet as unknown as Record<symbol, boolean | null>;
-  marked[mark] = true;
-  try {
-    await packet.verify(key, openpgp.enums.signature.key, null as unknown as object, date, true, PGP_CONFIG);
-  } finally {
-    marked[mark] = null;
-  }
-}
-
 /** Whether the signature's hash prefix and value check out with `key` over `digest` (nothing else is judged). */
 async function checksOutWith(
   packet: openpgp.SignaturePacket,
@@ -294,17 +226,14 @@ async function checksOutWith(
 ): Promise<boolean> {
   if (packet.signedHashValue?.[0] !== digest[0] || packet.signedHashValue?.[1] !== digest[1]) return false;
   // openpgp.js first checks that the packet names this key: make it, for this one call
-  const p = packet as unknown as { issuerKeyID: openpgp.KeyID };
-  const named = p.issuerKeyID;
-  p.issuerKeyID = key.getKeyID();
   try {
-    await verifyWithDigest(packet, key, digest, new Date(now.getTime() + CLOCK_SKEW_MS));
+    await asIssuedBy(packet, key.getKeyID(), () =>
+      verifyWithDigest(packet, key, digest, new Date(now.getTime() + CLOCK_SKEW_MS)),
+    );
     return true;
   } catch (e) {
     // a date, expiry or hash-policy refusal comes after the value check in openpgp.js: the value was fine
     return !/digest did not match|verification failed|not issued by|Public key algorithm/i.test((e as Error).message);
-  } finally {
-    p.issuerKeyID = named;
   }
 }
 
@@ -322,8 +251,7 @@ export function needsDigest(keyring: Keyring, packet: openpgp.SignaturePacket): 
 }
 
 /**
- * `fast`, when given, may confirm the signature value (RSA and NIST-curve ECDSA, see fast-values.ts); a value it
- * does not confirm goes through openpgp.js's own check, as without it.
+ * `fast`, when given, may confirm the signature value (see `judge`); without it openpgp.js checks every value.
  * Never throws: whatever a hostile packet does is that signature's status (`malformed` at worst).
  */
 export async function checkSignature(
@@ -331,7 +259,7 @@ export async function checkSignature(
   digest: Uint8Array | null,
   keyring: Keyring,
   now: Date,
-  fast: FastValues | null = null,
+  fast: ValueConfirmer | null = null,
 ): Promise<FoundSignature> {
   const found: FoundSignature = {
     issuer: 'none',
@@ -358,7 +286,7 @@ async function judge(
   digest: Uint8Array | null,
   keyring: Keyring,
   now: Date,
-  fast: FastValues | null,
+  fast: ValueConfirmer | null,
   found: FoundSignature,
 ): Promise<FoundSignature> {
   const fail = (status: SignatureStatus, detail: string): FoundSignature => Object.assign(found, { status, detail });
@@ -435,7 +363,7 @@ async function judge(
   // A designated-revoker subpacket (RFC 9580 §5.2.3.23) belongs on a key's self-signature; in a data signature it
   // means nothing (gpgv: GOODSIG). openpgp.js refuses any signature that carries one ("intended to be revoked with an
   // authorized key"), so it is set aside here, as prepareKey does for keys (the hashed bytes are untouched).
-  (packet as AnySignature).revocationKeyClass = null;
+  setAsideDesignatedRevoker(packet);
   if (packet.hashAlgorithm === null || !ALLOWED_DATA_HASHES.has(packet.hashAlgorithm)) {
     return fail(
       'rejected-algorithm',
@@ -451,7 +379,7 @@ async function judge(
   // in 32 bits, so the end wraps into the past and gpgv says EXPSIG (fuzz s2028 cases 12187, 19413: 0xFFFFFFFF
   // seconds). Never more lenient than the reference: such a signature does not count (not fatal: it says nothing
   // against the data).
-  const expiresAfter = (packet as unknown as { signatureExpirationTime: number | null }).signatureExpirationTime;
+  const expiresAfter = packet.signatureExpirationTime;
   if (typeof expiresAfter === 'number' && expiresAfter > 0 && created.getTime() / 1000 + expiresAfter > 0xffffffff) {
     return fail(
       'expired-key',
@@ -463,12 +391,16 @@ async function judge(
   // openpgp.js's date, hash and critical-subpacket checks.
   if (packet.signedHashValue?.[0] !== digest[0] || packet.signedHashValue?.[1] !== digest[1])
     return fail('bad', 'does not match this file');
-  // `fast` can only confirm: on "no" openpgp.js decides, with its own compatibility rules (e.g. it also accepts
-  // ECDSA values made over a digest without its leading zero byte, from an old openpgp.js bug).
+  // The fast path can only confirm, never approve; this is where that is enforced. `fast.confirm` answers true only
+  // for a value it has checked and found right (RSA by OpenSSL, P-256 by @noble/curves after its known-answer
+  // self-test). Anything else (another algorithm or curve, an unusual encoding, a wrong value, an error, curve code
+  // that failed to load or to pass its self-test) is false, and then openpgp.js checks the value itself, with its own
+  // compatibility rules (e.g. it also accepts ECDSA values made over a digest without its leading zero byte, from an
+  // old openpgp.js bug). Either way openpgp.js runs every other check on the packet (date, expiry, hash policy,
+  // critical subpackets), and the key checks below follow. So a fault in the fast path can cost time, never turn a
+  // bad signature into a good one.
   const valueOk =
-    fast !== null &&
-    verifiedMark(packet) !== undefined &&
-    (await fast.confirm(packet, match.signing.keyPacket, digest));
+    fast !== null && hasVerifiedMark(packet) && (await fast.confirm(packet, match.signing.keyPacket, digest));
   try {
     const checkDate = new Date(now.getTime() + CLOCK_SKEW_MS);
     if (valueOk) await verifyAllButValue(packet, match.signing.keyPacket, checkDate);

@@ -1,24 +1,17 @@
 /**
- * One pass over the signed data computes every digest that every signature needs.
- *
- * OpenPGP signs hash(salt? ‖ data ‖ hashed signature fields ‖ trailer) (RFC 4880 §5.2.4, RFC 9580 §5.2.4).
- * The data part is the same for every v4 signature with the same hash algorithm, so the file is hashed
- * once per (algorithm, salt) "lane" and each signature's digest is finished on a copy of its lane's state.
- * A SHA-256 lane always exists: its plain digest is the file's SHA-256 shown to the user.
- *
- * Parallel lanes. The SHA-256 lane is hashed on the calling thread as the chunks arrive. Every other lane
- * (Electrum: SHA-512 for the RSA cosigners) is hashed by one worker thread, in parallel, once the data outgrows
- * INLINE_LIMIT: update() copies each chunk into a shared ring buffer (RING_BYTES, so memory stays flat whatever the
- * file size) that the worker drains; when the ring is full, update() waits for the worker (Atomics.wait), which is
- * the backpressure. The worker finishes each signature's digest itself (it was given every signature's hashed
- * tail up front) and hands the digests back in finish(). Small data (≤ INLINE_LIMIT) never starts a worker:
- * its extra lanes are hashed inline at finish().
- * Nothing is read twice; update() order is preserved; each byte goes through each lane exactly once.
+ * One pass over the signed data computes every digest every signature needs. OpenPGP signs hash(salt? ‖ data ‖
+ * hashed signature fields ‖ trailer) (RFC 9580 §5.2.4), so the file is hashed once per (algorithm, salt) "lane" and
+ * each signature's digest is finished on a copy of its lane's state. The SHA-256 lane always exists (its plain digest
+ * is the file's SHA-256 shown to the user) and runs on the calling thread. The other lanes (Electrum: SHA-512) run in
+ * one worker thread once the data outgrows INLINE_LIMIT, fed through a shared ring of RING_BYTES (flat memory;
+ * update() waits when it is full: the backpressure); the worker finishes each signature's digest and hands them back
+ * in finish(). Smaller data never starts a worker. Each byte goes through each lane exactly once, in order.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import * as openpgp from 'openpgp';
 import { CTRL, CTRL_SLOTS, DIGEST_WORKER_SOURCE, STATE } from './digest-worker.js';
+import { signatureSalt } from './openpgp-internals.js';
 
 /** Data-signature hash algorithms we accept (openpgp enum value → node:crypto name). */
 export const ALLOWED_DATA_HASHES: ReadonlyMap<number, string> = new Map([
@@ -39,15 +32,11 @@ export const WAKE_BYTES = 1024 * 1024;
 /** A worker that makes no progress for this long is considered dead (update() throws). */
 const STALL_MS = 60_000;
 
-interface SaltedPacket extends openpgp.SignaturePacket {
-  salt?: Uint8Array | null;
-}
-
-function laneKey(packet: SaltedPacket): string | null {
+function laneKey(packet: openpgp.SignaturePacket): string | null {
   const algo = packet.hashAlgorithm === null ? undefined : ALLOWED_DATA_HASHES.get(packet.hashAlgorithm);
   if (algo === undefined || !SUPPORTED_SIGNATURE_VERSIONS.has(packet.version) || packet.signatureData === null)
     return null;
-  const salt = packet.version === 6 ? Buffer.from(packet.salt ?? []).toString('hex') : '';
+  const salt = packet.version === 6 ? Buffer.from(signatureSalt(packet) ?? []).toString('hex') : '';
   return `${algo}:${salt}`;
 }
 
@@ -185,7 +174,7 @@ export class DataHasher {
 
   constructor(packets: readonly openpgp.SignaturePacket[]) {
     this.sha256 = createHash('sha256');
-    for (const packet of packets as readonly SaltedPacket[]) {
+    for (const packet of packets) {
       const key = laneKey(packet);
       if (key === null || key === 'sha256:') continue;
       let lane = this.extraLanes.indexOf(key);

@@ -1,14 +1,12 @@
 /**
- * Signature VALUES checked faster than openpgp.js checks them over a digest we computed ourselves:
- *   - RSA (PKCS #1 v1.5, Electrum's main signers): node:crypto (OpenSSL) recovers the encoded digest from the
- *     signature (~0.1 ms; openpgp.js does the modular exponentiation in JavaScript BigInts, ~1.5–2 ms each);
- *   - ECDSA on the NIST curves (Electrum's P-256 signer): @noble/curves, see prehashed-ecdsa.ts.
- * These only CONFIRM. confirm() answers true only for a value that is right; anything else (another algorithm, an
- * unusual encoding, a wrong value, an error) answers false, and openpgp.js then checks the value itself, so a
- * problem here can cost time, never turn a bad signature into a good one. check-signature.ts decides what happens.
+ * Signature values confirmed faster than openpgp.js checks them, over the digest we computed: RSA (PKCS #1 v1.5,
+ * Electrum's main signers) by node:crypto (OpenSSL), ECDSA on NIST P-256 by @noble/curves (prehashed-ecdsa.ts).
+ * Figures: BENCHMARKS.md. confirm() answers true only for a value that is right, false for anything else; why that
+ * can never approve a bad signature is stated where the answer is used (check-signature.ts, `judge`).
  */
 import { constants, createPublicKey, publicDecrypt, type KeyObject } from 'node:crypto';
 import * as openpgp from 'openpgp';
+import { curveName, publicParams, signatureParams } from './openpgp-internals.js';
 import { NIST_CURVES, type EcdsaRequest, type PrehashedEcdsa } from './prehashed-ecdsa.js';
 
 /** DER DigestInfo prefixes (RFC 8017 §9.2, note 1): what PKCS #1 v1.5 puts before the digest. */
@@ -23,14 +21,10 @@ const RSA_SIGNING: ReadonlySet<number> = new Set([
   openpgp.enums.publicKey.rsaSign,
 ]);
 
-type Params = Record<string, unknown>;
-const paramsOf = (packet: openpgp.SignaturePacket): Params | null => {
-  const params = (packet as unknown as { params: unknown }).params;
-  return params && typeof params === 'object' && !(params instanceof Promise) ? (params as Params) : null;
-};
 const bytes = (v: unknown): Uint8Array | null => (v instanceof Uint8Array ? v : null);
 
-export class FastValues {
+/** Confirms signature values (RSA, P-256 ECDSA) faster than openpgp.js checks them; never refutes one. */
+export class ValueConfirmer {
   private readonly rsaKeys = new WeakMap<object, KeyObject | null>();
 
   /** `ecdsa`: the loaded (or loading) @noble/curves checker, or null to leave ECDSA to openpgp.js. */
@@ -51,8 +45,8 @@ export class FastValues {
    */
   private confirmRsa(packet: openpgp.SignaturePacket, key: openpgp.AnyKeyPacket, digest: Uint8Array): boolean {
     const prefix = packet.hashAlgorithm === null ? undefined : DIGEST_INFO.get(packet.hashAlgorithm);
-    const s = bytes(paramsOf(packet)?.s);
-    const n = bytes((key.publicParams as Params).n);
+    const s = bytes(signatureParams(packet)?.['s']);
+    const n = bytes(publicParams(key)['n']);
     const publicKey = this.rsaKey(key);
     if (!prefix || !s || !n || !publicKey || s.length > n.length || digest.length !== prefix[prefix.length - 1])
       return false;
@@ -68,7 +62,7 @@ export class FastValues {
 
   private rsaKey(key: openpgp.AnyKeyPacket): KeyObject | null {
     if (!this.rsaKeys.has(key)) {
-      const { n, e } = key.publicParams as Params;
+      const { n, e } = publicParams(key);
       let made: KeyObject | null = null;
       if (n instanceof Uint8Array && e instanceof Uint8Array) {
         const b64 = (v: Uint8Array): string => Buffer.from(v).toString('base64url');
@@ -93,17 +87,11 @@ function ecdsaRequest(
   key: openpgp.AnyKeyPacket,
   digest: Uint8Array,
 ): EcdsaRequest | null {
-  const { oid, Q } = key.publicParams as { oid?: { getName(): string }; Q?: unknown };
-  const params = paramsOf(packet);
-  const [r, s, point] = [bytes(params?.r), bytes(params?.s), bytes(Q)];
-  if (!oid || !r || !s || !point) return null;
-  let curveName: string;
-  try {
-    curveName = oid.getName();
-  } catch {
-    return null;
-  }
-  const curve = NIST_CURVES.get(curveName);
+  const params = signatureParams(packet);
+  const [r, s, point] = [bytes(params?.['r']), bytes(params?.['s']), bytes(publicParams(key)['Q'])];
+  const name = curveName(key);
+  if (name === null || !r || !s || !point) return null;
+  const curve = NIST_CURVES.get(name);
   if (
     !curve ||
     point.length !== 1 + 2 * curve.bytes ||

@@ -1,19 +1,11 @@
 /**
- * ECDSA on NIST P-256 over a precomputed digest, checked by @noble/curves.
- *
- * Why: node:crypto cannot verify an ECDSA signature over a digest it did not compute itself, so openpgp.js
- * falls back to the JavaScript curve code it bundles, whose first use is one ~45 ms block of set-up (it builds
- * large base-point tables). Electrum's cosigner signs with P-256, so every Electrum verification paid that.
- * @noble/curves 2.x needs no such tables (joint Strauss–Shamir multiplication). Only its generic Weierstrass
- * module is loaded, with the P-256 domain parameters below (~9 ms; its ready-made `nist.js` also builds P-384,
- * P-521 and hash-to-curve helpers, ~16 ms), and the known-answer self-test runs one check per event-loop turn,
- * in the gaps of the hashing. P-384 and P-521 (no Electrum signer uses them) are left to openpgp.js.
- *
- * Only the signature VALUE is checked here: u1·G + u2·Q has x ≡ r (mod n) (SEC 1 §4.1.4; the digest is
- * truncated to the order's bit length, as openpgp.js and GnuPG do). check-signature.ts keeps openpgp.js for
- * everything else, and uses this only to CONFIRM: a value it does not confirm is judged by openpgp.js. If
- * @noble/curves cannot be loaded or fails its known-answer self-test, verify() rejects, with the same effect.
- * So a problem here can cost time, never turn a bad signature into a good one.
+ * ECDSA on NIST P-256 over a precomputed digest, checked by @noble/curves: node:crypto cannot verify over a digest it
+ * did not compute, and openpgp.js's bundled curve code pays a large set-up on first use (figures: BENCHMARKS.md).
+ * Only @noble/curves' generic Weierstrass module is loaded, with the P-256 parameters below, and the known-answer
+ * self-test runs one check per event-loop turn, in the gaps of the hashing. P-384 and P-521 (no Electrum signer uses
+ * them) are left to openpgp.js. Only the VALUE is checked: u1·G + u2·Q has x ≡ r (mod n) (SEC 1 §4.1.4; the digest
+ * truncated to the order's bit length, as openpgp.js and GnuPG do). If the curve code cannot load or fails its
+ * self-test, verify() rejects and the value is not confirmed: why that is safe, see check-signature.ts `judge`.
  */
 
 export type NistCurve = 'p256';
@@ -71,7 +63,7 @@ async function importP256(): Promise<NistModule> {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * The known answers, one check (~2–5 ms) per event-loop turn, so that they fit in the gaps of the hashing: the good
+ * The known answers, one check per event-loop turn, so that they fit in the gaps of the hashing: the good
  * signature verifies; with a changed digest or another key it does not.
  */
 async function selfTest(curves: NistModule): Promise<NistModule> {
@@ -118,7 +110,7 @@ export class PrehashedEcdsa {
   constructor(private readonly importCurves: () => Promise<NistModule> = importP256) {}
 
   /**
-   * Resolves once the curve code is loaded (~9 ms); the self-test then goes on in the background, one check per
+   * Resolves once the curve code is loaded; the self-test then goes on in the background, one check per
    * event-loop turn. Never rejects: a failure shows in verify().
    */
   async warmUp(): Promise<void> {

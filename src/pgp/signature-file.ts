@@ -14,7 +14,7 @@
 import * as openpgp from 'openpgp';
 import { VerifyError } from '../errors.js';
 import { ArmorError, decodeArmorBlock, lenientArmorBytes, splitArmor } from './armor.js';
-import { PGP_CONFIG } from './config.js';
+import { emptySignaturePacket, keyIDFromHex, readSignaturePacket } from './openpgp-internals.js';
 import {
   IGNORED_TAG,
   MESSAGE_TAGS,
@@ -79,24 +79,12 @@ export function formOf(packet: openpgp.SignaturePacket): SignatureForm {
   return form;
 }
 
-function keyIdFrom(template: openpgp.KeyID, hex: string | null): openpgp.KeyID {
-  const KeyIDClass = template.constructor as new () => openpgp.KeyID & { read(bytes: Uint8Array): number };
-  const id = new KeyIDClass();
-  id.read(hex === null ? new Uint8Array(8) : new Uint8Array(Buffer.from(hex, 'hex')));
-  return id;
-}
-
 /** Make openpgp.js's issuer fields say what the hashed area says (openpgp.js lets unhashed subpackets override them). */
 function applyIssuer(packet: openpgp.SignaturePacket, form: SignatureForm): void {
-  const p = packet as unknown as {
-    issuerKeyID: openpgp.KeyID;
-    issuerFingerprint: Uint8Array | null;
-    issuerKeyVersion: number | null;
-  };
-  p.issuerKeyID = keyIdFrom(packet.issuerKeyID, form.issuerKeyId);
-  p.issuerFingerprint =
+  packet.issuerKeyID = keyIDFromHex(packet.issuerKeyID, form.issuerKeyId);
+  packet.issuerFingerprint =
     form.issuerFingerprint === null ? null : new Uint8Array(Buffer.from(form.issuerFingerprint, 'hex'));
-  p.issuerKeyVersion = form.issuerFingerprint === null ? null : form.issuerFingerprint.length === 64 ? 6 : 4;
+  packet.issuerKeyVersion = form.issuerFingerprint === null ? null : form.issuerFingerprint.length === 64 ? 6 : 4;
 }
 
 /**
@@ -108,7 +96,6 @@ function placeholder(
   form: SignatureForm | null,
   claims: readonly string[] = [],
 ): openpgp.SignaturePacket {
-  const packet = new openpgp.SignaturePacket();
   const f: SignatureForm = form ?? {
     version: 0,
     problem,
@@ -121,10 +108,10 @@ function placeholder(
     ignoredAt: [],
     claimsLenient: true,
   };
+  const packet = emptySignaturePacket(f.version || null);
   problems.set(packet, problem);
   forms.set(packet, { ...f, problem });
   applyIssuer(packet, f);
-  (packet as unknown as { version: number | null }).version = f.version || null;
   return packet;
 }
 
@@ -134,14 +121,8 @@ async function readOne(body: Uint8Array): Promise<openpgp.SignaturePacket> {
   if (form.problem !== null) return placeholder(form.problem, form);
   let packet: openpgp.SignaturePacket;
   try {
-    packet = new openpgp.SignaturePacket();
-    (packet as unknown as { read(bytes: Uint8Array, config: openpgp.Config): void }).read(
-      forOpenpgp(body, form),
-      PGP_CONFIG,
-    );
     // The hashed bytes are the packet's own, whatever openpgp.js was kept from parsing in them (forOpenpgp).
-    const p = packet as unknown as { signatureData: Uint8Array | null };
-    if (p.signatureData) p.signatureData = body.subarray(0, p.signatureData.length);
+    packet = readSignaturePacket(forOpenpgp(body, form), body);
   } catch (e) {
     return placeholder(`openpgp.js cannot read it (${(e as Error).message})`, form);
   }

@@ -2,9 +2,9 @@
  * The signature engine behind one plain door: bytes go in while they are read or downloaded (`update`), every
  * signature is judged at the end (`judge`). Inside, and nowhere else in the checklist: one pass over the data for
  * every digest every signature needs (DataHasher, SHA-512 lanes in a worker), signature values confirmed by OpenSSL
- * (RSA) and @noble/curves (P-256) over those digests (FastValues, PrehashedEcdsa), and the signing keys' own checks
- * run between reads (warmUpKeyChecks). openpgp.js decides everything the fast path does not confirm: the fast path
- * can only confirm, never approve (pgp/fast-values.ts states and enforces that).
+ * (RSA) and @noble/curves (P-256) over those digests (ValueConfirmer, PrehashedEcdsa), and the signing keys' own
+ * checks run between reads (warmUpKeyChecks). The fast path can only confirm, never approve: pgp/check-signature.ts
+ * (`judge`) states why and enforces it.
  */
 import type * as openpgp from 'openpgp';
 import {
@@ -15,14 +15,14 @@ import {
   type FoundSignature,
 } from '../pgp/check-signature.js';
 import { DataHasher, type DataDigests } from '../pgp/data-digest.js';
-import { FastValues } from '../pgp/fast-values.js';
+import { ValueConfirmer } from '../pgp/fast-values.js';
 import { PrehashedEcdsa } from '../pgp/prehashed-ecdsa.js';
 import type { Keyring } from '../trust/keyring.js';
 
 export class SignatureEngine {
   private readonly hasher: DataHasher;
   private readonly ecdsa: PrehashedEcdsa | null;
-  private readonly fast: FastValues;
+  private readonly fast: ValueConfirmer;
   private data: DataDigests | null = null;
 
   constructor(
@@ -35,7 +35,7 @@ export class SignatureEngine {
     this.hasher = new DataHasher(trusted);
     // ECDSA values (P-256 for Electrum) are checked with @noble/curves, whose ~25 ms load is spent while we wait anyway.
     this.ecdsa = usesEcdsa(trusted) ? new PrehashedEcdsa() : null;
-    this.fast = new FastValues(this.ecdsa);
+    this.fast = new ValueConfirmer(this.ecdsa);
     warmUpKeyChecks(trusted, keyring, now);
   }
 

@@ -4,7 +4,7 @@
  * packet is cryptographically good unless the test says otherwise. Keys are made by openpgp.js during the run.
  *   - v4 packets by an EdDSA-legacy key (algorithm 22, the one gpg 2.2 reads, so gpgv can judge them too);
  *   - v4 or v6 packets by an Ed25519 key (algorithm 27), e.g. a v6 signature by a v4 key;
- *   - v4 or v6 packets by a P-256 ECDSA key (algorithm 19: the value FastValues can confirm), via @noble/curves.
+ *   - v4 or v6 packets by a P-256 ECDSA key (algorithm 19: the value ValueConfirmer can confirm), via @noble/curves.
  */
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';

@@ -1,8 +1,8 @@
 /**
  * The one-pass engine (DataHasher + checkSignature) must give the same per-signature verdict as
- * openpgp.js's own streaming verification (reference-verify.ts) on every fixture, and must never call
+ * openpgp.js's own streaming verification (test/support/reference-verify.ts) on every fixture, and must never call
  * valid what the reference rejects. It runs twice: with signature values checked by openpgp.js, and confirmed by
- * FastValues (OpenSSL for RSA, @noble/curves for ECDSA); those two must agree on every status and reason.
+ * ValueConfirmer (OpenSSL for RSA, @noble/curves for ECDSA); those two must agree on every status and reason.
  */
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSignature } from '../../src/pgp/check-signature.js';
 import { DataHasher } from '../../src/pgp/data-digest.js';
-import { FastValues } from '../../src/pgp/fast-values.js';
+import { ValueConfirmer } from '../../src/pgp/fast-values.js';
 import { PrehashedEcdsa } from '../../src/pgp/prehashed-ecdsa.js';
-import { referenceVerify } from '../../src/pgp/reference-verify.js';
+import { referenceVerify } from '../support/reference-verify.js';
 import { parseSignatureFile } from '../../src/pgp/signature-file.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../../src/trust/keyring.js';
 import { cleanupPgpFixtures, sharedPgpFixtures, type PgpFixtures } from '../support/gpg.js';
@@ -33,7 +33,7 @@ import {
 } from '../pgp/craft.js';
 
 /** Counts the answers it gave, per algorithm (after they came), so a test can tell that the fast path really ran. */
-class CountingFast extends FastValues {
+class CountingFast extends ValueConfirmer {
   confirmed = { rsa: 0, ecdsa: 0 };
   refused = { rsa: 0, ecdsa: 0 };
   override async confirm(
@@ -53,7 +53,7 @@ async function onePass(
   path: string,
   ascPath: string,
   keyring: Keyring,
-  withFast: FastValues | null,
+  withFast: ValueConfirmer | null,
 ): Promise<string[]> {
   const file = await parseSignatureFile(await readFile(ascPath)); // fresh packets: no state shared between runs
   const hasher = new DataHasher(file.packets);
@@ -74,7 +74,7 @@ async function compare(
 ): Promise<{ fast: boolean[]; reference: boolean[] }> {
   const plain = await onePass(dataPath, ascPath, keyring, null);
   const withFast = await onePass(dataPath, ascPath, keyring, fastValues);
-  expect(withFast, `FastValues vs openpgp.js values, ${ascPath} over ${dataPath}`).toEqual(plain);
+  expect(withFast, `ValueConfirmer vs openpgp.js values, ${ascPath} over ${dataPath}`).toEqual(plain);
   const fast = plain.map((s) => s.startsWith('valid:'));
   const reference = (await referenceVerify(dataPath, await parseSignatureFile(await readFile(ascPath)), keyring)).map(
     (r) => r.valid,
@@ -137,10 +137,10 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
     }
   });
 
-  it('confirmed RSA and P-256 values through FastValues (the path under test ran)', async () => {
-    // Right values, so the date rejection of the fixture above comes from openpgp.js's checks made after FastValues
+  it('confirmed RSA and P-256 values through ValueConfirmer (the path under test ran)', async () => {
+    // Right values, so the date rejection of the fixture above comes from openpgp.js's checks made after ValueConfirmer
     // confirmed the value. The critical notation is refused before any value check (packets.ts: a critical
-    // subpacket we do not act on), so FastValues is never asked about it.
+    // subpacket we do not act on), so ValueConfirmer is never asked about it.
     const before = { ...fastValues.confirmed };
     for (const asc of [fx.sigs.bySigner.p256, fx.sigs.p256Sha512, fx.sigs.p256Future])
       await compare(fx.data, asc, known);
@@ -188,7 +188,7 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
       await writeFile(altered, sig.armor());
       const before = fastValues.refused[algo];
       const { fast: onePassResult, reference } = await compare(fx.data, altered, known);
-      expect(fastValues.refused[algo]).toBe(before + 1); // FastValues was asked, said no, and openpgp.js said no too
+      expect(fastValues.refused[algo]).toBe(before + 1); // ValueConfirmer was asked, said no, and openpgp.js said no too
       expect(onePassResult).toEqual([false]);
       expect(reference).toEqual([false]);
     },
@@ -289,7 +289,7 @@ describe.runIf(existsSync(TAGS))('one-pass engine agrees with openpgp.js on real
 });
 
 describe('hand-built hostile packets (issue 11): both one-pass runs agree, and neither is more lenient than the reference', () => {
-  // P-256 keys, so that FastValues confirms the values and the path it shortens is the one under test.
+  // P-256 keys, so that ValueConfirmer confirms the values and the path it shortens is the one under test.
   let A: openpgp.PrivateKey;
   let B: openpgp.PrivateKey;
   let V6: openpgp.PrivateKey;

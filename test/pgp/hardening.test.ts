@@ -13,9 +13,9 @@ import { VerifyError } from '../../src/errors.js';
 import { checkSignature, findIssuer, signingKeyAt, type FoundSignature } from '../../src/pgp/check-signature.js';
 import { PGP_CONFIG } from '../../src/pgp/config.js';
 import { DataHasher } from '../../src/pgp/data-digest.js';
-import { FastValues } from '../../src/pgp/fast-values.js';
+import { ValueConfirmer } from '../../src/pgp/fast-values.js';
 import { PrehashedEcdsa } from '../../src/pgp/prehashed-ecdsa.js';
-import { referenceVerify } from '../../src/pgp/reference-verify.js';
+import { referenceVerify } from '../support/reference-verify.js';
 import { malformedReason, parseSignatureFile } from '../../src/pgp/signature-file.js';
 import { DEFAULT_KEYS_DIR, loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../../src/trust/keyring.js';
 import { verify } from '../../src/verify.js';
@@ -300,12 +300,12 @@ describe('item 9: v6 rules hold on every path', () => {
   );
 });
 
-describe("item 9 on the FastValues path (P-256 ECDSA, whose value @noble/curves confirms before openpgp.js's other checks)", () => {
+describe("item 9 on the ValueConfirmer path (P-256 ECDSA, whose value @noble/curves confirms before openpgp.js's other checks)", () => {
   let P4: openpgp.PrivateKey;
   let P6: openpgp.PrivateKey;
   let confirmed = 0;
-  const fast = new (class extends FastValues {
-    override async confirm(...args: Parameters<FastValues['confirm']>): Promise<boolean> {
+  const fast = new (class extends ValueConfirmer {
+    override async confirm(...args: Parameters<ValueConfirmer['confirm']>): Promise<boolean> {
       const ok = await super.confirm(...args);
       if (ok) confirmed++;
       return ok;
@@ -325,7 +325,7 @@ describe("item 9 on the FastValues path (P-256 ECDSA, whose value @noble/curves 
   it('control: v4 by a v4 key and v6 by a v6 key (right salt) are valid', async () => {
     expect((await judgeFast(armorSig(frame(craftBody({ signer: P4, data }))), trusted(P4))).status).toBe('valid');
     expect((await judgeFast(armorSig(frame(craftBody({ signer: P6, data }))), trusted(P6))).status).toBe('valid');
-    expect(confirmed).toBe(2); // both values were confirmed by FastValues: the path under test ran
+    expect(confirmed).toBe(2); // both values were confirmed by ValueConfirmer: the path under test ran
   });
 
   it('a v6 signature by a v4 P-256 key, and a v6 one with an empty salt → malformed', async () => {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSignature } from '../../src/pgp/check-signature.js';
-import { FastValues } from '../../src/pgp/fast-values.js';
+import { ValueConfirmer } from '../../src/pgp/fast-values.js';
 import { DataHasher } from '../../src/pgp/data-digest.js';
 import * as openpgp from 'openpgp';
 import {
@@ -172,7 +172,7 @@ describe('checkSignature with an unusable PrehashedEcdsa', () => {
         (await hasher.finish()).digestFor(packet),
         keyring,
         new Date(),
-        ecdsa ? new FastValues(ecdsa) : null,
+        ecdsa ? new ValueConfirmer(ecdsa) : null,
       );
     };
     for (const [data, expected] of [

@@ -1,16 +1,17 @@
 /**
- * Reference verifier: openpgp.js's own public streaming API (`openpgp.verify` over a file stream), with the
- * same signature policy as the main path. It hashes the file once PER SIGNATURE, so it is slower; it exists
- * to cross-check the one-pass path (test/pgp/differential.test.ts) and as a baseline in bench/.
+ * Reference verifier: openpgp.js's own public streaming API (`openpgp.verify` over a file stream), with the same
+ * signature policy as the main path. It hashes the file once PER SIGNATURE, so it is slower. Not shipped (it lives
+ * outside src/): it cross-checks the one-pass path in test/pgp/differential.test.ts and test/pgp/hardening.test.ts,
+ * and is the "reference path" baseline of bench/reference.ts (npm run bench).
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
-import type { Keyring } from '../trust/keyring.js';
-import { CLOCK_SKEW_MS } from './check-signature.js';
-import { PGP_CONFIG } from './config.js';
-import { ALLOWED_DATA_HASHES } from './data-digest.js';
-import { formOf, malformedReason, type SignatureFile } from './signature-file.js';
+import { CLOCK_SKEW_MS } from '../../src/pgp/check-signature.js';
+import { PGP_CONFIG } from '../../src/pgp/config.js';
+import { ALLOWED_DATA_HASHES } from '../../src/pgp/data-digest.js';
+import { formOf, malformedReason, type SignatureFile } from '../../src/pgp/signature-file.js';
+import type { Keyring } from '../../src/trust/keyring.js';
 
 export interface ReferenceResult {
   /** Primary fingerprint of the trusted key that holds the issuer key, or null. */
