@@ -221,7 +221,8 @@ export function registerKeys(program: Command, setExit: (code: number) => void):
 Examples:
   $ electrum-verify keys
   $ electrum-verify keys --check --json        # for a scheduled CI job: exit 1 when the policy is not usable
-  $ electrum-verify keys refresh Emzy.asc      # a newer copy of a pinned key (new expiry, subkeys, revocations)`,
+  $ electrum-verify keys refresh Emzy.asc      # a newer copy of a pinned key (new expiry, subkeys, revocations)
+  $ electrum-verify keys refresh 6694D8DE7BE8EE5631BED9502BD5824B7F9470E6.rev   # a revocation certificate`,
     )
     .action(async (_o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as { json?: boolean; check?: boolean; stateDir?: string };
@@ -235,7 +236,10 @@ Examples:
   keys
     .command('refresh')
     .description('merge newer copies of pinned keys (only what their own primary key signed) into the state folder')
-    .argument('<file...>', 'armored or binary public key files, e.g. a newer Emzy.asc from spesmilo/electrum pubkeys/')
+    .argument(
+      '<file...>',
+      'armored or binary public key files (e.g. a newer Emzy.asc from spesmilo/electrum pubkeys/), or a revocation certificate',
+    )
     .option('--json', 'print one JSON object on stdout')
     .option('--state-dir <dir>', 'state folder for the refreshed copies')
     .action(async (files: string[], o: { json?: boolean; stateDir?: string }, cmd: Command) => {

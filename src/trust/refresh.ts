@@ -327,9 +327,48 @@ export interface RefreshResult {
   stateDir: string;
 }
 
+/** gpg's revocation certificate: prose, then a PUBLIC KEY BLOCK whose first line may carry gpg's guard colon. */
+const REVOCATION_BLOCK =
+  /^:?(-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n[\s\S]*?^-----END PGP PUBLIC KEY BLOCK-----)\s*$/gm;
+
 /**
- * Merge the keys in `files` (armored or binary) into the refreshed copies of the pinned keys. Only keys whose
- * primary fingerprint is pinned are used, and of those only packets their primary key validly signed. `keyring`
+ * Bare revocation certificates (gpg's `openpgp-revocs.d/<FPR>.rev`, `gpg --gen-revoke`, openpgp.js's
+ * `revocationCertificate`): a key-revocation signature alone, with no key. Each one is attached to the pinned key
+ * whose fingerprint or key ID it names, and then goes through mergeVerified like any copy: it counts only if that
+ * primary key made it. Returns the keys so formed, and a note for each revocation that names no pinned key.
+ */
+async function revocationCertificates(
+  bytes: Uint8Array,
+  pinned: readonly TrustedKey[],
+): Promise<{ keys: openpgp.PublicKey[]; notes: string[] }> {
+  const text = Buffer.from(bytes).toString('latin1');
+  const keys: openpgp.PublicKey[] = [];
+  const notes: string[] = [];
+  const binaries = /-----BEGIN PGP /.test(text)
+    ? [...text.matchAll(REVOCATION_BLOCK)].map((m) => decodeArmorBlock(m[1]!))
+    : [bytes];
+  for (const binarySignature of binaries) {
+    const { packets } = await openpgp.readSignature({ binarySignature, config: PGP_CONFIG });
+    for (const sig of packets) {
+      if (sig.signatureType !== S.keyRevocation) continue;
+      const fpr = sig.issuerFingerprint ? Buffer.from(sig.issuerFingerprint).toString('hex').toUpperCase() : null;
+      const keyId = sig.issuerKeyID.toHex().toUpperCase();
+      const owner = pinned.find((k) => (fpr !== null ? k.fingerprint === fpr : k.fingerprint.endsWith(keyId)));
+      if (owner === undefined) {
+        notes.push(`a revocation certificate for key ${fpr ?? keyId}, which is not pinned; ignored`);
+        continue;
+      }
+      const list = owner.key.toPacketList();
+      list.splice(1, 0, sig); // right after the primary key packet, where a key's own revocations go
+      keys.push(new openpgp.PublicKey(list));
+    }
+  }
+  return { keys, notes };
+}
+
+/**
+ * Merge the keys in `files` (armored or binary; or bare revocation certificates) into the refreshed copies of the
+ * pinned keys. Only keys whose primary fingerprint is pinned are used, and of those only packets their primary key validly signed. `keyring`
  * replaces the pinned keys (tests: fixture keys playing pinned ones).
  */
 export async function refreshKeys(
@@ -357,8 +396,17 @@ export async function refreshKeys(
       const info = await stat(file);
       if (!info.isFile()) throw new Error('not a regular file');
       if (info.size > MAX_KEY_COPY) throw new Error(`larger than ${MAX_KEY_COPY} bytes`);
-      keys = await readKeyBytes(await readFile(file));
-      if (keys.length === 0) throw new Error('no public key in it');
+      const bytes = await readFile(file);
+      try {
+        keys = await readKeyBytes(bytes);
+        if (keys.length === 0) throw new Error('no public key in it');
+      } catch (notKeys) {
+        // Not a key file: it may be a bare revocation certificate for a pinned key.
+        const revocations = await revocationCertificates(bytes, current).catch(() => null);
+        if (revocations === null || revocations.keys.length + revocations.notes.length === 0) throw notKeys;
+        result.notes.push(...revocations.notes.map((n) => `${file}: ${n}`));
+        keys = revocations.keys;
+      }
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
       result.errors.push(`${file}: not a readable key file (${why}); ignored`);

@@ -4,7 +4,7 @@
  * the state-folder and corrupted-copy cases also run against the real shipped pinned keys.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ import {
   withSubkeyExpiry,
 } from './fixture-keys.js';
 import { SHARED } from '../support/cli.js';
+import { gpgScratch } from '../support/gpg.js';
 
 let dir: string;
 let data: Buffer;
@@ -167,6 +168,95 @@ describe('keys refresh', () => {
   it('mergeVerified never adds a fingerprint and drops third-party packets', async () => {
     const stranger = await makeKey('Other');
     await expect(mergeVerified(emzyPinned, stranger.toPublic())).rejects.toThrow(/not the same primary key/);
+  });
+});
+
+describe('keys refresh with a bare revocation certificate', () => {
+  /** A signature by `key`, then a refresh with `cert`: the key health and the signature's status afterwards. */
+  async function revokeWith(name: string, key: openpgp.PublicKey, sig: string, cert: string | Uint8Array) {
+    const state = join(dir, `state-cert-${name}`);
+    const certFile = join(dir, `${name}.rev`);
+    await writeFile(certFile, cert);
+    const keys = [trusted(name, key)];
+    expect((await judge(sig, keys)).status).toBe('valid');
+    const r = await refreshKeys([certFile], { stateDir: state, keyring: { keys } });
+    const loaded = await withRefreshedCopies(keys, { stateDir: state });
+    return { r, health: await keyHealth(loaded[0]!), status: (await judge(sig, loaded)).status };
+  }
+
+  it("gpg's own certificate (openpgp-revocs.d/<FPR>.rev: prose, the guard colon) revokes the pinned key", async () => {
+    const g = await gpgScratch();
+    try {
+      await g.gpg(['--quick-gen-key', 'TestRev <rev@fixtures.invalid>', 'ed25519', 'sign', '0']);
+      const { primary } = await g.describe('rev@fixtures.invalid');
+      const pub = await openpgp.readKey({ armoredKey: (await g.gpg(['--armor', '--export', primary])).toString() });
+      const sigFile = join(g.home, 'data.asc');
+      await writeFile(join(g.home, 'data'), data);
+      await g.gpg(['--armor', '--detach-sign', '-u', primary, '-o', sigFile, join(g.home, 'data')]);
+      const cert = await readFile(join(g.home, 'openpgp-revocs.d', `${primary}.rev`), 'utf8');
+      expect(cert).toMatch(/^:-----BEGIN PGP PUBLIC KEY BLOCK-----$/m); // what gpg writes: the colon is there
+      const { r, health, status } = await revokeWith('GpgRev', pub, await readFile(sigFile, 'utf8'), cert);
+      expect(r.errors).toEqual([]);
+      expect(r.changed[0]!.lines.join('\n')).toMatch(/^GpgRev: key is now revoked/);
+      expect(health.parts.find((p) => p.primary)!.state).toBe('revoked');
+      expect(status).toBe('revoked-key');
+    } finally {
+      await g.close();
+    }
+  });
+
+  it("openpgp.js's revocationCertificate (armored, and binary) revokes the pinned key", async () => {
+    for (const binary of [false, true]) {
+      const { privateKey, revocationCertificate } = await openpgp.generateKey({
+        type: 'ecc',
+        userIDs: [{ name: 'OpenpgpRev' }],
+        date: new Date(Date.now() - 60_000),
+        format: 'object',
+      });
+      const sig = await signData(data, privateKey);
+      const cert = binary
+        ? (
+            await openpgp.readSignature({
+              armoredSignature: revocationCertificate.replace(/PUBLIC KEY BLOCK/g, 'SIGNATURE'),
+            })
+          ).write()
+        : revocationCertificate;
+      const { r, status } = await revokeWith(`OpenpgpRev${binary ? 'Bin' : ''}`, privateKey.toPublic(), sig, cert);
+      expect(r.changed[0]!.lines.join('\n')).toMatch(/key is now revoked/);
+      expect(status).toBe('revoked-key');
+    }
+  });
+
+  it('a certificate the pinned key did not make changes nothing; one for a key that is not pinned is said and ignored', async () => {
+    const victim = await makeKey('Victim');
+    const sig = await signData(data, victim);
+    // the victim's real certificate with one byte of its signature value changed (the hashed area is untouched)
+    const { revocationCertificate } = await openpgp.generateKey({
+      type: 'ecc',
+      userIDs: [{ name: 'Other' }],
+      format: 'object',
+    });
+    const real = await openpgp.revokeKey({ key: victim, format: 'object' });
+    const list = new openpgp.PacketList<openpgp.SignaturePacket>();
+    list.push(real.publicKey.revocationSignatures[0]!);
+    const bytes = list.write();
+    bytes[bytes.length - 3] ^= 0x01;
+    const forged = openpgp.armor(openpgp.enums.armor.publicKey, bytes, undefined, undefined, undefined, true);
+    const { r, health, status } = await revokeWith('Victim', victim.toPublic(), sig, forged);
+    expect(r.changed).toEqual([]);
+    expect(r.notes.join('\n')).toMatch(/Victim: nothing new that the key itself signed/);
+    expect(health.parts.find((p) => p.primary)!.state).not.toBe('revoked');
+    expect(status).toBe('valid');
+    // a genuine certificate, but for a key that is not pinned
+    const stray = join(dir, 'stray.rev');
+    await writeFile(stray, revocationCertificate);
+    const r2 = await refreshKeys([stray], {
+      stateDir: join(dir, 'state-stray'),
+      keyring: { keys: [trusted('Victim', victim.toPublic())] },
+    });
+    expect(r2.errors).toEqual([]);
+    expect(r2.changed).toEqual([]);
+    expect(r2.notes.join('\n')).toMatch(/a revocation certificate for key [0-9A-F]{40}, which is not pinned; ignored/);
   });
 });
 
