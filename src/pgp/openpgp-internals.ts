@@ -182,3 +182,57 @@ export function setAsideDesignatedRevoker(signature: openpgp.SignaturePacket): U
   signature.revocationKeyClass = null;
   return fingerprint;
 }
+
+/**
+ * A key's packet structure as openpgp.js keeps it (Key, User and Subkey in openpgp.mjs): arrays of signatures that
+ * trust/ merges copies into. `directSignatures`, `clone()` and the writable `mainKey` back-references are missing
+ * from the type declarations.
+ */
+export interface KeyStructure {
+  keyPacket: openpgp.PublicKeyPacket;
+  revocationSignatures: openpgp.SignaturePacket[];
+  directSignatures: openpgp.SignaturePacket[];
+  users: UserStructure[];
+  subkeys: SubkeyStructure[];
+  write(): Uint8Array;
+}
+export interface UserStructure {
+  userID: openpgp.UserIDPacket | null;
+  userAttribute: (openpgp.BasePacket & { equals(o: unknown): boolean; write(): Uint8Array }) | null;
+  mainKey: KeyStructure;
+  selfCertifications: openpgp.SignaturePacket[];
+  otherCertifications: openpgp.SignaturePacket[];
+  revocationSignatures: openpgp.SignaturePacket[];
+  clone(): UserStructure;
+}
+export interface SubkeyStructure {
+  keyPacket: openpgp.PublicSubkeyPacket;
+  mainKey: KeyStructure;
+  bindingSignatures: openpgp.SignaturePacket[];
+  revocationSignatures: openpgp.SignaturePacket[];
+  getFingerprint(): string;
+  clone(): SubkeyStructure;
+}
+
+/** The key's own structure (the same object: changes to it change the key). */
+export const keyStructure = (key: openpgp.PublicKey): KeyStructure => key as unknown as KeyStructure;
+
+/** Key.clone(): a copy whose packet arrays can be changed without touching `key`. */
+export const cloneKeyStructure = (key: openpgp.PublicKey): KeyStructure =>
+  (key as unknown as { clone(): KeyStructure }).clone();
+
+/** A structure built by keyStructure/cloneKeyStructure, as the PublicKey it is. */
+export const structureAsKey = (structure: KeyStructure): openpgp.PublicKey => structure as unknown as openpgp.PublicKey;
+
+/**
+ * SignaturePacket.verify with no date (its `date` argument null skips every creation and expiry check): whether
+ * `signingKey` made `signature` over `data`, whatever the date. Throws as verify does.
+ */
+export async function verifyUndated(
+  signature: openpgp.SignaturePacket,
+  signingKey: openpgp.AnyKeyPacket,
+  type: number,
+  data: object,
+): Promise<void> {
+  await signature.verify(signingKey, type as never, data as never, null as unknown as Date, false, PGP_CONFIG);
+}

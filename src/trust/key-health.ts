@@ -8,6 +8,7 @@ import { PGP_CONFIG } from '../pgp/config.js';
 import type { TrustedKey } from './keyring.js';
 import { PINNED_SIGNERS, type SignerPolicyEntry } from './pinned.js';
 import { keyOrigin } from './refresh.js';
+import { verifyUndated } from '../pgp/openpgp-internals.js';
 
 /** A warning this many days (or fewer) before a signing key expires. */
 export const EXPIRY_WARNING_DAYS = 60;
@@ -64,14 +65,10 @@ async function latestBindingFlags(sub: openpgp.Subkey, primary: openpgp.PublicKe
   const sorted = [...sub.bindingSignatures].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
   for (const sig of sorted) {
     try {
-      await sig.verify(
-        primary.keyPacket,
-        openpgp.enums.signature.subkeyBinding,
-        { key: primary.keyPacket, bind: sub.keyPacket } as never,
-        null as unknown as Date,
-        false,
-        PGP_CONFIG,
-      );
+      await verifyUndated(sig, primary.keyPacket, openpgp.enums.signature.subkeyBinding, {
+        key: primary.keyPacket,
+        bind: sub.keyPacket,
+      });
       return sig.keyFlags?.[0] ?? 0;
     } catch {
       // try an older one

@@ -10,6 +10,7 @@ import { VerifyError } from '../errors.js';
 import { openRegularFile } from '../fs/local-file.js';
 import { ArmorError, decodeArmorBlock, splitArmor } from '../pgp/armor.js';
 import { PGP_CONFIG } from '../pgp/config.js';
+import { keyStructure } from '../pgp/openpgp-internals.js';
 import { PINNED_SIGNERS, pinnedByFingerprint } from './pinned.js';
 import { withRefreshedCopies, type RefreshLoadOptions } from './refresh.js';
 
@@ -68,26 +69,6 @@ async function readKeysFromFile(path: string): Promise<openpgp.PublicKey[]> {
   return perBlock.flat();
 }
 
-type KeyParts = {
-  directSignatures: openpgp.SignaturePacket[];
-  revocationSignatures: openpgp.SignaturePacket[];
-  users: Array<{
-    mainKey: openpgp.PublicKey;
-    userID: openpgp.UserIDPacket | null;
-    userAttribute: { write(): Uint8Array } | null;
-    selfCertifications: openpgp.SignaturePacket[];
-    otherCertifications: openpgp.SignaturePacket[];
-    revocationSignatures: openpgp.SignaturePacket[];
-  }>;
-  subkeys: Array<
-    openpgp.Subkey & {
-      mainKey: openpgp.PublicKey;
-      bindingSignatures: openpgp.SignaturePacket[];
-      revocationSignatures: openpgp.SignaturePacket[];
-    }
-  >;
-};
-
 const bytesOf = (p: { write(): Uint8Array }): string => Buffer.from(p.write()).toString('hex');
 
 function addSignatures(into: openpgp.SignaturePacket[], from: readonly openpgp.SignaturePacket[]): void {
@@ -103,8 +84,8 @@ function addSignatures(into: openpgp.SignaturePacket[], from: readonly openpgp.S
 
 /** Add to `target` every signature, user and subkey that `copy` (the same key: same fingerprint) has and it lacks. */
 function mergeInto(target: openpgp.PublicKey, copy: openpgp.PublicKey): void {
-  const t = target as unknown as KeyParts;
-  const c = copy as unknown as KeyParts;
+  const t = keyStructure(target);
+  const c = keyStructure(copy);
   addSignatures(t.revocationSignatures, c.revocationSignatures);
   addSignatures(t.directSignatures, c.directSignatures);
   for (const user of c.users) {
@@ -115,7 +96,7 @@ function mergeInto(target: openpgp.PublicKey, copy: openpgp.PublicKey): void {
       addSignatures(same.otherCertifications, user.otherCertifications);
       addSignatures(same.revocationSignatures, user.revocationSignatures);
     } else {
-      user.mainKey = target;
+      user.mainKey = t;
       t.users.push(user);
     }
   }
@@ -125,7 +106,7 @@ function mergeInto(target: openpgp.PublicKey, copy: openpgp.PublicKey): void {
       addSignatures(same.bindingSignatures, subkey.bindingSignatures);
       addSignatures(same.revocationSignatures, subkey.revocationSignatures);
     } else {
-      subkey.mainKey = target;
+      subkey.mainKey = t;
       t.subkeys.push(subkey);
     }
   }

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { ArmorError, decodeArmorBlock, splitArmor } from '../pgp/armor.js';
 import { PGP_CONFIG } from '../pgp/config.js';
+import { cloneKeyStructure, keyStructure, structureAsKey, verifyUndated } from '../pgp/openpgp-internals.js';
 import { stateFolder } from '../state/folder.js';
 import type { TrustedKey } from './keyring.js';
 
@@ -81,7 +82,7 @@ async function verifies(
   try {
     // date null: no date checks here (a newer copy may carry a revocation or a binding that is "expired" today);
     // validity at a given date is decided later by openpgp.js when a signature is checked.
-    await sig.verify(key, type as never, data as never, null as unknown as Date, false, PGP_CONFIG);
+    await verifyUndated(sig, key, type, data);
     return true;
   } catch {
     return false;
@@ -109,32 +110,6 @@ async function filterAsync<T>(items: readonly T[], keep: (t: T) => Promise<boole
   return out;
 }
 
-interface MutableUser {
-  userID: openpgp.UserIDPacket | null;
-  userAttribute: (openpgp.BasePacket & { equals(o: unknown): boolean }) | null;
-  mainKey: MutableKey;
-  selfCertifications: openpgp.SignaturePacket[];
-  otherCertifications: openpgp.SignaturePacket[];
-  revocationSignatures: openpgp.SignaturePacket[];
-  clone(): MutableUser;
-}
-interface MutableSubkey {
-  keyPacket: openpgp.PublicSubkeyPacket;
-  mainKey: MutableKey;
-  bindingSignatures: openpgp.SignaturePacket[];
-  revocationSignatures: openpgp.SignaturePacket[];
-  getFingerprint(): string;
-  clone(): MutableSubkey;
-}
-interface MutableKey {
-  keyPacket: openpgp.PublicKeyPacket;
-  revocationSignatures: openpgp.SignaturePacket[];
-  directSignatures: openpgp.SignaturePacket[];
-  users: MutableUser[];
-  subkeys: MutableSubkey[];
-  write(): Uint8Array;
-}
-
 /**
  * `base` (a pinned key) plus the packets of `source` (same primary fingerprint) that the primary key validly
  * signed. Returns a new key; `added` counts the signatures taken from `source`.
@@ -144,9 +119,8 @@ export async function mergeVerified(
   source: openpgp.PublicKey,
 ): Promise<{ key: openpgp.PublicKey; added: number }> {
   if (base.getFingerprint() !== source.getFingerprint()) throw new Error('not the same primary key');
-  // clone(), directSignatures and the writable fields are openpgp.js 6 API missing from its type declarations.
-  const merged = (base as unknown as { clone(): MutableKey }).clone();
-  const src0 = source as unknown as MutableKey;
+  const merged = cloneKeyStructure(base);
+  const src0 = keyStructure(source);
   const primary = merged.keyPacket;
   let added = 0;
 
@@ -208,9 +182,7 @@ export async function mergeVerified(
   }
   // Round-trip through the packet list so the merged key is exactly what a stored copy will read back as.
   const key =
-    added === 0
-      ? (merged as unknown as openpgp.PublicKey)
-      : await openpgp.readKey({ binaryKey: merged.write(), config: PGP_CONFIG });
+    added === 0 ? structureAsKey(merged) : await openpgp.readKey({ binaryKey: merged.write(), config: PGP_CONFIG });
   return { key, added };
 }
 

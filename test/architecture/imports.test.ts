@@ -65,8 +65,6 @@ function violations(files: Array<{ path: string; imports: string[] }>): string[]
 const PROCESS_HOOK = /\bprocess\.(on|once|addListener|prependListener|exit)\(/;
 /** In a module that imports openpgp: a cast that reaches past its types, or its private symbols / digest hook. */
 const OPENPGP_INTERNALS = /\bas unknown as\b|getOwnPropertySymbols|\.hashed\b/;
-/** Modules that still reach into openpgp.js themselves (issue 12 item 3: to move into pgp/openpgp-internals.ts). */
-const OPENPGP_INTERNALS_PENDING = ['trust/key-health.ts', 'trust/keyring.ts', 'trust/refresh.ts'];
 
 describe('architecture', () => {
   const files = sources().map((f) => ({
@@ -111,8 +109,7 @@ describe('architecture', () => {
       .filter((f) => OPENPGP_INTERNALS.test(f.text))
       .map((f) => f.path)
       .sort();
-    // the pending list only shrinks: a module that no longer offends must leave it
-    expect(offenders).toEqual(OPENPGP_INTERNALS_PENDING);
+    expect(offenders).toEqual([]);
     expect(OPENPGP_INTERNALS.test(files.find((f) => f.path === 'pgp/openpgp-internals.ts')?.text ?? '')).toBe(true);
   });
 });

@@ -14,18 +14,22 @@ import { ValueConfirmer } from '../../src/pgp/fast-values.js';
 import {
   OPENPGP_VERSION_READ,
   asIssuedBy,
+  cloneKeyStructure,
   curveName,
   emptySignaturePacket,
   forgetRevocationResult,
   hasVerifiedMark,
   keyIDFromHex,
   keySignatures,
+  keyStructure,
   publicParams,
   readSignaturePacket,
   setAsideDesignatedRevoker,
   signatureParams,
   signatureSalt,
+  structureAsKey,
   verifyAllButValue,
+  verifyUndated,
   verifyWithDigest,
 } from '../../src/pgp/openpgp-internals.js';
 import { PrehashedEcdsa } from '../../src/pgp/prehashed-ecdsa.js';
@@ -323,5 +327,53 @@ describe('key internals (keySignatures, forgetRevocationResult, setAsideDesignat
     await expect(verifyWithDigest(packet, key.keyPacket, digest, new Date())).resolves.toBeUndefined();
     expect(setAsideDesignatedRevoker(packet)).toBeNull();
     expect(setAsideDesignatedRevoker(rsa.packet)).toBeNull();
+  });
+});
+
+describe('key structure (keyStructure, cloneKeyStructure, structureAsKey) and verifyUndated', () => {
+  it("the structure is the key's own: its arrays are the key's, mainKey points back, write() is the key's bytes", () => {
+    const key = ecdsa.key.toPublic();
+    const s = keyStructure(key);
+    expect(s.keyPacket, REREAD('keyStructure')).toBe(key.keyPacket);
+    expect(Array.isArray(s.directSignatures), REREAD('keyStructure (directSignatures)')).toBe(true);
+    expect(s.revocationSignatures).toBe(key.revocationSignatures);
+    expect(s.users[0]!.mainKey, REREAD('keyStructure (User.mainKey)')).toBe(s);
+    expect(s.users[0]!.selfCertifications).toBe(key.users[0]!.selfCertifications);
+    expect(typeof s.users[0]!.clone, REREAD('keyStructure (User.clone)')).toBe('function');
+    expect(s.subkeys[0]!.mainKey, REREAD('keyStructure (Subkey.mainKey)')).toBe(s);
+    expect(typeof s.subkeys[0]!.clone, REREAD('keyStructure (Subkey.clone)')).toBe('function');
+    expect(s.write()).toEqual(key.write());
+  });
+
+  it('cloneKeyStructure: a change to the clone leaves the key alone, and the clone is a working key', async () => {
+    const key = ecdsa.key.toPublic();
+    const before = key.revocationSignatures.length;
+    const clone = cloneKeyStructure(key);
+    const { privateKey } = await openpgp.revokeKey({ key: ecdsa.key, format: 'object' });
+    clone.revocationSignatures.push(privateKey.revocationSignatures[0]!);
+    expect(key.revocationSignatures, REREAD('cloneKeyStructure (Key.clone shares the arrays)')).toHaveLength(before);
+    const asKey = structureAsKey(clone);
+    expect(asKey.getFingerprint()).toBe(key.getFingerprint());
+    expect(await asKey.isRevoked(undefined, undefined, new Date()), REREAD('structureAsKey')).toBe(true);
+  });
+
+  it('verifyUndated: a self-signature verifies with no date; over other data or by another key it throws', async () => {
+    // fresh packets for each call: openpgp.js skips the value check of a key signature it once verified
+    const fresh = async () => {
+      const key = await openpgp.readKey({ binaryKey: ecdsa.key.toPublic().write() });
+      const binding = key.subkeys[0]!.bindingSignatures[0]!;
+      return { key, binding, data: { key: key.keyPacket, bind: key.subkeys[0]!.keyPacket } };
+    };
+    const type = openpgp.enums.signature.subkeyBinding;
+    const a = await fresh();
+    await expect(
+      verifyUndated(a.binding, a.key.keyPacket, type, a.data),
+      REREAD('verifyUndated'),
+    ).resolves.toBeUndefined();
+    const b = await fresh();
+    await expect(verifyUndated(b.binding, rsa.key.keyPacket, type, b.data)).rejects.toThrow();
+    const c = await fresh();
+    const other = { key: c.key.keyPacket, bind: rsa.key.keyPacket };
+    await expect(verifyUndated(c.binding, c.key.keyPacket, type, other)).rejects.toThrow();
   });
 });
