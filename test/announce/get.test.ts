@@ -7,7 +7,7 @@
  * process with HTTPS_PROXY + NODE_EXTRA_CA_CERTS (needs src/cli.ts to call registerLatestAndGet, and dist/ built).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCommand, type GetCommandOptions } from '../../src/commands/get.js';
 import { latestCommand } from '../../src/commands/latest.js';
 import { createFetcher } from '../../src/net/index.js';
-import { REPO_ROOT, SHARED, cliBuilt, describeRun, runCli } from '../support/cli.js';
+import { SHARED, cliBuilt, describeRun, runCli } from '../support/cli.js';
 import { makeFakeRelease, type FakeRelease } from '../support/fake-release.js';
 import {
   proxiedEnv,
@@ -227,155 +227,143 @@ async function writeTemp(text: string): Promise<string> {
   return p;
 }
 
-// The CLI runs dist/: these need `npx tsc -p tsconfig.json` and the lead's one-line wiring in src/cli.ts.
-const wired =
-  existsSync(join(REPO_ROOT, 'src', 'cli.ts')) &&
-  readFileSync(join(REPO_ROOT, 'src', 'cli.ts'), 'utf8').includes('registerLatestAndGet');
-const distWired =
-  existsSync(join(REPO_ROOT, 'dist', 'cli.js')) &&
-  readFileSync(join(REPO_ROOT, 'dist', 'cli.js'), 'utf8').includes('registerLatestAndGet');
+describe.skipIf(!cliBuilt())('the CLI: electrum-verify get / latest (child process, HTTPS_PROXY)', () => {
+  async function cli(args: string[], extra: { cwd?: string; state?: string } = {}) {
+    const state = extra.state ?? (await tempDir('ev-get-state-'));
+    return runCli(args, { cwd: extra.cwd ?? (await tempDir()), env: { ...env, ELECTRUM_VERIFY_STATE: state } });
+  }
 
-describe.skipIf(!wired || !distWired || !cliBuilt())(
-  'the CLI: electrum-verify get / latest (child process, HTTPS_PROXY)',
-  () => {
-    async function cli(args: string[], extra: { cwd?: string; state?: string } = {}) {
-      const state = extra.state ?? (await tempDir('ev-get-state-'));
-      return runCli(args, { cwd: extra.cwd ?? (await tempDir()), env: { ...env, ELECTRUM_VERIFY_STATE: state } });
-    }
+  it('get --platform appimage: saves the verified file in the current directory (exit 0)', async () => {
+    site.routes['electrum.org/version'] = A472;
+    const cwd = await tempDir();
+    const r = await cli(['get', '--platform', 'appimage', '--keyring', rel.keyringPath, '--json'], { cwd });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.json).toMatchObject({ schema: 'electrum-verify/v1', verdict: 'verified', artifact: { name: APPIMAGE } });
+    expect(await readdir(cwd)).toEqual([APPIMAGE]);
+    expect(sha256(await readFile(join(cwd, APPIMAGE)))).toBe(sha256(rel.data));
+    expect(proxy.log.filter((h) => !['electrum.org', 'download.electrum.org'].includes(h))).toEqual([]);
+  });
 
-    it('get --platform appimage: saves the verified file in the current directory (exit 0)', async () => {
-      site.routes['electrum.org/version'] = A472;
+  it.skipIf(process.platform !== 'linux' || process.arch !== 'x64')(
+    'get with no --platform on Linux x86_64 picks the AppImage',
+    async () => {
+      const cwd = await tempDir();
+      const r = await cli(['get', '--keyring', rel.keyringPath, '--json', '-o', cwd]);
+      expect(r.code, describeRun(r)).toBe(0);
+      expect(r.json.artifact.name).toBe(APPIMAGE);
+    },
+  );
+
+  it('get --release 4.7.2 --platform source -o DIR: no announcement needed', async () => {
+    const out = await tempDir();
+    const before = site.requests.length;
+    const r = await cli([
+      'get',
+      '--release',
+      '4.7.2',
+      '--platform',
+      'source',
+      '-o',
+      out,
+      '--keyring',
+      rel.keyringPath,
+      '--json',
+    ]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(await readdir(out)).toEqual(['Electrum-4.7.2.tar.gz']);
+    expect(site.requests.slice(before).map((q) => q.path)).not.toContain('/version');
+  });
+
+  it('a platform without a file → exit 2 listing the files of that release', async () => {
+    const r = await cli(['get', '--release', '3.3.3', '--platform', 'appimage', '--keyring', rel.keyringPath]);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr).toMatch(
+      /Electrum 3\.3\.3 has no Linux x86_64 AppImage file.*electrum-3\.3\.3-setup\.exe \(--platform windows-setup\)/s,
+    );
+  });
+
+  it.each([
+    ['GitHub', 'https://github.com/spesmilo/electrum-web/raw/master/version', 3],
+    ['a lookalike', 'https://electrum-org.example/version', 3],
+  ])('/version redirected to %s (%s) → exit %s, never contacted, nothing downloaded', async (_n, to, exit) => {
+    site.routes['electrum.org/version'] = route.redirect(to);
+    proxy.log.length = 0;
+    try {
       const cwd = await tempDir();
       const r = await cli(['get', '--platform', 'appimage', '--keyring', rel.keyringPath, '--json'], { cwd });
-      expect(r.code, describeRun(r)).toBe(0);
-      expect(r.json).toMatchObject({ schema: 'electrum-verify/v1', verdict: 'verified', artifact: { name: APPIMAGE } });
-      expect(await readdir(cwd)).toEqual([APPIMAGE]);
-      expect(sha256(await readFile(join(cwd, APPIMAGE)))).toBe(sha256(rel.data));
-      expect(proxy.log.filter((h) => !['electrum.org', 'download.electrum.org'].includes(h))).toEqual([]);
-    });
+      expect(r.code, describeRun(r)).toBe(exit);
+      expect(r.json.reason.code).toBe('REDIRECT_OFF_ORIGIN');
+      expect(proxy.log).not.toContain(new URL(to).hostname);
+      expect(await readdir(cwd)).toEqual([]);
+    } finally {
+      site.routes['electrum.org/version'] = A472;
+    }
+  });
 
-    it.skipIf(process.platform !== 'linux' || process.arch !== 'x64')(
-      'get with no --platform on Linux x86_64 picks the AppImage',
-      async () => {
-        const cwd = await tempDir();
-        const r = await cli(['get', '--keyring', rel.keyringPath, '--json', '-o', cwd]);
-        expect(r.code, describeRun(r)).toBe(0);
-        expect(r.json.artifact.name).toBe(APPIMAGE);
-      },
-    );
-
-    it('get --release 4.7.2 --platform source -o DIR: no announcement needed', async () => {
-      const out = await tempDir();
-      const before = site.requests.length;
-      const r = await cli([
-        'get',
-        '--release',
-        '4.7.2',
-        '--platform',
-        'source',
-        '-o',
-        out,
-        '--keyring',
-        rel.keyringPath,
-        '--json',
-      ]);
-      expect(r.code, describeRun(r)).toBe(0);
-      expect(await readdir(out)).toEqual(['Electrum-4.7.2.tar.gz']);
-      expect(site.requests.slice(before).map((q) => q.path)).not.toContain('/version');
-    });
-
-    it('a platform without a file → exit 2 listing the files of that release', async () => {
-      const r = await cli(['get', '--release', '3.3.3', '--platform', 'appimage', '--keyring', rel.keyringPath]);
-      expect(r.code, describeRun(r)).toBe(2);
-      expect(r.stderr).toMatch(
-        /Electrum 3\.3\.3 has no Linux x86_64 AppImage file.*electrum-3\.3\.3-setup\.exe \(--platform windows-setup\)/s,
-      );
-    });
-
-    it.each([
-      ['GitHub', 'https://github.com/spesmilo/electrum-web/raw/master/version', 3],
-      ['a lookalike', 'https://electrum-org.example/version', 3],
-    ])('/version redirected to %s (%s) → exit %s, never contacted, nothing downloaded', async (_n, to, exit) => {
-      site.routes['electrum.org/version'] = route.redirect(to);
-      proxy.log.length = 0;
-      try {
-        const cwd = await tempDir();
-        const r = await cli(['get', '--platform', 'appimage', '--keyring', rel.keyringPath, '--json'], { cwd });
-        expect(r.code, describeRun(r)).toBe(exit);
-        expect(r.json.reason.code).toBe('REDIRECT_OFF_ORIGIN');
-        expect(proxy.log).not.toContain(new URL(to).hostname);
-        expect(await readdir(cwd)).toEqual([]);
-      } finally {
-        site.routes['electrum.org/version'] = A472;
-      }
-    });
-
-    it.each([
-      ['oversized', 'TOO_LARGE', route.endless()],
-      [
-        'HTML instead of JSON',
-        'ANNOUNCEMENT_INVALID',
-        route.body('<html><body>Electrum Bitcoin Wallet</body></html>', 200, { 'content-type': 'text/html' }),
-      ],
-      ['slow', 'TIMEOUT', route.hang()],
-    ])('/version %s → exit 4 (%s)', async (_n, code, body) => {
-      site.routes['electrum.org/version'] = body;
-      try {
-        const cwd = await tempDir();
-        const r = await cli(
-          ['get', '--platform', 'appimage', '--keyring', rel.keyringPath, '--timeout', '1', '--json'],
-          { cwd },
-        );
-        expect(r.code, describeRun(r)).toBe(4);
-        expect(r.json).toMatchObject({ verdict: 'error', reason: { code } });
-        expect(await readdir(cwd)).toEqual([]);
-      } finally {
-        site.routes['electrum.org/version'] = A472;
-      }
-    });
-
-    it('latest --announcement (real 4.7.2 file) → 4.7.2, signed by ThomasV; then the 4.5.8 file → replay warning, exit 0', async () => {
-      const dir = join(SHARED, 'electrum-version');
-      const f472 = existsSync(dir) ? join(dir, 'version-4.7.2.json') : await writeTemp(A472);
-      const f458 = existsSync(dir) ? join(dir, 'version-4.5.8.json') : await writeTemp(A458);
-      const state = await tempDir('ev-get-state-');
-      const a = await cli(['latest', '--announcement', f472], { state });
-      expect(a.code, describeRun(a)).toBe(0);
-      expect(a.stdout).toMatch(/VERIFIED: the latest Electrum release is 4\.7\.2/);
-      expect(a.stdout).toMatch(/signed by ThomasV \(13xjmVAB1EATPP8RshTE8S8sNwwSUM9p1P\)/);
-      const b = await cli(['latest', '--announcement', f458, '--json'], { state });
-      expect(b.code, describeRun(b)).toBe(0);
-      expect(b.json).toMatchObject({ latest: '4.7.2', replay: { announced: '4.5.8', mark: '4.7.2' } });
-      expect(b.stderr).toMatch(/possible replay/);
-    });
-
-    it('latest --installed 3.3.2 → exit 5; --installed 4.5.8 → exit 0 with status "outdated"', async () => {
-      const f = await writeTemp(A472);
-      const v = await cli(['latest', '--announcement', f, '--installed', '3.3.2', '--json']);
-      expect(v.code, describeRun(v)).toBe(5);
-      expect(v.json).toMatchObject({
-        verdict: 'rejected',
-        reason: { code: 'VERSION_VULNERABLE' },
-        installed: { status: 'vulnerable' },
+  it.each([
+    ['oversized', 'TOO_LARGE', route.endless()],
+    [
+      'HTML instead of JSON',
+      'ANNOUNCEMENT_INVALID',
+      route.body('<html><body>Electrum Bitcoin Wallet</body></html>', 200, { 'content-type': 'text/html' }),
+    ],
+    ['slow', 'TIMEOUT', route.hang()],
+  ])('/version %s → exit 4 (%s)', async (_n, code, body) => {
+    site.routes['electrum.org/version'] = body;
+    try {
+      const cwd = await tempDir();
+      const r = await cli(['get', '--platform', 'appimage', '--keyring', rel.keyringPath, '--timeout', '1', '--json'], {
+        cwd,
       });
-      const o = await cli(['latest', '--announcement', f, '--installed', '4.5.8', '--json']);
-      expect(o.code, describeRun(o)).toBe(0);
-      expect(o.json.installed).toMatchObject({ status: 'outdated', securityReleases: [{ version: '4.7.2' }] });
-    });
+      expect(r.code, describeRun(r)).toBe(4);
+      expect(r.json).toMatchObject({ verdict: 'error', reason: { code } });
+      expect(await readdir(cwd)).toEqual([]);
+    } finally {
+      site.routes['electrum.org/version'] = A472;
+    }
+  });
 
-    it('latest with an unreadable --announcement → exit 2; get --release is not the global --version', async () => {
-      const r = await cli(['latest', '--announcement', '/nonexistent/version', '--json']);
-      expect(r.code).toBe(2);
-      const h = await cli(['get', '--help']);
-      expect(h.code).toBe(0);
-      expect(h.stdout).toMatch(/--release <version>/);
-      expect(h.stdout).toMatch(/Examples:/);
-      // `--version` after `get` is not the global version flag and not --release: a usage error, nothing fetched
-      const before = site.requests.length;
-      const v = await cli(['get', '--version', '4.7.2']);
-      expect(v.code, describeRun(v)).toBe(2);
-      expect(v.stdout).not.toMatch(/^\d+\.\d+\.\d+\s*$/);
-      expect(site.requests.length).toBe(before);
+  it('latest --announcement (real 4.7.2 file) → 4.7.2, signed by ThomasV; then the 4.5.8 file → replay warning, exit 0', async () => {
+    const dir = join(SHARED, 'electrum-version');
+    const f472 = existsSync(dir) ? join(dir, 'version-4.7.2.json') : await writeTemp(A472);
+    const f458 = existsSync(dir) ? join(dir, 'version-4.5.8.json') : await writeTemp(A458);
+    const state = await tempDir('ev-get-state-');
+    const a = await cli(['latest', '--announcement', f472], { state });
+    expect(a.code, describeRun(a)).toBe(0);
+    expect(a.stdout).toMatch(/VERIFIED: the latest Electrum release is 4\.7\.2/);
+    expect(a.stdout).toMatch(/signed by ThomasV \(13xjmVAB1EATPP8RshTE8S8sNwwSUM9p1P\)/);
+    const b = await cli(['latest', '--announcement', f458, '--json'], { state });
+    expect(b.code, describeRun(b)).toBe(0);
+    expect(b.json).toMatchObject({ latest: '4.7.2', replay: { announced: '4.5.8', mark: '4.7.2' } });
+    expect(b.stderr).toMatch(/possible replay/);
+  });
+
+  it('latest --installed 3.3.2 → exit 5; --installed 4.5.8 → exit 0 with status "outdated"', async () => {
+    const f = await writeTemp(A472);
+    const v = await cli(['latest', '--announcement', f, '--installed', '3.3.2', '--json']);
+    expect(v.code, describeRun(v)).toBe(5);
+    expect(v.json).toMatchObject({
+      verdict: 'rejected',
+      reason: { code: 'VERSION_VULNERABLE' },
+      installed: { status: 'vulnerable' },
     });
-  },
-);
+    const o = await cli(['latest', '--announcement', f, '--installed', '4.5.8', '--json']);
+    expect(o.code, describeRun(o)).toBe(0);
+    expect(o.json.installed).toMatchObject({ status: 'outdated', securityReleases: [{ version: '4.7.2' }] });
+  });
+
+  it('latest with an unreadable --announcement → exit 2; get --release is not the global --version', async () => {
+    const r = await cli(['latest', '--announcement', '/nonexistent/version', '--json']);
+    expect(r.code).toBe(2);
+    const h = await cli(['get', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/--release <version>/);
+    expect(h.stdout).toMatch(/Examples:/);
+    // `--version` after `get` is not the global version flag and not --release: a usage error, nothing fetched
+    const before = site.requests.length;
+    const v = await cli(['get', '--version', '4.7.2']);
+    expect(v.code, describeRun(v)).toBe(2);
+    expect(v.stdout).not.toMatch(/^\d+\.\d+\.\d+\s*$/);
+    expect(site.requests.length).toBe(before);
+  });
+});
