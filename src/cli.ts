@@ -381,12 +381,23 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Resolves once everything written to `stream` so far has been handed to the OS (or the stream is gone). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableEnded || stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.write('', () => resolve());
+    stream.once('close', () => resolve());
+  });
+}
+
 /**
  * The bin's entry: run, then make sure the process ends right after its output. Nothing should be left
  * running; if something is (a stray timer or socket), it must not keep a person waiting after the verdict.
+ * The output is flushed first: a pipe whose reader is slow (`| jq`, `| less`) still gets every byte.
  */
 export async function run(argv: string[]): Promise<void> {
   const code = await main(argv);
   process.exitCode = code;
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   setTimeout(() => process.exit(code), 250).unref();
 }

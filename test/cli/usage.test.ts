@@ -46,6 +46,21 @@ describe('usage errors', () => {
     expect(codes.trim()).toBe('3 3 3');
   });
 
+  it('a slow reader (| (sleep 1; jq)) still gets every byte of a long report, and the exit code', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const cli = cliCommand(['check-url', '--json']);
+    const line = [cli.command, ...cli.args].map((a) => `'${a}'`).join(' ');
+    const out = execFileSync(
+      'bash',
+      ['-c', `yes https://github.com/x | head -1000 | ${line} | (sleep 1; cat); echo "exit \${PIPESTATUS[2]}"`],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    const exit = /exit (\d+)\s*$/.exec(out);
+    expect(exit?.[1]).toBe('3');
+    const report = JSON.parse(out.slice(0, exit!.index)) as { results: unknown[] };
+    expect(report.results).toHaveLength(1000); // was cut at 64 KiB: the exit safety net fired before the pipe drained
+  });
+
   it('repeating a single-value option is refused (it could silently swap the keyring)', async () => {
     // (--signature is repeatable: several .asc files for one target, merged)
     const r = await runCli(['verify', 'x', '--expect-sha256', 'a', '--expect-sha256', 'b']);
