@@ -25,6 +25,14 @@ Exit codes: 0 verified, 1 not authentic, 2 usage error or bad input, 3 rejected 
             4 network or I/O failure, 5 authentic but a known-vulnerable version,
             130 interrupted (Ctrl-C), 143 terminated (SIGTERM): temporary files are removed.`;
 
+/** check-url and check-message: no network, no files saved; their own exit codes. */
+const LINK_ENVIRONMENT = `
+Environment:
+  NO_COLOR, FORCE_COLOR   colours off / on (no colours when output is not a terminal)
+
+Exit codes: 0 every link is official (or there are none), 3 at least one link is not official,
+            2 usage error or unreadable input, 130 interrupted (Ctrl-C).`;
+
 const VERIFY_EXAMPLES = `
 Examples:
   $ electrum-verify verify https://download.electrum.org/4.5.8/electrum-4.5.8-x86_64.AppImage
@@ -40,6 +48,16 @@ export interface Interrupts {
   /** The command will stop by itself when this aborts (else a signal ends the process at once). */
   claim(): AbortSignal;
   interruptedBy(): NodeJS.Signals | null;
+}
+
+/** `electrum-verify ./file` or `electrum-verify https://…`: the command is missing; say which one was meant. */
+function nextStep(error: string): string {
+  const target = /unknown command '(.+)'/.exec(error)?.[1];
+  if (target === undefined || !/[/\\.:]/.test(target)) return '';
+  const quoted = `'${target.replace(/'/g, `'\\''`)}'`;
+  return /^[a-z][a-z0-9+.-]*:/i.test(target)
+    ? `  next: electrum-verify verify ${quoted}   (downloads and verifies; check-url ${quoted} only judges the link)\n`
+    : `  next: electrum-verify verify ${quoted}\n`;
 }
 
 export function buildProgram(setExit: (code: number) => void, interrupts?: Interrupts): Command {
@@ -60,7 +78,9 @@ export function buildProgram(setExit: (code: number) => void, interrupts?: Inter
     )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'electrum-verify: ')) })
+    .configureOutput({
+      outputError: (str, write) => write(str.replace(/^error: /, 'electrum-verify: ') + nextStep(str)),
+    })
     .addHelpText(
       'after',
       `
@@ -211,7 +231,7 @@ Examples:
   $ electrum-verify check-url https://download.electrum.org/4.5.8/electrum-4.5.8.dmg
   $ electrum-verify check-url https://github.com/spesmilo/electrum/releases   # exit 3
   $ cat urls.txt | electrum-verify check-url --json
-${ENVIRONMENT}`,
+${LINK_ENVIRONMENT}`,
     )
     .action(async (urls: string[], _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as { json?: boolean };
@@ -235,7 +255,7 @@ ${ENVIRONMENT}`,
 Examples:
   $ electrum-verify check-message message.txt
   $ pbpaste | electrum-verify check-message -
-${ENVIRONMENT}`,
+${LINK_ENVIRONMENT}`,
     )
     .action(async (file: string | undefined, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as { json?: boolean };
@@ -304,11 +324,12 @@ function installInterrupts(json: boolean): Interrupts & { dispose(): void } {
   let fired: NodeJS.Signals | null = null;
   let claimed = false;
   const forceExit = (signal: NodeJS.Signals): never => {
-    removeTrackedFilesSync();
+    const removed = removeTrackedFilesSync();
     const code = SIGNAL_EXIT[signal] ?? EXIT.INTERRUPTED;
     if (process.stderr.isTTY) process.stderr.write('\u001B[?25h'); // cursor visible again
     if (json) jsonFailure('INTERRUPTED', `interrupted (${signal}); nothing was saved`, code);
-    process.stderr.write(`\nelectrum-verify: interrupted (${signal}); temporary files removed, nothing was saved.\n`);
+    const cleaned = removed > 0 ? `; ${removed} temporary file(s) removed, nothing was saved` : '';
+    process.stderr.write(`\nelectrum-verify: interrupted (${signal})${cleaned}.\n`);
     process.exit(code);
   };
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -10,7 +10,8 @@ import { rm } from 'node:fs/promises';
 const live = new Set<string>();
 
 /** Remove every tracked file now (synchronously: safe in an 'exit' listener or right before process.exit). */
-export function removeTrackedFilesSync(): void {
+export function removeTrackedFilesSync(): number {
+  const count = live.size;
   for (const path of live) {
     try {
       rmSync(path, { force: true });
@@ -19,6 +20,7 @@ export function removeTrackedFilesSync(): void {
     }
   }
   live.clear();
+  return count;
 }
 
 /** Track `path` for removal until `release` or `discard` is called. */

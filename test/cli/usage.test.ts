@@ -107,4 +107,29 @@ describe('usage errors', () => {
     }
     expect(help.stdout).toMatch(/130 interrupted/);
   });
+
+  it("check-url's and check-message's help list their own exit codes, not verify's", async () => {
+    for (const command of ['check-url', 'check-message']) {
+      const help = await runCli([command, '--help']);
+      expect(help.stdout).toMatch(/3 at least one link is not official/);
+      expect(help.stdout).not.toMatch(/not authentic|vulnerable|HTTPS_PROXY/);
+    }
+  });
+
+  it('a file or a link given without a command: the error says which command was meant', async () => {
+    const file = await runCli(['./electrum-4.5.8-x86_64.AppImage']);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toMatch(
+      /unknown command '\.\/electrum-4\.5\.8-x86_64\.AppImage'\n {2}next: electrum-verify verify '\.\/electrum-4\.5\.8-x86_64\.AppImage'/,
+    );
+    const link = await runCli(['https://download.electrum.org/4.5.8/electrum-4.5.8.dmg']);
+    expect(link.stderr).toMatch(
+      /next: electrum-verify verify 'https:\/\/download\.electrum\.org\/4\.5\.8\/electrum-4\.5\.8\.dmg'/,
+    );
+    expect(link.stderr).toMatch(/check-url '.*' only judges the link/);
+    // a mistyped command still gets commander's own suggestion, and no "next" line
+    const typo = await runCli(['veryfy', 'x']);
+    expect(typo.stderr).toMatch(/Did you mean verify\?/);
+    expect(typo.stderr).not.toMatch(/next:/);
+  });
 });
