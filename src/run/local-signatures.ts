@@ -27,21 +27,26 @@ const SIGNER_LABEL = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * `<file>.asc` and every `<file>.<signer>.asc` in the file's folder, sorted (the aggregate first). Empty when none.
+ * `names`: the names to look under (default: the file's own); `--as NAME` adds the official name, so that
+ * `Electrum-4.8.1 (1).tar.gz --as Electrum-4.8.1.tar.gz` finds `Electrum-4.8.1.tar.gz.asc` beside it.
  */
-export async function signaturesBeside(file: string): Promise<string[]> {
+export async function signaturesBeside(file: string, names: readonly string[] = [basename(file)]): Promise<string[]> {
   const dir = dirname(file);
-  const name = basename(file);
   let entries: string[];
   try {
     entries = await readdir(dir);
   } catch {
     return [];
   }
-  const perSigner = entries
-    .filter((e) => e.startsWith(`${name}.`) && e.endsWith('.asc') && SIGNER_LABEL.test(e.slice(name.length + 1, -4)))
-    .sort();
-  const aggregate = entries.includes(`${name}.asc`) ? [`${name}.asc`] : [];
-  return [...aggregate, ...perSigner].map((e) => join(dir, e));
+  const found: string[] = [];
+  for (const name of new Set(names)) {
+    const perSigner = entries
+      .filter((e) => e.startsWith(`${name}.`) && e.endsWith('.asc') && SIGNER_LABEL.test(e.slice(name.length + 1, -4)))
+      .sort();
+    const aggregate = entries.includes(`${name}.asc`) ? [`${name}.asc`] : [];
+    for (const e of [...aggregate, ...perSigner]) if (!found.includes(e)) found.push(e);
+  }
+  return found.map((e) => join(dir, e));
 }
 
 export async function readSignaturePart(path: string): Promise<SignaturePart> {

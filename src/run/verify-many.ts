@@ -28,6 +28,7 @@ import {
 import type { Fetcher } from '../net/index.js';
 import { judgeSource } from '../policy/origin.js';
 import { artifactFromUrl, parseArtifactName, signatureUrls, type Artifact } from '../release/catalogue.js';
+import { suggestOfficialName } from '../release/suggest.js';
 import { SCHEMA, emptyReport, settle, type VerifyReport } from '../report/verify-report.js';
 import { getSignature, looksLikeUrl } from '../signature-source.js';
 import { mirrorSet } from '../source-policy.js';
@@ -244,7 +245,9 @@ async function verifyOne(
 ): Promise<TargetResult> {
   const { offline, keepSignatures, skipUnpublished, outputDir, ...verifyOptions } = o;
   const isUrl = looksLikeUrl(target.input);
-  const artifact = artifactOf(target);
+  // `--as NAME` (one local file): the release it is judged as, for its signatures too.
+  const asArtifact = !isUrl && verifyOptions.as !== undefined ? parseArtifactName(verifyOptions.as) : null;
+  const artifact = asArtifact ?? artifactOf(target);
   let evidence: SignatureEvidence | null = null;
   let signatureArg: string | undefined;
   try {
@@ -261,17 +264,13 @@ async function verifyOne(
           info instanceof Error ? (info.code === 'ENOENT' ? 'no such file' : info.message) : 'not a regular file';
         throw new VerifyError('USAGE', `cannot read ${target.input}: ${why}`);
       }
-      const paths = await signaturesBeside(target.input);
-      if (paths.length === 0) {
-        throw new VerifyError(
-          'SIGNATURE_NOT_FOUND',
-          `--offline: no ${basename(target.input)}.asc (or ${basename(target.input)}.<signer>.asc) beside ${target.input}`,
-          {
-            hint: 'Put the .asc files from https://download.electrum.org/<version>/ beside the file, or drop --offline to fetch them.',
-          },
-        );
-      }
-      evidence = evidenceFrom(await Promise.all(paths.map(readSignaturePart)));
+      const own = basename(target.input);
+      const asName = asArtifact ? asArtifact.name : null;
+      const paths = await signaturesBeside(target.input, asName ? [own, asName] : [own]);
+      if (paths.length > 0) evidence = evidenceFrom(await Promise.all(paths.map(readSignaturePart)));
+      // (An --as name Electrum never used is left to verify(), which refuses it before looking for signatures.)
+      else if (verifyOptions.as === undefined || asName !== null)
+        throw await noSignatureBeside(target.input, asName, artifact);
     } else if (
       (keepSignatures || skipUnpublished) &&
       artifact &&
@@ -331,6 +330,38 @@ async function verifyOne(
     if (report.reason) report.reason.message = report.reason.message.split(t).join(origin);
   }
   return { target, report, signature: evidence };
+}
+
+/**
+ * `--offline` and no signature file beside a local file: bad local input (exit 2, USAGE, as for a `--signature`
+ * file that does not exist); nothing was fetched, so it is not a network failure. Names the files looked for,
+ * the release folder they come from, and, for a renamed download, the official name (and whether its .asc is here).
+ */
+async function noSignatureBeside(
+  input: string,
+  asName: string | null,
+  artifact: Artifact | null,
+): Promise<VerifyError> {
+  const own = basename(input);
+  const names = asName && asName !== own ? [own, asName] : [own];
+  const looked = names.map((n) => `${n}.asc (or ${n}.<signer>.asc)`).join(' or ');
+  const like = asName === null && artifact === null ? suggestOfficialName(own) : null;
+  const version = artifact?.version ?? (like !== null ? parseArtifactName(like)?.version : undefined);
+  const folder = version
+    ? `https://download.electrum.org/${version}/`
+    : "the release's folder on https://download.electrum.org/";
+  let renamed = '';
+  let hint = `Put the .asc files from ${folder} beside the file, or drop --offline to fetch them.`;
+  if (like !== null) {
+    const hasLike = (await signaturesBeside(input, [like])).length > 0;
+    renamed = `; it looks like ${like} renamed (browsers add " (1)" or change the case)`;
+    hint = hasLike
+      ? `${like}.asc is beside it: pass --as ${like} (or rename the file to ${like}).`
+      : `Pass --as ${like} (or rename the file to ${like}), and put ${like}.asc from ${folder} beside it.`;
+  }
+  return new VerifyError('USAGE', `--offline: no signature file beside ${input}: looked for ${looked}${renamed}`, {
+    hint,
+  });
 }
 
 function sourceAllowed(input: string, allowHosts: readonly string[]): boolean {

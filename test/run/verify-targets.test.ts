@@ -2,7 +2,7 @@
  * `verify <target…>` with several targets (src/run/verify-targets.ts), in-process, local files made in the run.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
@@ -92,5 +92,44 @@ describe('verify with several targets', () => {
     expect(receipt.subject).toEqual([{ name: n, digest: { sha256: r.json.sha256 } }]);
     expect(receipt.predicate.electrumVerify.command).toBe('verify');
     expect(existsSync(p)).toBe(true);
+  });
+});
+
+describe('--offline with a renamed download (review #7)', () => {
+  it('--as NAME finds NAME.asc (and NAME.<signer>.asc) beside the renamed file: verified', async () => {
+    const dir = await rel.copy();
+    const n = 'Electrum-4.5.8.tar.gz';
+    const renamed = join(dir, 'Electrum-4.5.8 (1).tar.gz');
+    await rename(join(dir, n), renamed);
+    const r = await run([renamed], { offline: true, as: n, minSigners: 2 });
+    expect(r.code, JSON.stringify(r.json.reason)).toBe(0);
+    expect(r.json.artifact.name).toBe(n);
+    expect(r.json.signature.url).toContain(`${n}.asc`);
+    // only the per-signer files beside it: found under the --as name too
+    await rm(join(dir, `${n}.asc`));
+    const p = await run([renamed], { offline: true, as: n, minSigners: 2 });
+    expect(p.code, JSON.stringify(p.json.reason)).toBe(0);
+    expect(p.json.signature.url).toContain(`${n}.ThomasV.asc`);
+  });
+
+  it('without --as: exit 2 (bad local input, nothing fetched), "looks like … renamed", --as NAME in the hint', async () => {
+    const dir = await rel.copy();
+    const n = 'Electrum-4.5.8.tar.gz';
+    const renamed = join(dir, 'Electrum-4.5.8 (1).tar.gz');
+    await rename(join(dir, n), renamed);
+    const r = await run([renamed], { offline: true });
+    expect(r.code).toBe(2);
+    expect(r.json.reason.code).toBe('USAGE');
+    expect(r.json.reason.message).toMatch(/no signature file beside .*looks like Electrum-4\.5\.8\.tar\.gz renamed/);
+    expect(r.json.reason.hint).toMatch(
+      /Electrum-4\.5\.8\.tar\.gz\.asc is beside it: pass --as Electrum-4\.5\.8\.tar\.gz/,
+    );
+    // no .asc at all: the hint names the release folder (no "<version>" placeholder)
+    const bare = await mkdtemp(join(tmpdir(), 'ev-vt-'));
+    await writeFile(join(bare, n), rel.data[n]!);
+    const b = await run([join(bare, n)], { offline: true });
+    expect(b.code).toBe(2);
+    expect(b.json.reason.hint).toContain('https://download.electrum.org/4.5.8/');
+    expect(b.json.reason.hint).not.toContain('<version>');
   });
 });
