@@ -192,8 +192,13 @@ describe('verify-release --dir --offline', () => {
     expect(one.json.reason.code).toBe('NOT_ENOUGH_SIGNERS');
     await unlink(join(dir, 'electrum-4.5.8.exe.ThomasV.asc'));
     const none = await run({ dir, offline: true });
-    expect(none.json.reason.code).toBe('SIGNATURE_NOT_FOUND');
-    expect(none.json.reason.message).toMatch(/--offline: no electrum-4\.5\.8\.exe\.asc/);
+    // nothing was fetched: bad local input (exit 2), as for a --signature file that does not exist
+    expect(none.json.reason.code).toBe('USAGE');
+    expect(none.json.exitCode).toBe(2);
+    expect(none.json.reason.message).toMatch(
+      /--offline: no signature file beside .*looked for electrum-4\.5\.8\.exe\.asc/,
+    );
+    expect(none.json.reason.hint).toContain('https://download.electrum.org/4.5.8/');
   });
 
   it('usage errors: both or neither of --dir/--download, --offline with --download, --format with --json', async () => {
