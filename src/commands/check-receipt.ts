@@ -1,7 +1,8 @@
 /**
  * `electrum-verify check-receipt FILE [--dir DIR] [--keyring K] [--json]`: re-check a receipt's evidence offline
  * (src/receipt/check.ts). Exit 0 when every file matches the receipt and verifies now; 1 on any mismatch; 2 when
- * FILE is not a receipt.
+ * FILE is not a receipt or for a setup mistake (its custom keyring not given, none of its files found, --dir
+ * missing for a receipt of URLs): those name the cause and are never reported as a mismatch.
  */
 import { EXIT, isVerifyError } from '../errors.js';
 import { forTerminal } from '../report/links.js';

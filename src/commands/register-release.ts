@@ -147,7 +147,16 @@ Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 a
       'after',
       `
 A receipt is unsigned evidence, not a signature: check-receipt verifies the signatures it embeds over the files
-as they are now, and that the receipt matches them. Exit 0 all match, 1 any mismatch, 2 not a receipt.
+as they are now, and that the receipt matches them.
+
+Where the files are looked for: without --dir, at the paths the receipt recorded, as they were given when it was
+written (a relative path is relative to the folder it was written FROM, so run check-receipt from there); with
+--dir DIR, by file name in DIR. A receipt of downloads (verify URL --receipt) needs --dir. A receipt made with
+--keyring needs the same --keyring.
+
+Exit codes: 0 every file matches; 1 a real difference (a file's bytes, its signatures or the receipt changed, or a
+file is gone); 2 not a receipt, or a setup mistake: the --keyring it was made with not given, none of its files
+found (another folder, a wrong --dir), --dir missing for a receipt of downloads.
 
 Examples:
   $ electrum-verify check-receipt receipt.json --dir ./mirror/4.5.8`,

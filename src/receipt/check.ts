@@ -5,9 +5,9 @@
  * expired after it signed still counts, CONTRACT). Then the receipt must match what was found: the subject and
  * file digests, and the signers (fingerprint and signature time). Nothing is fetched.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EXIT, VerifyError, verdictFor, type ExitCode, type ReasonCode, type Verdict } from '../errors.js';
 import type { VerifyReport } from '../report/verify-report.js';
 import { SCHEMA } from '../report/verify-report.js';
@@ -90,6 +90,77 @@ export async function readReceipt(path: string): Promise<Receipt> {
   return r;
 }
 
+/** Where a file of the receipt is looked for: by name in --dir, else its recorded path (relative to the current folder). */
+function locate(file: ReceiptFile, dir: string | undefined): string | null {
+  if (dir !== undefined) return safeName(file.name) ? join(dir, file.name) : null;
+  return isUrl(file.path) ? null : resolve(file.path);
+}
+
+function isUrl(p: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(p);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return lstat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Mistakes in how check-receipt was run, told apart from a real difference (which is a MISMATCH, exit 1): each is
+ * a usage error (exit 2) that names the cause. A receipt made with --keyring needs that keyring; one that recorded
+ * URLs (`verify URL --receipt`) needs --dir; and when not one of its files is found (run from another folder, or
+ * the wrong --dir), nothing was compared at all.
+ */
+async function checkSetup(path: string, receipt: Receipt, options: CheckReceiptOptions): Promise<void> {
+  const ext = receipt.predicate.electrumVerify;
+  if (ext.keySet?.trust === 'custom' && options.keyring === undefined) {
+    const fprs = Array.isArray(ext.keySet.fingerprints) ? ext.keySet.fingerprints.join(', ') : '';
+    throw new VerifyError(
+      'USAGE',
+      `${path} was written with a custom keyring (--keyring), not Electrum's pinned keys: its signatures are checked with those keys`,
+      {
+        hint: `Pass the same keyring: electrum-verify check-receipt ${path} --keyring FILE${fprs ? ` (the receipt's keys: ${fprs})` : ''}.`,
+      },
+    );
+  }
+  if (ext.files.length === 0) return; // "evidence of nothing": reported as a mismatch
+  if (options.dir === undefined) {
+    const url = ext.files.find((f) => isUrl(f.path));
+    if (url)
+      throw new VerifyError(
+        'USAGE',
+        `${path} records downloads (URLs such as ${url.path}), not files on this computer: give --dir with the downloaded files`,
+        { hint: `electrum-verify check-receipt ${path} --dir DIR (the files are looked up in DIR by name).` },
+      );
+  }
+  const places = ext.files.map((f) => locate(f, options.dir));
+  if (places.some((p) => p === null)) return; // a name that is not a plain file name: a mismatch, said per file
+  const found = await Promise.all(places.map((p) => exists(p as string)));
+  if (found.some(Boolean)) return; // some are there: any that are not is a real difference, said per file
+  const n = ext.files.length;
+  const first = ext.files[0]!;
+  const besideReceipt = dirname(resolve(path));
+  const atReceipt = safeName(first.name) && (await exists(join(besideReceipt, first.name)));
+  const suggestion = atReceipt ? ` They are beside the receipt: --dir ${dirname(path)}.` : '';
+  if (options.dir !== undefined)
+    throw new VerifyError(
+      'USAGE',
+      `none of the ${n} file(s) the receipt names is in ${options.dir}: nothing was compared`,
+      {
+        hint: `--dir names the folder that holds the files (looked up by name, e.g. ${first.name}).${suggestion}`,
+      },
+    );
+  throw new VerifyError(
+    'USAGE',
+    `none of the ${n} file(s) the receipt names is found from this folder (e.g. ${first.path}): the receipt records each path as it was given, relative to the folder it was written from; nothing was compared`,
+    {
+      hint: `Run check-receipt from that folder, or pass --dir DIR with the folder that holds the files (looked up by name).${suggestion}`,
+    },
+  );
+}
+
 function safeName(name: string): boolean {
   return name.length > 0 && name.length <= 255 && !/[\\/\p{Cc}]/u.test(name) && name !== '.' && name !== '..';
 }
@@ -97,6 +168,7 @@ function safeName(name: string): boolean {
 export async function checkReceipt(path: string, options: CheckReceiptOptions = {}): Promise<ReceiptCheckReport> {
   const receipt = await readReceipt(path);
   const ext = receipt.predicate.electrumVerify;
+  await checkSetup(path, receipt, options);
   const minSigners = ext.policy?.minSigners ?? null;
   const scratch = await mkdtemp(join(tmpdir(), 'ev-receipt-'));
   const results: FileCheck[] = [];
@@ -158,8 +230,7 @@ async function checkFile(
   scratch: string,
 ): Promise<FileCheck> {
   const problems: string[] = [];
-  const where =
-    options.dir !== undefined ? (safeName(file.name) ? join(options.dir, file.name) : null) : resolve(file.path);
+  const where = locate(file, options.dir);
   const out = (report: VerifyReport | null): FileCheck => ({
     name: file.name,
     path: where ?? file.path,
@@ -168,11 +239,8 @@ async function checkFile(
     report,
   });
   if (where === null) {
+    // (A recorded URL without --dir never gets here: checkSetup refuses it as a usage error.)
     problems.push(`the receipt names the file "${file.name}", which is not a plain file name`);
-    return out(null);
-  }
-  if (/^[a-z][a-z0-9+.-]*:/i.test(file.path) && options.dir === undefined) {
-    problems.push(`the receipt recorded a URL (${file.path}); give --dir with the downloaded files`);
     return out(null);
   }
   if (file.verdict !== 'verified' || file.exitCode !== 0)

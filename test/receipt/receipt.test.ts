@@ -3,7 +3,7 @@
  * extension), re-checked offline by check-receipt. Release folder and keys made in the run (--keyring).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -115,10 +115,19 @@ describe('the receipt', () => {
     expect(mism.map((x: any) => x.name)).toEqual([name]);
   });
 
-  it('check-receipt fails when a file is missing', async () => {
-    const copy = await mkdtemp(join(tmpdir(), 'ev-rcpt-empty-'));
+  it('check-receipt fails when a file is missing (exit 1); none of them there is a wrong --dir (exit 2)', async () => {
+    const copy = await rel.copy();
+    await unlink(join(copy, 'electrum-4.5.8.dmg'));
     const r = await check(receiptPath, { dir: copy });
     expect(r.code).toBe(1);
+    expect(r.json.results.filter((x: any) => x.status === 'mismatch').map((x: any) => x.name)).toEqual([
+      'electrum-4.5.8.dmg',
+    ]);
+    const empty = await mkdtemp(join(tmpdir(), 'ev-rcpt-empty-'));
+    const e = await check(receiptPath, { dir: empty });
+    expect(e.code).toBe(2);
+    expect(e.json.reason).toMatchObject({ code: 'USAGE' });
+    expect(e.json.reason.message).toMatch(/none of the 10 file\(s\) the receipt names is in .*nothing was compared/);
   });
 
   it('check-receipt fails when the embedded .asc changed (one signature dropped, or one byte altered)', async () => {
@@ -192,5 +201,47 @@ describe('the receipt', () => {
     expect(json).toMatchObject({ verdict: 'error', exitCode: 130, reason: { code: 'INTERRUPTED' } });
     expect(existsSync(p)).toBe(false);
     expect(await readdir(join(p, '..'))).toEqual([]);
+  });
+
+  describe('setup mistakes are usage errors (exit 2) that name the cause, never a MISMATCH (review #8)', () => {
+    it('a receipt made with --keyring, checked without it: says so and asks for --keyring', async () => {
+      const o = io();
+      const code = await checkReceiptCommand(receiptPath, { json: true }, o as never);
+      expect(code, o.stdout.text()).toBe(2);
+      const json = JSON.parse(o.stdout.text());
+      expect(json).toMatchObject({ verdict: 'error', exitCode: 2, reason: { code: 'USAGE' } });
+      expect(json.reason.message).toMatch(/written with a custom keyring/);
+      expect(json.reason.hint).toMatch(/--keyring FILE/);
+      expect(json.reason.hint).toContain(rel.fingerprints[0]);
+      // text: no "MISMATCH", no "Do not trust"
+      const t = io();
+      expect(await checkReceiptCommand(receiptPath, {}, t as never)).toBe(2);
+      expect(t.stdout.text() + t.stderr.text()).not.toMatch(/MISMATCH|Do not trust/);
+    });
+
+    it('run from another folder (paths relative to where it was written): "not found from this folder", --dir suggested', async () => {
+      // as written by `verify-release 4.5.8 --dir m --receipt m/receipt.json` in the folder above m
+      const copy = await rel.copy();
+      const p = join(copy, 'receipt.json');
+      const r0 = structuredClone(receipt);
+      for (const f of r0.predicate.electrumVerify.files) f.path = `m/${f.name}`;
+      await writeFile(p, JSON.stringify(r0));
+      const r = await check(p);
+      expect(r.code, JSON.stringify(r.json)).toBe(2);
+      expect(r.json.reason.code).toBe('USAGE');
+      expect(r.json.reason.message).toMatch(/none of the 10 file\(s\) .* found from this folder \(e\.g\. m\//);
+      expect(r.json.reason.hint).toContain(`They are beside the receipt: --dir ${copy}`);
+      expect((await check(p, { dir: copy })).code).toBe(0);
+    });
+
+    it('a receipt of downloads (URLs) without --dir: exit 2, "give --dir"; with --dir: confirmed', async () => {
+      const p = await tamperedReceipt((r) => {
+        for (const f of r.predicate.electrumVerify.files) f.path = `https://download.electrum.org/4.5.8/${f.name}`;
+      });
+      const r = await check(p);
+      expect(r.code).toBe(2);
+      expect(r.json.reason.message).toMatch(/records downloads \(URLs .*give --dir/);
+      expect((await check(p, { dir: await rel.copy() })).code).toBe(0);
+    });
   });
 });
