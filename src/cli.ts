@@ -373,6 +373,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(await versionText());
     return EXIT.OK;
   }
+  // Node's deprecation warnings are for developers (e.g. DEP0123 when a proxy is an IP address), not for the person
+  // reading a verdict: they would only bury the message that matters.
+  process.noDeprecation = true;
   const interrupts = installInterrupts(json);
   process.on('exit', removeTrackedFilesSync);
   closedPipes();

@@ -119,7 +119,16 @@ function tlsDetail(code: string, message: string): string {
   if (code === 'CERT_HAS_EXPIRED') return 'the certificate has expired';
   if (code === 'CERT_NOT_YET_VALID') return 'the certificate is not valid yet (check the system clock)';
   if (code === 'EPROTO') return `the TLS handshake failed (${oneLine(message)})`;
+  if (code.startsWith('ERR_SSL_')) return `the TLS handshake failed (${sslReason(code)})`;
   return 'the certificate is not issued by a trusted certificate authority';
+}
+
+/** ERR_SSL_WRONG_VERSION_NUMBER → "wrong version number". */
+function sslReason(code: string): string {
+  return code
+    .replace(/^ERR_SSL_/, '')
+    .replace(/_/g, ' ')
+    .toLowerCase();
 }
 
 /** Map any error raised while fetching `url` to a VerifyError (VerifyErrors pass through unchanged). */
@@ -131,6 +140,18 @@ export function toNetworkError(e: unknown, url: string): VerifyError {
   const top = links[0] ?? { code: undefined, message: 'unknown error' };
 
   const tls = find(TLS_CODES) ?? links.find((l) => l.code?.startsWith('ERR_SSL_') || l.code?.startsWith('ERR_TLS_'));
+  const via = proxyFor(url);
+  // An https:// proxy URL for a proxy that speaks plain HTTP: the handshake with the PROXY fails, not with the site.
+  if (tls?.code === 'ERR_SSL_WRONG_VERSION_NUMBER' && via !== null && /^https:/i.test(via.value)) {
+    return new VerifyError(
+      'NETWORK',
+      `The TLS handshake with the proxy ${describeProxy(via)} failed (wrong version number): the proxy probably speaks plain HTTP, so ${host} could not be reached.`,
+      {
+        hint: `Most proxies take http:// even for https downloads (the download itself stays end-to-end TLS): set ${describeProxy(via).replace('=https:', '=http:')}`,
+        cause: e,
+      },
+    );
+  }
   if (tls !== undefined) {
     return new VerifyError(
       'NETWORK',
@@ -147,7 +168,6 @@ export function toNetworkError(e: unknown, url: string): VerifyError {
       cause: e,
     });
   }
-  const via = proxyFor(url);
   const proxy = links.find(
     (l) => /^Proxy response \((\d+)\)/.test(l.message) || l.message.includes('Proxy Authentication'),
   );

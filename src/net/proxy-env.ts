@@ -59,7 +59,9 @@ export function checkProxyEnvironment(env: NodeJS.ProcessEnv = process.env): voi
     }
     if (parsed === null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') {
       throw new VerifyError('USAGE', `${variable}=${JSON.stringify(value)} is not a proxy URL`, {
-        hint: `Set it to the proxy's address with its scheme, e.g. ${variable}=http://proxy.example:3128, or unset it.`,
+        hint: /^[\w.-]+(:\d+)?\/?$/.test(value)
+          ? `Give the scheme too: ${variable}=http://${value} (curl assumes http:// when it is missing), or unset it.`
+          : `Set it to the proxy's address with its scheme, e.g. ${variable}=http://proxy.example:3128, or unset it.`,
       });
     }
   }

@@ -237,6 +237,30 @@ describe('download and verify through the proxy', () => {
     expect(r.json.reason.hint).toMatch(/Check HTTPS_PROXY/);
   });
 
+  it('an https:// proxy URL for a plain-HTTP proxy: the proxy is named (not the site), with the http:// fix', async () => {
+    const dir = await outDir();
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], dir, {
+      HTTPS_PROXY: proxy.url.replace(/^http:/, 'https:'),
+      https_proxy: undefined,
+    });
+    expect(r.code, describeRun(r)).toBe(4);
+    expect(r.json.reason.message).toMatch(
+      /^The TLS handshake with the proxy HTTPS_PROXY=https:\/\/127\.0\.0\.1:\d+ failed \(wrong version number\): the proxy probably speaks plain HTTP/,
+    );
+    expect(r.json.reason.hint).toMatch(/set HTTPS_PROXY=http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stderr).not.toMatch(/DeprecationWarning|DEP0123/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('a proxy variable without a scheme: the usage error shows it with http:// in front', async () => {
+    const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`], await outDir(), {
+      HTTPS_PROXY: 'proxy.corp.example:3128',
+      https_proxy: undefined,
+    });
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.json.reason.hint).toMatch(/HTTPS_PROXY=http:\/\/proxy\.corp\.example:3128/);
+  });
+
   it('--output puts the verified file at that path', async () => {
     const dir = await outDir();
     const r = await run(['verify', `${D}/4.5.8/Electrum-4.5.8.tar.gz`, '-o', join(dir, 'x.tgz')], dir);
