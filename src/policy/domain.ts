@@ -7,7 +7,12 @@ import { createRequire } from 'node:module';
 type Tldts = typeof import('tldts');
 let tldts: Tldts | null = null;
 
-export function parseDomain(host: string): ReturnType<Tldts['parse']> {
+/**
+ * `validHostOnly: false` for a letters-digits-hyphens host the URL parser has already accepted: tldts would
+ * otherwise give up on names browsers still open, such as a label starting with a hyphen ("-x.eectrum.org"), and
+ * the lookalike checks would see no registrable domain.
+ */
+export function parseDomain(host: string, validHostOnly = true): ReturnType<Tldts['parse']> {
   tldts ??= createRequire(import.meta.url)('tldts') as Tldts;
-  return tldts.parse(host);
+  return tldts.parse(host, { validateHostname: validHostOnly });
 }

@@ -94,7 +94,8 @@ export function homoglyphReason(display: string, rawHost: string): string | null
     const tokenSkel = skeleton(token);
     if (tokenSkel.includes(BRAND_SKELETON) || editDistance(tokenSkel, BRAND_SKELETON) <= 2) {
       const odd = [...new Set(Array.from(token).filter((ch) => ch > '\x7f'))].map(describeChar).join(', ');
-      return `lookalike of ${OFFICIAL_DOMAIN}: "${token}" imitates "${BRAND}" using ${odd}${decoded}`;
+      // A plain-ASCII token ("electrum" in "electrum.org\u200b.evil.com") imitates nothing: the Unicode is elsewhere.
+      if (odd !== '') return `lookalike of ${OFFICIAL_DOMAIN}: "${token}" imitates "${BRAND}" using ${odd}${decoded}`;
     }
   }
   return null;

@@ -32,7 +32,7 @@ import { displayHost, homoglyphReason } from './homoglyph.js';
 import { isOfficialHost, OFFICIAL_HOSTS, ONLY_SOURCE } from './official.js';
 import { isIpLiteral, rawAuthority, rawScheme, stripTrailingDot, urlTrickReason } from './raw-url.js';
 import { typosquatReason } from './typosquat.js';
-import { describeChar } from './unicode.js';
+import { describeChar, IGNORABLE } from './unicode.js';
 
 export { OFFICIAL_HOSTS } from './official.js';
 
@@ -75,12 +75,27 @@ function parseUrl(raw: string): URL | null {
 }
 
 function domainOf(host: string): Domain {
-  const p = parseDomain(host);
+  // Only letters, digits and hyphens: what tldts refuses then is hyphen placement or length, which browsers accept.
+  const p = parseDomain(host, !/^[a-z0-9.-]+$/.test(host));
   const subdomain = p.subdomain ?? '';
   return { host, domain: p.domain, label: p.domainWithoutSuffix, suffix: p.publicSuffix, subdomain };
 }
 
 function classify(raw: string): Classified {
+  if (typeof raw !== 'string') {
+    const value: unknown = raw;
+    const kind = kindOf(value);
+    return {
+      judgement: {
+        url: value !== null && (typeof value === 'object' || typeof value === 'function') ? `(${kind})` : String(value),
+        host: null,
+        verdict: 'invalid',
+        category: 'invalid',
+        reason: `not a web address: ${kind} was given where a URL (text) was expected`,
+      },
+      clean: false,
+    };
+  }
   const verdictOf = (
     verdict: SourceVerdict,
     category: string,
@@ -151,15 +166,22 @@ function classify(raw: string): Classified {
   if (homoglyph !== null) return verdictOf('lookalike', 'homoglyph', homoglyph, parsedHost);
   if (isOfficialHost(host)) {
     const reason =
-      auth.port !== null
-        ? `names port "${auth.port}" after ${host}; official links never name a port`
-        : `contains characters outside plain ASCII (${[...new Set(raw.replace(/[\x21-\x7e]/g, ''))].map(describeChar).join(', ')}); official links are plain ASCII`;
+      auth.port === ''
+        ? `has a ":" with no port number after ${host}; official links never have one, so this link was altered: type https://${host}/ yourself rather than use it`
+        : auth.port !== null
+          ? `names port "${auth.port}" after ${host}; official links never name a port`
+          : `contains characters outside plain ASCII (${[...new Set(raw.replace(/[\x21-\x7e]/g, ''))].map(describeChar).join(', ')}); official links are plain ASCII`;
     return verdictOf('untrusted', 'url-trick', reason, parsedHost);
   }
 
+  // Invisible characters the parser dropped from the host ("electrum.org\u200b.evil.com") are said beside the reason.
+  const hidden = [...new Set(Array.from(auth.host).filter((ch) => IGNORABLE.test(ch)))];
+  const also =
+    hidden.length === 0 ? '' : `; the address also hides ${hidden.map(describeChar).join(', ')} in the host name`;
+
   const d = domainOf(host);
   const github = githubReason(host, d.domain, url);
-  if (github !== null) return verdictOf('github', 'github', github, parsedHost);
+  if (github !== null) return verdictOf('github', 'github', github + also, parsedHost);
 
   const squats: Array<[string, string | null]> = [
     ['embedding', embeddingReason(d)],
@@ -168,19 +190,28 @@ function classify(raw: string): Classified {
     ['combosquat', combosquatReason(d)],
   ];
   for (const [category, reason] of squats)
-    if (reason !== null) return verdictOf('lookalike', category, reason, parsedHost);
+    if (reason !== null) return verdictOf('lookalike', category, reason + also, parsedHost);
 
   const unlisted = unlistedSubdomainReason(d);
-  if (unlisted !== null) return verdictOf('untrusted', 'unlisted-subdomain', unlisted, parsedHost);
+  if (unlisted !== null) return verdictOf('untrusted', 'unlisted-subdomain', unlisted + also, parsedHost);
   return verdictOf(
     'untrusted',
     'untrusted',
-    `${host} is not an official Electrum site; ${ONLY_SOURCE}`,
+    `${host} is not an official Electrum site; ${ONLY_SOURCE}${also}`,
     parsedHost,
     clean,
   );
 }
 
+/** What a library caller passed instead of a string, for the reason. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
+}
+
+/** `raw` may be anything (the library is called from JavaScript too): a non-string is judged 'invalid'. */
 export function judgeUrl(raw: string): UrlJudgement {
   return classify(raw).judgement;
 }
@@ -193,7 +224,7 @@ export function judgeUrl(raw: string): UrlJudgement {
  * legitimate set-up, and the file must still carry valid signatures fetched from the official site.
  */
 export function judgeMirrorHost(host: string): { ok: true; host: string } | { ok: false; reason: string } {
-  if (!/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+\.?$|^\[[0-9A-Fa-f:.]+\]$/.test(host)) {
+  if (typeof host !== 'string' || !/^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+\.?$|^\[[0-9A-Fa-f:.]+\]$/.test(host)) {
     return {
       ok: false,
       reason:

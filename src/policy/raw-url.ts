@@ -4,6 +4,7 @@
  * (RFC 3986, Python) read the same string differently (`https://electrum.org\@evil.example/`). Anything that
  * needed repair is a trick, never an official link.
  */
+import { isOfficialHost } from './official.js';
 import { asciiLower, codePointLabel } from './unicode.js';
 
 /** The scheme as the WHATWG parser reads it (outer C0/space trimmed, tab/newline removed), lower-case; null if none. */
@@ -64,7 +65,17 @@ export function urlTrickReason(raw: string, auth: RawAuthority | null, url: URL)
   if (auth === null)
     return 'malformed: "https:" must be followed by exactly "//" and the host (browsers repair this, other programs do not)';
   if (auth.userinfo !== null) {
-    return `the text before "@" is a user name, not the site: this link goes to ${url.hostname}`;
+    const empty = /^:?$/.test(auth.userinfo);
+    const host = stripTrailingDot(url.hostname);
+    // Leading to an official host does not make it an official link: someone altered it, and the reason must not
+    // read as an all-clear.
+    if (isOfficialHost(host)) {
+      const what = empty ? 'contains an "@" with nothing before it' : 'the text before "@" is a user name';
+      return `${what}; official links never contain "@", so this link was altered: it leads to ${host}, but type https://${host}/ yourself rather than use it`;
+    }
+    return empty
+      ? `contains an "@" with nothing before it, a way to disguise links: this link goes to ${url.hostname}`
+      : `the text before "@" is a user name, not the site: this link goes to ${url.hostname}`;
   }
   if (/^\.|\.\./.test(url.hostname)) return `the host "${url.hostname}" has an empty name between dots`;
   if (auth.host.includes('%'))

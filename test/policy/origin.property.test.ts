@@ -157,6 +157,21 @@ describe('permutations of the official names are never accepted', () => {
       (j) => expect(['lookalike', 'invalid', 'untrusted']).toContain(j.verdict),
     ),
   );
+  // Review finding 9: the invisible character lies outside the brand token, so it was reported as
+  // `"electrum" imitates "electrum" using ` with an empty list; the reason must say whose site it is and what hides.
+  it(
+    'an official name, an invisible character and a foreign domain',
+    never(
+      fc
+        .tuple(officialHost, fc.constantFrom(...INVISIBLES), fc.constantFrom(...FOREIGN), fc.boolean())
+        .map(([h, c, f, before]) => `https://${h}${before ? c + '.' : '.' + c}${f}/x`),
+      (j) => {
+        expect(['lookalike', 'invalid']).toContain(j.verdict);
+        expect(j.reason).not.toMatch(/using (\(|$)/);
+        if (j.verdict === 'lookalike') expect(j.reason).toMatch(/belongs to .*; the address also hides invisible /);
+      },
+    ),
+  );
   it(
     'typosquats',
     never(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeUrl, OFFICIAL_HOSTS, type SourceVerdict } from '../../src/policy/origin.js';
+import { judgeMirrorHost, judgeSource, judgeUrl, OFFICIAL_HOSTS, type SourceVerdict } from '../../src/policy/origin.js';
 
 type Row = [url: string, verdict: SourceVerdict, category: string, reason: string | RegExp];
 
@@ -124,6 +124,31 @@ describe('invalid', () => {
   ]);
 });
 
+// Review finding 16: library callers pass anything; a non-string is judged, not a TypeError.
+describe('a value that is not a string', () => {
+  it.each([
+    [undefined, 'undefined', 'undefined'],
+    [null, 'null', 'null'],
+    [42, '42', 'a number'],
+    [['https://electrum.org/'], '(an array)', 'an array'],
+    [{ href: 'https://electrum.org/' }, '(an object)', 'an object'],
+  ])('judgeUrl(%s) is invalid', (value, url, kind) => {
+    const j = judgeUrl(value as unknown as string);
+    expect(j).toEqual({
+      url,
+      host: null,
+      verdict: 'invalid',
+      category: 'invalid',
+      reason: `not a web address: ${kind} was given where a URL (text) was expected`,
+    });
+    expect(judgeSource(value as unknown as string, new Set(['mirror.example.net'])).verdict).toBe('invalid');
+  });
+  it('judgeMirrorHost refuses a non-string (String(undefined) would pass as the host "undefined")', () => {
+    expect(judgeMirrorHost(undefined as unknown as string).ok).toBe(false);
+    expect(judgeMirrorHost(42 as unknown as string).ok).toBe(false);
+  });
+});
+
 describe('URL tricks', () => {
   check([
     [
@@ -162,17 +187,30 @@ describe('URL tricks', () => {
     ['https:electrum.org/x', 'untrusted', 'url-trick', /^malformed: "https:" must be followed by exactly "\/\/"/],
     ['https:/electrum.org/x', 'untrusted', 'url-trick', /^malformed/],
     ['https:///electrum.org/x', 'untrusted', 'url-trick', /^malformed/],
+    // Review finding 17: an "@" before an official host must not read as an all-clear ("this link goes to electrum.org").
     [
       'https://@electrum.org/',
       'untrusted',
       'url-trick',
-      'the text before "@" is a user name, not the site: this link goes to electrum.org',
+      'contains an "@" with nothing before it; official links never contain "@", so this link was altered: it leads to electrum.org, but type https://electrum.org/ yourself rather than use it',
+    ],
+    [
+      'https://:@download.electrum.org/',
+      'untrusted',
+      'url-trick',
+      /^contains an "@" with nothing before it; official links never contain "@", so this link was altered: it leads to download\.electrum\.org/,
     ],
     [
       'https://evil.com@electrum.org/',
       'untrusted',
       'url-trick',
-      /user name, not the site: this link goes to electrum.org$/,
+      'the text before "@" is a user name; official links never contain "@", so this link was altered: it leads to electrum.org, but type https://electrum.org/ yourself rather than use it',
+    ],
+    [
+      'https://@evil.com/',
+      'untrusted',
+      'url-trick',
+      'contains an "@" with nothing before it, a way to disguise links: this link goes to evil.com',
     ],
     [
       'https://electrum.org:443/',
@@ -190,8 +228,9 @@ describe('URL tricks', () => {
       'https://electrum.org:/',
       'untrusted',
       'url-trick',
-      'names port "" after electrum.org; official links never name a port',
+      'has a ":" with no port number after electrum.org; official links never have one, so this link was altered: type https://electrum.org/ yourself rather than use it',
     ],
+    ['https://electrum.org:/x', 'untrusted', 'url-trick', /^has a ":" with no port number after electrum\.org;/],
     ['https://electrum.org../', 'untrusted', 'url-trick', 'the host "electrum.org.." has an empty name between dots'],
     [
       'https://electrum.org/\u202eexe.txt',
@@ -311,6 +350,27 @@ describe('homoglyphs and IDN', () => {
       'lookalike',
       'homoglyph',
       'lookalike of electrum.org: invisible zero-width space (U+200B) hidden in the name in "elec\u200btrum-update.org"',
+    ],
+    // Review finding 9: the Unicode is outside the "electrum" token, so the reason is where the link goes (it used to
+    // read `"electrum" imitates "electrum" using ` with an empty list).
+    [
+      'https://electrum.org\u200b.evil.com/x',
+      'lookalike',
+      'embedding',
+      'lookalike of electrum.org: "electrum.org.evil.com" contains the official name, but the site belongs to evil.com; the address also hides invisible zero-width space (U+200B) in the host name',
+    ],
+    [
+      'https://www.electrum.org\u3002/',
+      'untrusted',
+      'url-trick',
+      'contains characters outside plain ASCII (ideographic full stop "。" (U+3002)); official links are plain ASCII',
+    ],
+    // A label starting with "-" (browsers open it; the public suffix parser used to give up on it).
+    [
+      'https://-\uff25updatewww.eectrum.org/',
+      'lookalike',
+      'typosquat',
+      'lookalike of electrum.org: "eectrum" has "l" left out',
     ],
     [
       'https://ėlectrun.org/',
