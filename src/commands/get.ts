@@ -92,6 +92,9 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
       );
     }
     platform = (opts.platform as Platform | undefined) ?? detectPlatform(opts.os, opts.arch);
+    // Every argument is checked before any network access: a --keyring that cannot be used is a usage error now,
+    // not after the announcement was fetched.
+    if (opts.keyring !== undefined) await (await import('../trust/keyring.js')).loadCustomKeyring(opts.keyring);
   } catch (e) {
     if (!isVerifyError(e)) throw e;
     return json ? failJson(io, e) : failHuman(io, e);
@@ -125,11 +128,16 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
     }
     version = latest.latest;
     const signer = latest.announcement?.signer;
+    const announced = forTerminal(latest.announcement?.version ?? '?');
+    // An announcement older than a release the tool knows is never presented as "the latest" (stale or replayed):
+    // the newest known release is fetched instead, and verify checks its signatures like any other.
     const how =
-      latest.replay !== null
-        ? `the high-water mark (the server announced ${forTerminal(latest.replay.announced)})`
-        : `announced at ${latest.source.kind === 'file' ? forTerminal(latest.source.file ?? '') : 'https://electrum.org/version'}, signed by ${signer?.name ?? '?'}`;
-    note(`Electrum ${version}: the latest release (${how}), ${describePlatform(platform)}`);
+      latest.newerKnown !== null
+        ? `the newest release this tool knows (the signed announcement names only ${announced})`
+        : latest.replay !== null
+          ? `the latest release (the high-water mark; the server announced ${forTerminal(latest.replay.announced)})`
+          : `the latest release (announced at ${latest.source.kind === 'file' ? forTerminal(latest.source.file ?? '') : 'https://electrum.org/version'}, signed by ${signer?.name ?? '?'})`;
+    note(`Electrum ${version}: ${how}, ${describePlatform(platform)}`);
   }
 
   // 2. Which file.

@@ -16,6 +16,26 @@ export interface AnnounceIO {
 
 const short = (s: string): string => forTerminal(s.length > 200 ? `${s.slice(0, 200)}…` : s);
 
+/**
+ * The tool's own sentences (reasons, hints) are shown whole, never cut: wrapped at word boundaries to `width`
+ * columns, continuation lines indented by `indent` spaces. (Parts quoted from an announcement are bounded by the parser.)
+ */
+export function wrapText(text: string, first: number, indent = 4, width = 100): string {
+  const words = forTerminal(text).split(/ +/);
+  const lines: string[] = [];
+  let line = '';
+  let room = width - first;
+  for (const w of words) {
+    if (line !== '' && line.length + 1 + w.length > room) {
+      lines.push(line);
+      line = w;
+      room = width - indent;
+    } else line = line === '' ? w : `${line} ${w}`;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
 export function sourceText(r: LatestReport): string {
   if (r.source.kind === 'file') return `file ${short(r.source.file ?? '')}`;
   const via = r.source.redirects.length > 0 ? ` (via ${r.source.redirects.map(short).join(' → ')})` : '';
@@ -29,8 +49,10 @@ export function renderLatest(r: LatestReport, s: Style): string {
   if (r.exitCode !== 0 && r.reason !== null && !(r.reason.code === 'VERSION_VULNERABLE' && r.latest !== null)) {
     const head =
       r.reason.code === 'VERSION_VULNERABLE' ? 'VULNERABLE' : r.verdict === 'rejected' ? 'NOT AUTHENTIC' : 'ERROR';
-    lines.push(`${s.bad(head)}: ${short(r.reason.message)}`);
-    if (r.reason.hint) lines.push(`  next: ${r.reason.hint}`);
+    lines.push(`${s.bad(head)}: ${wrapText(r.reason.message, head.length + 2)}`);
+    if (r.reason.hint) lines.push(`  next: ${wrapText(r.reason.hint, 8)}`);
+    // A usage error is about the command line: nothing was read or fetched, so there is no source to name.
+    if (r.reason.code === 'USAGE' && a === null) return lines.join('\n') + '\n';
     lines.push(`  source: ${sourceText(r)}`);
     if (a !== null) {
       lines.push(`  announced version (not trusted): ${short(a.version)}`);
@@ -51,7 +73,15 @@ export function renderLatest(r: LatestReport, s: Style): string {
     lines.push(
       `${s.warn('POSSIBLE REPLAY')}: the server announced ${short(r.replay.announced)}, but ${r.replay.mark} was verified on ${r.replay.markVerifiedAt.slice(0, 10)}; latest is ${s.bold(latest)}`,
     );
-  } else if (r.installed?.status !== 'vulnerable') {
+  }
+  if (r.newerKnown !== null) {
+    const older =
+      r.replay !== null ? 'the announcement and the high-water mark are' : `the announcement (${short(a!.version)}) is`;
+    lines.push(
+      `${s.warn('NEWER RELEASE KNOWN')}: ${older} older than ${r.newerKnown.version} (released ${r.newerKnown.date}), which this tool knows: it may be stale or replayed; latest is ${s.bold(latest)}`,
+    );
+  }
+  if (r.replay === null && r.newerKnown === null && r.installed?.status !== 'vulnerable') {
     lines.push(`${s.ok('VERIFIED')}: the latest Electrum release is ${s.bold(latest)}`);
   }
   if (signer)
@@ -76,7 +106,10 @@ export function renderLatest(r: LatestReport, s: Style): string {
   const i = r.installed;
   if (i !== null) {
     if (i.status === 'vulnerable') {
-      lines.push(`  installed ${i.version}: ${s.bad('KNOWN-VULNERABLE')}: ${short(r.reason?.message ?? '')}`);
+      const head = `  installed ${i.version}: KNOWN-VULNERABLE: `;
+      lines.push(
+        `  installed ${i.version}: ${s.bad('KNOWN-VULNERABLE')}: ${wrapText(r.reason?.message ?? '', head.length)}`,
+      );
     } else if (i.status === 'up-to-date') {
       lines.push(`  installed ${i.version}: ${s.ok('up to date')}`);
     } else {

@@ -16,7 +16,8 @@ Examples:
 The announcement is authentic only with a Bitcoin message signature by a pinned address (ThomasV
 13xjmVAB1EATPP8RshTE8S8sNwwSUM9p1P, SomberNight 1Nxgk6NTooV4qZsX5fdqQwrLjYcsQZAfTg). It carries no date:
 the highest version verified so far is kept in the state folder, and a lower announcement is reported
-as a possible replay.
+as a possible replay. An announcement older than the newest release this tool knows may be stale or
+replayed: that release is then the latest (and the one get fetches), with a warning.
 Exit codes: 0 verified (also when outdated; see "status"), 1 not signed by a pinned address,
             2 usage / unreadable file, 3 source refused, 4 fetch failed or not an announcement,
             5 --installed is a known-vulnerable version (< 3.3.4).`;
@@ -78,7 +79,9 @@ export function registerLatestAndGet(
     .addOption(timeoutOption('connect/idle timeout'))
     .option('--json', 'print one JSON object on stdout and nothing else')
     .addHelpText('after', LATEST_HELP)
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (own: Record<string, unknown>, cmd: Command) => {
+      // The global --json before the command counts too (`electrum-verify --json latest`).
+      const o = { ...cmd.optsWithGlobals(), ...own } as Record<string, unknown>;
       const [{ latestCommand }, streams] = await Promise.all([import('./latest.js'), io()]);
       setExit(
         await latestCommand(
@@ -87,7 +90,7 @@ export function registerLatestAndGet(
             ...(o.announcement !== undefined ? { announcement: o.announcement as string } : {}),
             ...(o.stateDir !== undefined ? { stateDir: o.stateDir as string } : {}),
             timeoutMs: o.timeout as number,
-            json: o.json === true,
+            json: o.json === true || cmd.optsWithGlobals().json === true,
           },
           streams,
         ),
@@ -128,7 +131,8 @@ export function registerLatestAndGet(
     .option('--json', 'print one JSON report on stdout and nothing else')
     .option('-q, --quiet', 'no progress; only the verdict line')
     .addHelpText('after', GET_HELP)
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (own: Record<string, unknown>, cmd: Command) => {
+      const o = { ...cmd.optsWithGlobals(), ...own } as Record<string, unknown>;
       const [{ getCommand }, base] = await Promise.all([import('./get.js'), io()]);
       const streams = interrupts
         ? { ...base, signal: interrupts.claim(), interruptedBy: () => interrupts.interruptedBy() }
@@ -146,7 +150,7 @@ export function registerLatestAndGet(
             force: o.force === true,
             maxSize: o.maxSize as number,
             timeoutMs: o.timeout as number,
-            json: o.json === true,
+            json: o.json === true || cmd.optsWithGlobals().json === true,
             quiet: o.quiet === true,
           },
           streams,
