@@ -12,6 +12,13 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(1)} ${units[i]}`;
 }
 
+/** A file's size for a report: "132 bytes", "1 byte", or "3.0 MiB, 3145745 bytes" (the exact count once it is rounded). */
+export function formatSize(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) return formatBytes(n);
+  const exact = `${n} ${n === 1 ? 'byte' : 'bytes'}`;
+  return n < 1024 ? exact : `${formatBytes(n)}, ${exact}`;
+}
+
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;

@@ -6,7 +6,7 @@
  * It never throws a VerifyError: every outcome, good or bad, is a report.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { isVerifyError } from './errors.js';
+import { VerifyError, isVerifyError } from './errors.js';
 import type { Fetcher } from './net/index.js';
 import { emptyReport, settle, type VerifyReport } from './report/verify-report.js';
 import { looksLikeUrl } from './signature-source.js';
@@ -17,6 +17,7 @@ import { applySignerPolicy } from './trust/signer-policy.js';
 import { downloadInto, readInto } from './verify/data.js';
 import { chooseOutput, type PendingDownload } from './verify/output.js';
 import { SignatureEngine } from './verify/signature-engine.js';
+import { checkVerifyArguments } from './verify/options.js';
 import { loadSignatures } from './verify/signatures.js';
 import { resolveTarget, unrecognisedName } from './verify/target.js';
 import { loadTrust } from './verify/trust.js';
@@ -26,7 +27,8 @@ export const DEFAULT_MAX_SIZE = 512 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface VerifyOptions {
-  signature?: string;
+  /** The detached signature (a path, or an official https:// URL); several are merged into one `.asc`. */
+  signature?: string | readonly string[];
   output?: string;
   force?: boolean;
   minSigners?: number;
@@ -61,14 +63,16 @@ export interface VerifyOptions {
 export type VerifyStage = 'signature' | 'download' | 'read' | 'check';
 
 export async function verify(input: string, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const report = emptyReport(input, looksLikeUrl(input) ? 'url' : 'file');
+  // A JavaScript caller may pass anything: the report still names it, and runChecklist refuses it first.
+  const shown = typeof input === 'string' ? input : String(input);
+  const report = emptyReport(shown, looksLikeUrl(shown) ? 'url' : 'file');
   const held: Held = { input: null, temp: null, ownFetcher: null };
   try {
     await runChecklist(input, options, report, held);
     return settle(report, null);
   } catch (e) {
     // An interrupted run is INTERRUPTED, whatever the abort broke on its way out.
-    if (options.signal?.aborted)
+    if ((options as VerifyOptions | null)?.signal?.aborted === true)
       return settle(report, {
         code: 'INTERRUPTED',
         message: 'interrupted before the verification finished; nothing was saved',
@@ -90,6 +94,8 @@ interface Held {
 }
 
 async function runChecklist(input: string, o: VerifyOptions, report: VerifyReport, held: Held): Promise<void> {
+  // 0. The arguments themselves: types and ranges (a program calling the library has no command-line parser).
+  const { signatures } = checkVerifyArguments(input, o);
   const warn = (message: string): void => void (report.warnings.push(message), o.onWarning?.(message));
   const net = { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(o.signal ? { signal: o.signal } : {}) };
   let fetcher = o.fetcher;
@@ -103,7 +109,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   // 2. Target and source policy: nothing is contacted unless the URL is official or an approved mirror.
   const target = await resolveTarget(input, o, mirrors, report, (handle) => (held.input = handle));
   const { url, artifact } = target;
-  unrecognisedName(target, o.signature !== undefined, warn);
+  unrecognisedName(target, signatures !== null, warn);
 
   // 3. Where a download will land: refuse to overwrite before spending any bandwidth.
   const output = url ? await chooseOutput(o.output, artifact?.name ?? target.name, o.force === true) : null;
@@ -114,7 +120,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
   // 5. The detached signatures (official site or --signature), parsed strictly before any data is read.
   o.onStage?.('signature');
   const packets = await loadSignatures(
-    { signature: o.signature, artifact, localInput: url ? null : input },
+    { signatures, artifact, localInput: url ? null : input },
     report,
     getFetcher,
     net,
@@ -138,6 +144,7 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
 
   // 8. Signer policy: the release signers this version requires, each with a counted signature; tampering fails all.
   await applySignerPolicy(report, found, requirement, { keyring, warn });
+  requireCountedSignature(found);
 
   // 9. Optional pinned hash; 10. version rules: dates the name claims, known-vulnerable versions, security fixes.
   checkExpectedHash(expected, data.sha256);
@@ -148,4 +155,20 @@ async function runChecklist(input: string, o: VerifyOptions, report: VerifyRepor
     await held.temp.commit(output, o.force === true);
     report.output = output;
   }
+}
+
+/**
+ * Whatever the policy asked for, a file is never verified without at least one counted signature by a trusted key:
+ * a requirement of zero (a signer table whose release signers are not required for this version, or any future
+ * path that computes 0) must not turn "nothing counted" into an all-clear.
+ */
+function requireCountedSignature(found: readonly { counted?: boolean }[]): void {
+  if (found.some((f) => f.counted === true)) return;
+  throw new VerifyError(
+    'NOT_ENOUGH_SIGNERS',
+    `no signature counted (${found.length} found, none valid by a trusted key): a file is verified only with at least one`,
+    {
+      hint: 'Do not run this file. Only files signed by the Electrum developers (see `electrum-verify keys`) are authentic.',
+    },
+  );
 }

@@ -1,9 +1,9 @@
 /** `electrum-verify verify <target>`: runs the checklist and reports it (human on a terminal, or --json). */
 import { EXIT } from '../errors.js';
+import { formatBytes } from '../format.js';
 import type { Style } from '../report/verify-report.js';
 import { renderHuman, toJson } from '../report/verify-report.js';
-import { looksLikeUrl } from '../signature-source.js';
-import { verify, type VerifyOptions, type VerifyStage } from '../verify.js';
+import { DEFAULT_MAX_SIZE, verify, type VerifyOptions, type VerifyStage } from '../verify.js';
 import { createProgress } from './progress.js';
 
 export interface VerifyCommandOptions extends Omit<VerifyOptions, 'onProgress' | 'onWarning' | 'onStage' | 'signal'> {
@@ -21,10 +21,15 @@ export interface VerifyIO {
   interruptedBy?: () => NodeJS.Signals | null;
 }
 
-const FLAG_HINTS: Partial<Record<string, string>> = {
-  TIMEOUT: 'Try again, or allow more time with --timeout SECONDS (default 30).',
-  TOO_LARGE: 'A real Electrum file is well under 512 MiB; if this one is genuinely larger, raise --max-size.',
-};
+/** The command line's hint for a reason the library left without one: which of its options helps, with its value. */
+function flagHint(code: string, options: { maxSize?: number | undefined }): string | undefined {
+  if (code === 'TIMEOUT') return 'Try again, or allow more time with --timeout SECONDS (default 30).';
+  if (code !== 'TOO_LARGE') return undefined;
+  const limit = options.maxSize ?? DEFAULT_MAX_SIZE;
+  return limit === DEFAULT_MAX_SIZE
+    ? 'A real Electrum file is well under 512 MiB; if this one is genuinely larger, raise --max-size.'
+    : `The limit was ${formatBytes(limit)} (--max-size); Electrum's own files are tens of MiB, so if this one should fit, raise --max-size (default 512M).`;
+}
 
 export async function verifyCommand(target: string, opts: VerifyCommandOptions, io: VerifyIO): Promise<number> {
   const { json, quiet, ...options } = opts;
@@ -32,7 +37,7 @@ export async function verifyCommand(target: string, opts: VerifyCommandOptions, 
   const stageDetail = (stage: VerifyStage): string | undefined => {
     if (stage !== 'signature') return undefined;
     if (options.signature === undefined) return 'from download.electrum.org';
-    return looksLikeUrl(options.signature) ? `from ${options.signature}` : `from ${options.signature}`;
+    return `from ${typeof options.signature === 'string' ? options.signature : options.signature.join(' + ')}`;
   };
   let report;
   try {
@@ -49,8 +54,8 @@ export async function verifyCommand(target: string, opts: VerifyCommandOptions, 
   }
   if (report.reason?.code === 'INTERRUPTED' && io.interruptedBy?.() === 'SIGTERM') report.exitCode = EXIT.TERMINATED;
   // The library's messages name no flags; the command line adds which of its options helps.
-  if (report.reason && !report.reason.hint && FLAG_HINTS[report.reason.code])
-    report.reason.hint = FLAG_HINTS[report.reason.code];
+  const hint = report.reason && !report.reason.hint ? flagHint(report.reason.code, options) : undefined;
+  if (report.reason && hint) report.reason.hint = hint;
   if (json) {
     io.stdout.write(toJson(report));
   } else {

@@ -6,7 +6,7 @@ import type { FoundSignature } from '../pgp/check-signature.js';
 // Text from outside (URLs, file names, server answers) is shown with control and bidi characters escaped.
 import { forTerminal } from './links.js';
 import type { Style } from './style.js';
-import { formatBytes } from '../format.js';
+import { formatSize } from '../format.js';
 import { describePolicy } from '../trust/describe-policy.js';
 
 import { SCHEMA } from './schema.js';
@@ -143,7 +143,7 @@ export function renderHuman(report: VerifyReport, style: Style): string {
   }
   if (report.sha256)
     lines.push(
-      `  SHA-256: ${report.sha256}${report.size !== null ? `  (${formatBytes(report.size)}, ${report.size} bytes)` : ''}`,
+      `  SHA-256: ${report.sha256}${report.size !== null ? `  (${formatSize(report.size)})` : ''}`,
     );
   if (report.output) lines.push(`  saved:   ${forTerminal(report.output)}`);
   if (report.reason?.hint) lines.push(`  next:    ${forTerminal(report.reason.hint)}`);

@@ -3,7 +3,7 @@
  * verified. The temp file is private (0600) until then; the saved file gets the usual mode (0666 & ~umask).
  */
 import { access, link, lstat, rename, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { VerifyError } from '../errors.js';
 import type { PendingSync } from '../fs/durable.js';
 import { discard, release } from '../fs/temp-files.js';
@@ -13,8 +13,10 @@ const SAVED_MODE = 0o666 & ~process.umask();
 
 /**
  * Where a download is saved: `-o FILE`, `-o DIR` (an existing folder: DIR/<name>, as curl's --output-dir and
- * wget's -P do), or the file's own name in the current folder. `-o -` is refused: a file is never streamed to
- * standard output before it is verified. The path is checked now, before any download.
+ * wget's -P do), or the file's own name in the current folder. `-o DIR/` (a trailing separator) always means a
+ * folder: it must exist (it is never saved as a file named DIR). `-o -` is refused: a file is never streamed to
+ * standard output before it is verified. The path is checked now, before any download. `verify` and `get` both
+ * come here; `verify-release -o` is a folder option of its own (it creates the folder).
  */
 export async function chooseOutput(option: string | undefined, name: string, force: boolean): Promise<string> {
   if (option === '-') {
@@ -30,6 +32,22 @@ export async function chooseOutput(option: string | undefined, name: string, for
   if (option === undefined) output = resolve(safeFileName(name));
   else {
     const info = await stat(option).catch(() => null);
+    if (namesFolder(option) && !info?.isDirectory()) {
+      const folder = option.replace(/[\\/]+$/, '') || option;
+      const other = await lstat(folder).catch(() => null); // stat("file/") fails: say what is there instead
+      const trailing = option.slice(-1);
+      throw new VerifyError(
+        'USAGE',
+        other
+          ? `--output ${option} names a folder, but ${folder} is not a folder`
+          : `--output ${option}: the folder ${option} does not exist; create it first`,
+        {
+          hint: other
+            ? `Give an existing folder, or a file name without the trailing ${trailing}.`
+            : `Create it (mkdir ${folder}), or give a file name without the trailing ${trailing}.`,
+        },
+      );
+    }
     output = info?.isDirectory() ? join(resolve(option), safeFileName(name)) : resolve(option);
   }
   await checkOutput(output, force);
@@ -68,6 +86,11 @@ export class PendingDownload {
     this.durable = null;
     await discard(this.path);
   }
+}
+
+/** `DIR/` (and `DIR\\` on Windows, where both are separators) names a folder, as in cp and rsync. */
+function namesFolder(option: string): boolean {
+  return option.endsWith(sep) || option.endsWith('/');
 }
 
 /** A file name taken from a URL is hostile: no separators, no dot-files, no control characters. */

@@ -10,6 +10,7 @@ import { openRegularFile } from '../fs/local-file.js';
 import { judgeSource } from '../policy/origin.js';
 import { artifactFromUrl, parseArtifactName, SUPPORTED_NAMES_HINT, type Artifact } from '../release/catalogue.js';
 import { suggestOfficialName } from '../release/suggest.js';
+import { parseVersion } from '../release/version.js';
 import type { VerifyReport } from '../report/verify-report.js';
 import { assertAllowed } from '../source-policy.js';
 
@@ -26,7 +27,7 @@ export interface Target {
 
 export async function resolveTarget(
   input: string,
-  o: { as?: string | undefined; output?: string | undefined; signature?: string | undefined },
+  o: { as?: string | undefined; output?: string | undefined },
   mirrors: ReadonlySet<string>,
   report: VerifyReport,
   onOpen: (handle: FileHandle) => void,
@@ -72,18 +73,30 @@ export async function resolveTarget(
 /**
  * A name Electrum never published: without --signature there is no way to find its signature (ARTIFACT_UNRECOGNISED,
  * naming the official name it looks like); with --signature it is verified, but the version rules cannot apply.
+ * A URL is told apart from a local file: a link to a page or folder, to a signature, or to a wrongly cased name gets
+ * the link to use, never advice about renaming a file on disk.
  */
 export function unrecognisedName(target: Target, hasSignature: boolean, warn: (message: string) => void): void {
   if (target.artifact !== null) return;
+  if (!hasSignature && target.url !== null) throw unrecognisedUrl(target.url, target.name);
   const like = suggestOfficialName(target.name);
   if (!hasSignature) {
+    const signed = signedFileName(target.name);
+    if (signed !== null)
+      throw new VerifyError(
+        'ARTIFACT_UNRECOGNISED',
+        `${target.name} is a signature file (.asc), not an Electrum release file`,
+        {
+          hint: `Verify the file it signs: electrum-verify verify ${signed} (its .asc is then used as the signature).`,
+        },
+      );
     const renamed = like === null ? '' : `; it looks like ${like} renamed (browsers add " (1)" or change the case)`;
     throw new VerifyError(
       'ARTIFACT_UNRECOGNISED',
       `"${target.name}" is not the name of an Electrum release file${renamed}`,
       {
         hint:
-          like !== null && target.url === null
+          like !== null
             ? `Rename it to ${like}, or pass --as ${like}; then its official signature is found and Electrum's rules apply.`
             : 'Use the exact file name Electrum publishes (e.g. electrum-4.5.8-x86_64.AppImage), or give the signature with --signature FILE.asc.',
       },
@@ -92,6 +105,58 @@ export function unrecognisedName(target: Target, hasSignature: boolean, warn: (m
   warn(
     `"${target.name}" is not an official Electrum file name, so the rules for its version (signers required, vulnerable versions) could not be applied from the name` +
       `${like === null ? '' : `; it looks like ${like}`}. Pass --as ${like ?? '<official file name>'} to apply them.`,
+  );
+}
+
+/** A URL whose last segment is not a release file name: a page or folder, a signature, or a misspelt name. */
+function unrecognisedUrl(url: URL, name: string): VerifyError {
+  const beside = (file: string): string => new URL(encodeURIComponent(file), url).href;
+  const signed = signedFileName(name);
+  if (signed !== null)
+    return new VerifyError(
+      'ARTIFACT_UNRECOGNISED',
+      'this link is to a signature (.asc), not to an Electrum release file',
+      {
+        hint: `Verify the file it signs: ${beside(signed)} (its signature is then fetched from beside it).`,
+      },
+    );
+  if (looksLikePage(name))
+    return new VerifyError(
+      'ARTIFACT_UNRECOGNISED',
+      'this link is to a web page or folder, not to an Electrum release file',
+      {
+        hint: 'On https://electrum.org/#download, copy the link of the file itself (e.g. https://download.electrum.org/4.5.8/electrum-4.5.8-x86_64.AppImage) and verify that link.',
+      },
+    );
+  const like = suggestOfficialName(name);
+  if (like !== null) {
+    const cased =
+      like.toLowerCase() === name.toLowerCase() ? ' (file names on the download site are case-sensitive)' : '';
+    return new VerifyError(
+      'ARTIFACT_UNRECOGNISED',
+      `"${name}" is not the name of an Electrum release file; the official name is ${like}${cased}`,
+      { hint: `Verify ${beside(like)}` },
+    );
+  }
+  return new VerifyError('ARTIFACT_UNRECOGNISED', `"${name}" is not the name of an Electrum release file`, {
+    hint: `On https://electrum.org/#download, copy the link of the file itself. ${SUPPORTED_NAMES_HINT}`,
+  });
+}
+
+/** `X.asc` where X is an official file name: the signature, given where the file was expected. Else null. */
+function signedFileName(name: string): string | null {
+  if (!/\.asc$/i.test(name)) return null;
+  const file = name.slice(0, -4);
+  return parseArtifactName(file) !== null ? file : suggestOfficialName(file);
+}
+
+/** No file name at all (`https://electrum.org/`), a version folder (`…/4.5.8`), a name without a file extension or a web page's. */
+function looksLikePage(name: string): boolean {
+  return (
+    name === '' ||
+    parseVersion(name) !== null ||
+    !/\.[A-Za-z0-9]{1,10}$/.test(name) ||
+    /\.(html?|php|aspx?|jsp)$/i.test(name)
   );
 }
 
