@@ -66,7 +66,10 @@ export function registerReleaseCommands(
     .option('--state-dir <dir>', 'state folder with refreshed key copies (see `keys refresh`)', once())
     .option('--concurrency <n>', 'files verified at once (default: the number of cores)', once(positiveInt(64)))
     .addOption(timeoutOption('connect/idle timeout for each request'))
-    .option('--force', 'with --download: replace files that already exist (only after they verified)')
+    .option(
+      '--force',
+      'with --download: download every file again, even one already in DIR (replaced only once the new copy verified)',
+    )
     .option('--json', 'print one JSON object on stdout and nothing else')
     .addOption(
       new Option(
@@ -82,6 +85,11 @@ Examples:
   $ electrum-verify verify-release 4.5.8 --dir ./mirror/4.5.8 --require-all
   $ electrum-verify verify-release 4.5.8 --dir . --offline --receipt receipt.json
   $ electrum-verify verify-release 4.5.8 --download -o ./electrum-4.5.8 --json
+
+--download into a folder that already holds some files (a re-run, a resumed mirror job): those files are not
+downloaded again; each is verified where it is against the official .asc fetched now (saved beside it once it
+verified). One that fails is reported and left exactly as it was, never replaced or deleted: delete it and run
+again, or pass --force to download every file again (a file is replaced only once its new copy verified).
 
 Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 also for a missing file with
 --require-all; 2 for a folder with no file of that version.`,

@@ -6,6 +6,10 @@
  *   and with --require-all a missing file fails the run (exit 1). A folder with no file of that version is exit 2.
  * --download: every file is fetched into DIR (default: the current folder) and verified, and its `.asc` saved
  *   beside it; a file whose official `.asc` does not exist is "not published" (a failure only with --require-all).
+ *   A re-run resumes: a file already in DIR (a regular file) is not downloaded again but verified where it is,
+ *   against the official `.asc` fetched now (which is then saved beside it); one that fails is reported and left
+ *   exactly as it was (never replaced, never deleted). --force downloads every file again instead, and replaces a
+ *   file only once its new copy verified. Either way no unverified file is ever written.
  */
 import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -62,6 +66,8 @@ export interface ReleaseSummary {
   dir: string;
   files: number;
   present: string[];
+  /** --download: files that were already in DIR, verified in place and not downloaded again. */
+  alreadyPresent: string[];
   missing: string[];
   notPublished: string[];
   strangers: string[];
@@ -128,6 +134,7 @@ async function run(
     dir: '',
     files: set.members.length,
     present: [],
+    alreadyPresent: [],
     missing: [],
     notPublished: [],
     strangers: [],
@@ -142,7 +149,14 @@ async function run(
     summary.dir = o.output ?? '.';
     for (const m of set.members) {
       const artifact = memberArtifact(version, m);
-      targets.push({ input: officialFileUrl(artifact), artifact, output: join(dir, m.name) });
+      const path = join(dir, m.name);
+      // Already here (a re-run, a resumed mirror job): verified in place, not fetched again. Anything else by that
+      // name (a symlink, a folder) goes the download way, which refuses to replace it.
+      const info = o.force ? null : await lstat(path).catch(() => null);
+      if (info?.isFile()) {
+        summary.alreadyPresent.push(m.name);
+        targets.push({ input: path, artifact });
+      } else targets.push({ input: officialFileUrl(artifact), artifact, output: path });
     }
   } else {
     const dir = o.dir as string;
@@ -207,9 +221,10 @@ async function run(
     // A mirror keeps the signatures too: each verified file's .asc (the exact bytes checked) beside it, so that
     // `verify-release V --dir DIR --offline` can re-check the folder later without the network.
     for (const r of verified) {
-      if (r.report.exitCode !== EXIT.OK || r.signature === null || r.report.output === null) continue;
+      const saved = r.report.output ?? (r.report.target.kind === 'file' ? r.target.input : null);
+      if (r.report.exitCode !== EXIT.OK || r.signature === null || saved === null) continue;
       try {
-        await writeFileAtomic(`${r.report.output}.asc`, r.signature.merged, 'the signature');
+        await writeFileAtomic(`${saved}.asc`, r.signature.merged, 'the signature');
       } catch (e) {
         if (!isVerifyError(e)) throw e;
         r.report.warnings.push(e.message);
@@ -286,6 +301,18 @@ async function run(
     });
   }
   if (summary.notPublished.length > 0) notes.push(`not published: ${summary.notPublished.join(', ')}`);
+  if (summary.alreadyPresent.length > 0) {
+    notes.push(
+      `already in ${summary.dir}, verified where they are (not downloaded again): ${summary.alreadyPresent.length} file(s)`,
+    );
+    const kept = verified
+      .filter((r) => r.report.exitCode !== EXIT.OK && r.report.target.kind === 'file')
+      .map((r) => r.target.artifact?.name ?? r.target.input);
+    if (kept.length > 0)
+      notes.push(
+        `left as they were (not replaced, not deleted), and NOT verified: ${kept.join(', ')}; delete them and run again, or use --force to download them again (a file is replaced only once its new copy verified)`,
+      );
+  }
   if (summary.otherVersions.length > 0) {
     notes.push(`not part of ${version} (another version, not verified): ${summary.otherVersions.join(', ')}`);
     for (const n of summary.otherVersions)

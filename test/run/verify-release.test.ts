@@ -314,6 +314,42 @@ describe('verify-release --download (loopback HTTPS through the CONNECT proxy)',
     await rm(out2, { recursive: true, force: true });
   });
 
+  it('a re-run into the same folder resumes: files already there are verified in place, not downloaded again; one that fails is reported and left untouched; --force downloads again (review #15)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'ev-dl-'));
+    const fetcher = createFetcher({ dispatcher: agent });
+    const first = await run({ download: true, output: out, timeoutMs: 5000 }, { fetcher });
+    expect(first.code).toBe(4); // the truncated one
+    const saved = rel.names.filter((n) => n !== FAILING && n !== UNPUBLISHED);
+    const fileRequests = () =>
+      site.requests.filter((q) => saved.some((n) => q.path === `/${V}/${n}`)).map((q) => q.path);
+    const before = fileRequests().length;
+    // the same command again: no "already exists", nothing downloaded again, every file verified where it is
+    const again = await run({ download: true, output: out, timeoutMs: 5000 }, { fetcher });
+    expect(again.code, JSON.stringify(again.json.reason)).toBe(4); // still only the truncated one
+    expect(fileRequests().length).toBe(before);
+    expect(again.json.release.alreadyPresent.sort()).toEqual([...saved].sort());
+    const byName = new Map(again.json.results.map((x: any) => [x.artifact.name, x]));
+    for (const n of saved) expect((byName.get(n) as any).exitCode, n).toBe(0);
+    expect(JSON.stringify(again.json.results)).not.toMatch(/OUTPUT_EXISTS/);
+    // a file already there that does not verify: reported (exit 1), left exactly as it was, its .asc not rewritten
+    const victim = saved[0]!;
+    await writeFile(join(out, victim), 'not the release');
+    await unlink(join(out, `${victim}.asc`));
+    const text = await run({ download: true, output: out, timeoutMs: 5000, json: false }, { fetcher });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/left as they were \(not replaced, not deleted\), and NOT verified: /);
+    expect(await readFile(join(out, victim), 'utf8')).toBe('not the release');
+    expect(existsSync(join(out, `${victim}.asc`))).toBe(false);
+    expect(fileRequests().length).toBe(before);
+    // --force: downloaded again, and the verified copy replaces it
+    const forced = await run({ download: true, output: out, timeoutMs: 5000, force: true }, { fetcher });
+    expect(forced.code).toBe(4);
+    expect(forced.json.release.alreadyPresent).toEqual([]);
+    expect((await readFile(join(out, victim))).equals(rel.data[victim]!)).toBe(true);
+    expect(await readFile(join(out, `${victim}.asc`), 'utf8')).toBe(rel.aggregate[victim]);
+    await rm(out, { recursive: true, force: true });
+  });
+
   it('--dir without --offline fetches each .asc from the official site', async () => {
     const dir = await rel.copy();
     for (const n of rel.names)
