@@ -4,8 +4,6 @@
  *   file: --platform P, or the running OS/CPU → https://download.electrum.org/<V>/<file> →
  *   then exactly the verify path on that URL (same checks, report, exit codes and atomic save).
  */
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { checkLatest } from '../announce/latest.js';
 import { EXIT, VerifyError, exitCodeFor, isVerifyError, verdictFor } from '../errors.js';
 import { forTerminal } from '../report/links.js';
@@ -142,20 +140,14 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
 
   // 2. Which file.
   let url: string;
-  let name: string;
   try {
-    const chosen = chooseFile(platform, version);
-    url = chosen.url;
-    name = chosen.artifact.name;
+    url = chooseFile(platform, version).url;
   } catch (e) {
     if (!isVerifyError(e)) throw e;
     return json ? failJson(io, e, { version, platform, available: filesFor(version) }) : failHuman(io, e);
   }
-  let output = opts.output;
-  if (output !== undefined) {
-    const info = await stat(output).catch(() => null);
-    if (info?.isDirectory()) output = join(output, name);
-  }
+  // -o FILE, -o DIR, -o DIR/: decided where verify decides it (verify/output.ts chooseOutput), from the file's name.
+  const output = opts.output;
   note(`Verifying ${url}`);
 
   // 3. Exactly the verify path.
