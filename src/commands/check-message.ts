@@ -1,7 +1,8 @@
 /**
  * `check-message [file|-] [--json]`: find every link and bare domain in a pasted "please update" message
  * (defanged, Markdown and HTML links included), judge each, and remind the reader how Electrum really updates.
- * Exit 0 only when every link is official (a message without links too), 3 otherwise, 2 for unreadable input.
+ * Exit 0 only when every link is official (a message without links too), 3 otherwise, 2 for unreadable input and
+ * input that is not text (the message is read as UTF-8, or UTF-16 as Notepad and Windows PowerShell 5 save it).
  */
 import { EXIT } from '../errors.js';
 import { InputError, readFileText, readStream } from './input.js';

@@ -1,7 +1,7 @@
 /**
  * `check-url <url...> [--json]`: is each link an official Electrum download? With no URL arguments, one URL per
- * line is read from stdin (blank lines skipped). Exit 0 only when every URL is official, 3 otherwise, 2 for
- * usage errors.
+ * line is read from stdin (blank lines and lines starting with "#" skipped; UTF-8 or UTF-16, see decodeText).
+ * Exit 0 only when every URL is official, 3 otherwise, 2 for usage errors and input that is not text.
  */
 import { EXIT } from '../errors.js';
 import { InputError, readStream } from './input.js';
@@ -25,12 +25,13 @@ export function promptIfTerminal(io: Pick<CommandIO, 'stdin' | 'stderr'>, what: 
 const MAX_STDIN_BYTES = 16 * 1024 * 1024;
 
 async function urlsFromStdin(stdin: NodeJS.ReadableStream): Promise<string[]> {
-  const text = await readStream(stdin, MAX_STDIN_BYTES);
+  const text = await readStream(stdin, MAX_STDIN_BYTES, 'give the links as plain text (UTF-8), one per line');
   // Only the line's own ASCII whitespace is dropped; anything else stays and is judged as part of the URL.
+  // Blank lines and comment lines (first non-blank character "#": no URL starts with it) are skipped.
   return text
     .split('\n')
     .map((line) => line.replace(/^[ \t\r\f\v]+|[ \t\r\f\v]+$/g, ''))
-    .filter((line) => line !== '');
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 export async function checkUrlCommand(urls: string[], opts: { json?: boolean }, io: CommandIO): Promise<number> {
