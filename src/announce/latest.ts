@@ -2,12 +2,12 @@
  * `latest`: the version Electrum announces, authenticated, and what it means for an installed version.
  *
  *   source (https://electrum.org/version through the fetcher, or --announcement FILE) → strict parse →
- *   signature by a pinned address → high-water mark (replay) → the tool's own release table → --installed status.
+ *   signature by a pinned address → high-water mark (replay) → release table (a warning) → --installed status.
  *
- * An announcement carries no date, so two floors guard against a stale or replayed one: the high-water mark (the
- * highest announcement this user verified) and the newest release in the tool's own table (shipped with the tool,
- * as trusted as its pinned keys). `latest` is the highest of the three; a lower announcement is reported with a
- * warning (exit 0, as the contract says for a suspected replay), never as "the latest" or "up to date".
+ * An announcement carries no date: the high-water mark (the highest announcement this user verified) is the floor
+ * that guards against a replayed one. The tool's own release table only warns: Electrum does not announce every
+ * release (4.0.1, 4.0.2, 4.5.1, never betas), so a newer release in the table never changes the version reported or
+ * downloaded; it is said, prominently, with its security fixes.
  *
  * `checkLatest()` never throws a VerifyError: every outcome is a report (like verify()).
  */
@@ -62,10 +62,7 @@ export interface LatestReport {
   verdict: Verdict;
   exitCode: ExitCode;
   reason: { code: ReasonCode; message: string; hint?: string } | null;
-  /**
-   * The version to use: the highest of the announced version, the high-water mark (replay) and the newest release in
-   * the tool's own table (`newerKnown`).
-   */
+  /** The version to use: the announced one, or the high-water mark's when the announcement is lower (replay). */
   latest: string | null;
   source: {
     kind: 'url' | 'file';
@@ -85,10 +82,7 @@ export interface LatestReport {
   } | null;
   highWaterMark: { version: string; verifiedAt: string; signer: string; updated: boolean; file: string } | null;
   replay: { announced: string; mark: string; markVerifiedAt: string } | null;
-  /**
-   * The tool's own release table knows a newer release than the announcement (and the mark): the announcement may be
-   * stale or replayed, and `latest` is this release.
-   */
+  /** The tool's own release table knows a newer release than `latest` (a warning: it never changes `latest`). */
   newerKnown: { version: string; date: string } | null;
   installed: {
     version: string;
@@ -304,20 +298,15 @@ async function run(o: LatestOptions, report: LatestReport): Promise<LatestReport
   if (decision.kind === 'beta')
     warn(`the announcement names a beta (${ann.version}); betas never raise the high-water mark`);
 
-  // 4. The tool's own release table: a floor like the mark. Electrum does not announce every release (4.0.1, 4.5.1),
-  // but one the tool already knows is never hidden by an older announcement: not "the latest", not "up to date".
+  // 4. The tool's own release table: a warning only (Electrum does not announce every release); never the version.
   const newest = newestKnownRelease();
   if (compareVersions(newest.version, latest) > 0) {
     report.newerKnown = newest;
-    const what =
-      report.replay !== null
-        ? `the announcement (${ann.version}) and the high-water mark (${latest}) are`
-        : `the announcement (${ann.version}) is`;
     warn(
-      `${what} older than Electrum ${newest.version} (released ${newest.date}), which this tool knows: ` +
-        `the announcement may be stale or replayed. Using ${newest.version}; see https://electrum.org/#download.`,
+      `this tool knows Electrum ${newest.version} (released ${newest.date}), newer than the announced ${latest}. ` +
+        'Electrum does not announce every release, but an announcement can also be stale or replayed: ' +
+        'check https://electrum.org/#download.',
     );
-    latest = newest.version;
   }
   report.latest = latest;
 

@@ -127,14 +127,11 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
     version = latest.latest;
     const signer = latest.announcement?.signer;
     const announced = forTerminal(latest.announcement?.version ?? '?');
-    // An announcement older than a release the tool knows is never presented as "the latest" (stale or replayed):
-    // the newest known release is fetched instead, and verify checks its signatures like any other.
+    // A newer release in the tool's own table is a warning (printed by latest's report), never the version fetched.
     const how =
-      latest.newerKnown !== null
-        ? `the newest release this tool knows (the signed announcement names only ${announced})`
-        : latest.replay !== null
-          ? `the latest release (the high-water mark; the server announced ${forTerminal(latest.replay.announced)})`
-          : `the latest release (announced at ${latest.source.kind === 'file' ? forTerminal(latest.source.file ?? '') : 'https://electrum.org/version'}, signed by ${signer?.name ?? '?'})`;
+      latest.replay !== null
+        ? `the latest release (the high-water mark; the server announced ${announced})`
+        : `the latest release (announced at ${latest.source.kind === 'file' ? forTerminal(latest.source.file ?? '') : 'https://electrum.org/version'}, signed by ${signer?.name ?? '?'})`;
     note(`Electrum ${version}: ${how}, ${describePlatform(platform)}`);
   }
 

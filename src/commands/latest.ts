@@ -1,6 +1,8 @@
 /** `electrum-verify latest`: Electrum's signed latest-version announcement, verified, and --installed status. */
 import { checkLatest, type LatestOptions, type LatestReport } from '../announce/latest.js';
 import { forTerminal } from '../report/links.js';
+import { compareVersions } from '../release/catalogue.js';
+import { securityFixesAfter } from '../release/security.js';
 import { toJson, type Style } from '../report/verify-report.js';
 
 export interface LatestCommandOptions extends Omit<LatestOptions, 'onWarning'> {
@@ -74,15 +76,14 @@ export function renderLatest(r: LatestReport, s: Style): string {
       `${s.warn('POSSIBLE REPLAY')}: the server announced ${short(r.replay.announced)}, but ${r.replay.mark} was verified on ${r.replay.markVerifiedAt.slice(0, 10)}; latest is ${s.bold(latest)}`,
     );
   }
-  if (r.newerKnown !== null) {
-    const older =
-      r.replay !== null ? 'the announcement and the high-water mark are' : `the announcement (${short(a!.version)}) is`;
-    lines.push(
-      `${s.warn('NEWER RELEASE KNOWN')}: ${older} older than ${r.newerKnown.version} (released ${r.newerKnown.date}), which this tool knows: it may be stale or replayed; latest is ${s.bold(latest)}`,
-    );
-  }
-  if (r.replay === null && r.newerKnown === null && r.installed?.status !== 'vulnerable') {
+  if (r.replay === null && r.installed?.status !== 'vulnerable') {
     lines.push(`${s.ok('VERIFIED')}: the latest Electrum release is ${s.bold(latest)}`);
+  }
+  if (r.newerKnown !== null) {
+    // The table never changes the version (Electrum does not announce every release), but it is said up front.
+    lines.push(
+      `${s.warn('NEWER RELEASE KNOWN')}: this tool knows ${r.newerKnown.version} (released ${r.newerKnown.date}), newer than the announced ${latest}: Electrum does not announce every release, but an announcement can also be stale or replayed; check https://electrum.org/#download`,
+    );
   }
   if (signer)
     lines.push(`  signed by ${signer.name} (${signer.address}), Bitcoin message signature over "${short(a!.version)}"`);
@@ -109,6 +110,16 @@ export function renderLatest(r: LatestReport, s: Style): string {
       const head = `  installed ${i.version}: KNOWN-VULNERABLE: `;
       lines.push(
         `  installed ${i.version}: ${s.bad('KNOWN-VULNERABLE')}: ${wrapText(r.reason?.message ?? '', head.length)}`,
+      );
+    } else if (
+      i.status === 'up-to-date' &&
+      r.newerKnown !== null &&
+      compareVersions(i.version, r.newerKnown.version) < 0
+    ) {
+      // Up to date with the announcement, but the tool knows newer releases: say so on the same line.
+      const fixes = securityFixesAfter(i.version).map((f) => f.version);
+      lines.push(
+        `  installed ${i.version}: ${s.ok('up to date')} with the announcement; ${s.warn(`this tool knows ${r.newerKnown.version}`)}${fixes.length > 0 ? ` (security fixes in ${fixes.join(', ')})` : ''}`,
       );
     } else if (i.status === 'up-to-date') {
       lines.push(`  installed ${i.version}: ${s.ok('up to date')}`);

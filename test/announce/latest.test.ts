@@ -14,7 +14,7 @@ import { MAX_ANNOUNCEMENT_BYTES, parseAnnouncement } from '../../src/announce/pa
 import { createFetcher } from '../../src/net/index.js';
 import { artifactFor, chooseFile, detectPlatform, filesFor, PLATFORMS } from '../../src/release/platform.js';
 import { parseArtifactName, officialFileUrl } from '../../src/release/catalogue.js';
-import { newestKnownRelease, securityFixesAfter, securityWarning } from '../../src/release/security.js';
+import { securityFixesAfter, securityWarning } from '../../src/release/security.js';
 import {
   route,
   startConnectProxy,
@@ -25,8 +25,6 @@ import {
 import { getTestPki, type TestPki } from '../support/tls.js';
 
 const THOMASV = '13xjmVAB1EATPP8RshTE8S8sNwwSUM9p1P';
-/** The newest release in the tool's own table (4.8.1 today): newer than every real announcement (4.7.2). */
-const NEWEST = newestKnownRelease().version;
 /** Real announcements, byte-for-byte copies of ../shared/electrum-version/version-{4.7.2,4.5.8}.json (so these tests run without ../shared). */
 const A472 = `{
     "version": "4.7.2",
@@ -155,7 +153,7 @@ describe('latest from a file: verdicts and exit codes', () => {
       verdict: 'verified',
       exitCode: 0,
       reason: null,
-      latest: NEWEST,
+      latest: '4.7.2',
     });
     expect(r.announcement).toMatchObject({
       version: '4.7.2',
@@ -165,13 +163,8 @@ describe('latest from a file: verdicts and exit codes', () => {
     expect(r.highWaterMark).toMatchObject({ version: '4.7.2', updated: true, signer: 'ThomasV' });
     expect((await stat(join(state, MARK_FILE))).mode & 0o777).toBe(0o600);
     expect((await stat(state)).mode & 0o777).toBe(0o700);
-    // the tool's own table knows a newer release: the announcement is not "the latest" (it may be stale or replayed)
-    expect(NEWEST).toBe('4.8.1');
     expect(r.newerKnown?.version).toBe('4.8.1');
-    expect(r.replay).toBeNull();
-    expect(r.warnings.join('\n')).toMatch(
-      /the announcement \(4\.7\.2\) is older than Electrum 4\.8\.1 \(released 2026-08-10\), which this tool knows: the announcement may be stale or replayed/,
-    );
+    expect(r.warnings.join('\n')).toMatch(/knows Electrum 4\.8\.1/);
   });
 
   it('an unreadable --announcement file → exit 2; a directory → exit 2', async () => {
@@ -213,7 +206,7 @@ describe('high-water mark', () => {
     const state = await tempDir();
     await latest({ announcement: await annFile(A472), state });
     const r = await latest({ announcement: await annFile(A458), state });
-    expect(r).toMatchObject({ exitCode: 0, verdict: 'verified', latest: NEWEST });
+    expect(r).toMatchObject({ exitCode: 0, verdict: 'verified', latest: '4.7.2' });
     expect(r.announcement?.version).toBe('4.5.8');
     expect(r.replay).toEqual({ announced: '4.5.8', mark: '4.7.2', markVerifiedAt: '2026-12-01T12:00:00.000Z' });
     expect(r.warnings.join('\n')).toContain(
@@ -258,8 +251,7 @@ describe('high-water mark', () => {
     expect(read.warning).toMatch(/signature does not verify/);
     const r = await latest({ announcement: await annFile(A472), state });
     expect(r.replay).toBeNull();
-    expect(r.latest).toBe(NEWEST);
-    expect(r.latest).not.toBe('99.0.0');
+    expect(r.latest).toBe('4.7.2');
   });
 
   it('betas never raise the mark (an announcement of a beta is reported, the mark stays)', async () => {
@@ -291,26 +283,14 @@ describe('high-water mark', () => {
 });
 
 describe('--installed', () => {
-  it('up to date only when not older than the newest release the tool knows', async () => {
+  it('up to date (equal or newer than the announcement)', async () => {
     const state = await tempDir();
     const f = await annFile(A472);
-    expect((await latest({ announcement: f, state, installed: NEWEST })).installed).toMatchObject({
+    expect((await latest({ announcement: f, state, installed: '4.7.2' })).installed).toMatchObject({
       status: 'up-to-date',
       behind: [],
-      securityReleases: [],
     });
-    expect((await latest({ announcement: f, state, installed: '9.0.0' })).installed?.status).toBe('up-to-date');
-  });
-
-  it('installed = the announced 4.7.2, but the tool knows 4.8.0 and 4.8.1 (security fixes) → outdated, fixes listed', async () => {
-    const state = await tempDir();
-    const r = await latest({ announcement: await annFile(A472), state, installed: '4.7.2' });
-    expect(r).toMatchObject({ exitCode: 0, verdict: 'verified', latest: '4.8.1', newerKnown: { version: '4.8.1' } });
-    expect(r.announcement?.version).toBe('4.7.2');
-    expect(r.installed).toMatchObject({ version: '4.7.2', status: 'outdated', behind: ['4.8.0', '4.8.1'] });
-    expect(r.installed?.securityReleases.map((x) => x.version)).toEqual(['4.8.0', '4.8.1']);
-    // the mark keeps what was signed: the tool's table never becomes a mark
-    expect(r.highWaterMark?.version).toBe('4.7.2');
+    expect((await latest({ announcement: f, state, installed: '4.8.1' })).installed?.status).toBe('up-to-date');
   });
 
   it('outdated: exit 0, how far, and which releases in between carried security fixes', async () => {
@@ -319,9 +299,9 @@ describe('--installed', () => {
     expect(r).toMatchObject({ exitCode: 0, verdict: 'verified' });
     expect(r.installed?.status).toBe('outdated');
     expect(r.installed?.behind[0]).toBe('4.4.6');
-    expect(r.installed?.behind.at(-1)).toBe(NEWEST);
+    expect(r.installed?.behind.at(-1)).toBe('4.7.2');
     expect(r.installed?.behind).not.toContain('4.5.0b0');
-    expect(r.installed?.securityReleases.map((s) => s.version)).toEqual(['4.4.6', '4.7.2', '4.8.0', '4.8.1']);
+    expect(r.installed?.securityReleases.map((s) => s.version)).toEqual(['4.4.6', '4.7.2']);
   });
 
   it('below 3.3.4 → exit 5 (VERSION_VULNERABLE), even when the announcement is unusable', async () => {
@@ -331,7 +311,7 @@ describe('--installed', () => {
       exitCode: 5,
       verdict: 'rejected',
       reason: { code: 'VERSION_VULNERABLE' },
-      latest: NEWEST,
+      latest: '4.7.2',
     });
     expect(r.installed?.status).toBe('vulnerable');
     const offline = await latest({ announcement: join(state, 'missing'), state, installed: '2.9.4' });
@@ -352,8 +332,7 @@ describe('--installed', () => {
     await latest({ announcement: await annFile(A472), state });
     const r = await latest({ announcement: await annFile(A458), state, installed: '4.5.8' });
     expect(r.installed?.status).toBe('outdated');
-    expect(r.installed?.behind).toContain('4.7.2');
-    expect(r.latest).toBe(NEWEST);
+    expect(r.latest).toBe('4.7.2');
   });
 });
 
@@ -450,7 +429,7 @@ describe('fetching https://electrum.org/version (loopback site, real TLS, CONNEC
     const r = await fetched({ 'electrum.org/version': A472 });
     expect(r).toMatchObject({
       exitCode: 0,
-      latest: NEWEST,
+      latest: '4.7.2',
       source: { kind: 'url', url: 'https://electrum.org/version', redirects: [] },
     });
   });
@@ -459,7 +438,7 @@ describe('fetching https://electrum.org/version (loopback site, real TLS, CONNEC
     const r = await fetched({ 'electrum.org/version': route.redirect('https://www.electrum.org/version') });
     expect(r).toMatchObject({
       exitCode: 0,
-      latest: NEWEST,
+      latest: '4.7.2',
       source: { redirects: ['https://www.electrum.org/version'] },
     });
   });
@@ -518,8 +497,8 @@ describe('fetching https://electrum.org/version (loopback site, real TLS, CONNEC
 
   it('a served replay: 4.7.2, then 4.5.8 from the server → the mark holds', async () => {
     const state = await tempDir();
-    expect((await fetched({ 'electrum.org/version': A472 }, { stateDir: state })).highWaterMark?.version).toBe('4.7.2');
+    expect((await fetched({ 'electrum.org/version': A472 }, { stateDir: state })).latest).toBe('4.7.2');
     const r = await fetched({ 'electrum.org/version': A458 }, { stateDir: state });
-    expect(r).toMatchObject({ exitCode: 0, latest: NEWEST, replay: { announced: '4.5.8', mark: '4.7.2' } });
+    expect(r).toMatchObject({ exitCode: 0, latest: '4.7.2', replay: { announced: '4.5.8', mark: '4.7.2' } });
   });
 });
