@@ -127,7 +127,7 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
     version = latest.latest;
     const signer = latest.announcement?.signer;
     const announced = forTerminal(latest.announcement?.version ?? '?');
-    // A newer release in the tool's own table is a warning (printed by latest's report), never the version fetched.
+    // A newer release in the tool's own table is a warning (through onWarning above), never the version fetched.
     const how =
       latest.replay !== null
         ? `the latest release (the high-water mark; the server announced ${announced})`
