@@ -221,7 +221,9 @@ ${ENVIRONMENT}`,
 
   program
     .command('check-url')
-    .description('is this link an official Electrum download? (no URLs: one per line on stdin)')
+    .description(
+      'is this link an official Electrum download? (no URLs: one per line on stdin; blank lines and lines starting with # are skipped)',
+    )
     .argument('[url...]', 'URLs to judge')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText(
@@ -230,7 +232,7 @@ ${ENVIRONMENT}`,
 Examples:
   $ electrum-verify check-url https://download.electrum.org/4.5.8/electrum-4.5.8.dmg
   $ electrum-verify check-url https://github.com/spesmilo/electrum/releases   # exit 3
-  $ cat urls.txt | electrum-verify check-url --json
+  $ cat urls.txt | electrum-verify check-url --json   # one URL per line, # starts a comment line
 ${LINK_ENVIRONMENT}`,
     )
     .action(async (urls: string[], _o: unknown, cmd: Command) => {
