@@ -142,9 +142,7 @@ export function renderHuman(report: VerifyReport, style: Style): string {
     lines.push(f.status === 'valid' || f.status === 'unknown-key' ? style.dim(text) : style.bad(text));
   }
   if (report.sha256)
-    lines.push(
-      `  SHA-256: ${report.sha256}${report.size !== null ? `  (${formatSize(report.size)})` : ''}`,
-    );
+    lines.push(`  SHA-256: ${report.sha256}${report.size !== null ? `  (${formatSize(report.size)})` : ''}`);
   if (report.output) lines.push(`  saved:   ${forTerminal(report.output)}`);
   if (report.reason?.hint) lines.push(`  next:    ${forTerminal(report.reason.hint)}`);
   return lines.join('\n') + '\n';
