@@ -12,7 +12,7 @@
  *   file only once its new copy verified. Either way no unverified file is ever written.
  */
 import { lstat, mkdir, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { EXIT, VerifyError, isVerifyError, type ReasonCode } from '../errors.js';
 import type { Fetcher } from '../net/index.js';
 import { officialFileUrl, type Artifact } from '../release/catalogue.js';
@@ -30,6 +30,7 @@ import {
   type TargetResult,
 } from '../run/verify-many.js';
 import { refusalJson, refusalText } from '../report/refusal.js';
+import { createManyProgress } from './progress.js';
 
 export interface VerifyReleaseOptions {
   dir?: string;
@@ -189,7 +190,17 @@ async function run(
 
   // After -o DIR was created (a receipt may go inside it), before any long work.
   if (o.receipt !== undefined) await checkReceiptPath(o.receipt);
+  // One progress line on a terminal (text output only), made before the work starts and cleared before any verdict.
+  const progress = await createManyProgress(
+    io.stderr as NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+    format === 'text' && o.quiet !== true,
+    targets.length,
+  );
+  const names = targets.map((t) => t.artifact?.name ?? basename(t.input));
   const results = await verifyMany(targets, {
+    onTargetStage: (i, stage) => progress.stage(i, names[i]!, stage),
+    onTargetProgress: (i, received, total) => progress.bytes(i, received, total),
+    onResult: (_r, i) => progress.done(i),
     offline: o.offline === true,
     keepSignatures: o.receipt !== undefined,
     skipUnpublished: o.download === true,
@@ -207,7 +218,7 @@ async function run(
     relieveMemory: true,
     force: o.force === true,
     onWarning: warn, // also kept in each report's warnings
-  });
+  }).finally(() => progress.stop());
 
   const verified: TargetResult[] = [];
   for (const r of results) {

@@ -93,3 +93,20 @@ export function warnOnce(io: Pick<ManyIO, 'stderr' | 'errStyle'>): (message: str
     io.stderr.write(io.errStyle.warn(`warning: ${m}\n`));
   };
 }
+
+/**
+ * The progress of a run over several files, as a display sees it (src/commands/progress.ts draws it on a terminal;
+ * this module only calls it). `stop()` clears it before the verdicts are printed.
+ */
+export interface ManyProgress {
+  /** Target `index` (named `name`) starts the step `stage`. */
+  stage(index: number, name: string, stage: 'signature' | 'download' | 'read' | 'check'): void;
+  bytes(index: number, received: number, total: number | null): void;
+  /** Target `index` has its verdict. */
+  done(index: number): void;
+  /** Clear the line and show the cursor. Idempotent. */
+  stop(): void;
+}
+
+/** Makes the display for `count` targets (created before the work starts; one that does nothing off a terminal). */
+export type ManyProgressFactory = (count: number) => Promise<ManyProgress>;

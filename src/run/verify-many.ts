@@ -34,7 +34,7 @@ import { getSignature, looksLikeUrl } from '../signature-source.js';
 import { mirrorSet } from '../source-policy.js';
 import { loadCustomKeyring, loadPinnedKeyring, type Keyring } from '../trust/keyring.js';
 import { keySetDigest } from '../trust/key-set-id.js';
-import { DEFAULT_TIMEOUT_MS, verify, type VerifyOptions } from '../verify.js';
+import { DEFAULT_TIMEOUT_MS, verify, type VerifyOptions, type VerifyStage } from '../verify.js';
 import { evidenceFrom, readSignaturePart, signaturesBeside, type SignatureEvidence } from './local-signatures.js';
 
 export interface Target {
@@ -62,6 +62,10 @@ export interface VerifyManyOptions extends Omit<VerifyOptions, 'signature' | 'ou
   fetcher?: Fetcher;
   /** Called as each target finishes (in completion order). */
   onResult?: (result: TargetResult, index: number) => void;
+  /** Called as a target starts, and as each of its steps starts (verify()'s onStage), for a progress display. */
+  onTargetStage?: (index: number, stage: VerifyStage) => void;
+  /** Bytes of target `index` read or downloaded so far (verify()'s onProgress). */
+  onTargetProgress?: (index: number, received: number, total: number | null) => void;
   /**
    * CLI only: between targets, when the process holds more than ~96 MiB, ask V8 for an asynchronous major GC (see
    * relieveMemory). Each target leaves its read buffers, hash ring and worker behind for the collector; without
@@ -189,6 +193,8 @@ export async function verifyMany(targets: readonly Target[], options: VerifyMany
     skipUnpublished,
     outputDir,
     onResult,
+    onTargetStage,
+    onTargetProgress,
     relieveMemory: relieve,
     fetcher: given,
     ...common
@@ -215,7 +221,24 @@ export async function verifyMany(targets: readonly Target[], options: VerifyMany
         : await verifyOne(
             target,
             i,
-            { ...common, offline, keepSignatures, skipUnpublished, outputDir },
+            {
+              ...common,
+              offline,
+              keepSignatures,
+              skipUnpublished,
+              outputDir,
+              ...(onTargetStage || common.onStage
+                ? {
+                    onStage: (stage: VerifyStage) => {
+                      common.onStage?.(stage);
+                      onTargetStage?.(i, stage);
+                    },
+                  }
+                : {}),
+              ...(onTargetProgress
+                ? { onProgress: (received: number, total: number | null) => onTargetProgress(i, received, total) }
+                : {}),
+            },
             getFetcher,
             scratch,
           );
@@ -234,7 +257,10 @@ export async function verifyMany(targets: readonly Target[], options: VerifyMany
   return results;
 }
 
-type OneOptions = Omit<VerifyManyOptions, 'concurrency' | 'onResult' | 'fetcher'>;
+type OneOptions = Omit<
+  VerifyManyOptions,
+  'concurrency' | 'onResult' | 'fetcher' | 'onTargetStage' | 'onTargetProgress'
+> & { onProgress?: VerifyOptions['onProgress'] };
 
 async function verifyOne(
   target: Target,
@@ -277,6 +303,7 @@ async function verifyOne(
       (!isUrl || sourceAllowed(target.input, verifyOptions.allowHosts ?? []))
     ) {
       // Fetched here, from the official site only (as verify() would), so that the exact bytes can be kept.
+      verifyOptions.onStage?.('signature');
       try {
         const sig = await getSignature({ artifact }, getFetcher, {
           timeoutMs: verifyOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS,

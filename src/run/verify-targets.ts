@@ -10,14 +10,15 @@
  * - `--receipt FILE`: written atomically after the verdicts, never for an interrupted run.
  */
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { EXIT, VerifyError, isVerifyError, verdictFor } from '../errors.js';
 import type { Fetcher } from '../net/index.js';
 import { buildReceipt, checkReceiptPath, writeReceipt } from '../receipt/statement.js';
 import { SCHEMA, renderHuman, toJson } from '../report/verify-report.js';
 import { chooseFormat, wantsAnnotations } from '../report/ci.js';
 import { looksLikeUrl } from '../signature-source.js';
-import type { VerifyOptions } from '../verify.js';
-import { presentMany, warnOnce, type ManyIO } from './present.js';
+import type { VerifyOptions, VerifyStage } from '../verify.js';
+import { presentMany, warnOnce, type ManyIO, type ManyProgressFactory } from './present.js';
 import { combineReports, loadKeySet, verifyMany, type Target } from './verify-many.js';
 
 export interface VerifyTargetsOptions extends Omit<
@@ -38,6 +39,11 @@ export interface VerifyTargetsIO extends ManyIO {
   signal?: AbortSignal;
   interruptedBy?: () => NodeJS.Signals | null;
   fetcher?: Fetcher;
+  /**
+   * The progress display (the CLI passes src/commands/progress.ts createManyProgress on stderr); asked for only for
+   * text output without --quiet, before the work starts, and stopped before anything is printed.
+   */
+  progress?: ManyProgressFactory;
 }
 
 /** Whether `verify` should take this path rather than its single-target one. */
@@ -122,6 +128,7 @@ async function run(
   if (offline && signatures.some(looksLikeUrl))
     throw new VerifyError('USAGE', '--offline: a --signature URL would be fetched');
   if (receipt !== undefined) await checkReceiptPath(receipt);
+  const progress = format === 'text' && quiet !== true && io.progress ? await io.progress(targets.length) : null;
   const warn = warnOnce(io);
   const { keyring, keySet } = await loadKeySet({
     keyring: common.keyring,
@@ -135,7 +142,21 @@ async function run(
     ...(signatures.length > 0 ? { signatures } : {}),
     ...(!several && output !== undefined ? { output } : {}),
   }));
+  const names = targets.map((t) => {
+    try {
+      return looksLikeUrl(t) ? decodeURIComponent(new URL(t).pathname.split('/').pop() ?? t) || t : basename(t);
+    } catch {
+      return t;
+    }
+  });
   const results = await verifyMany(list, {
+    ...(progress
+      ? {
+          onTargetStage: (i: number, stage: VerifyStage) => progress.stage(i, names[i]!, stage),
+          onTargetProgress: (i: number, received: number, total: number | null) => progress.bytes(i, received, total),
+          onResult: (_r: unknown, i: number) => progress.done(i),
+        }
+      : {}),
     ...common,
     offline: offline === true,
     keepSignatures: receipt !== undefined,
@@ -146,7 +167,7 @@ async function run(
     ...(io.signal ? { signal: io.signal } : {}),
     ...(io.fetcher ? { fetcher: io.fetcher } : {}),
     onWarning: warn, // each distinct warning once, not once per target
-  });
+  }).finally(() => progress?.stop());
   const reports = results.map((r) => r.report);
   const many = combineReports(reports);
   const interrupted = io.signal?.aborted === true || many.summary.interrupted;

@@ -133,3 +133,57 @@ describe('--offline with a renamed download (review #7)', () => {
     expect(b.json.reason.hint).not.toContain('<version>');
   });
 });
+
+describe('progress for several targets (review #10)', () => {
+  function recorder() {
+    const calls: string[] = [];
+    let made = 0;
+    const factory = async (count: number) => {
+      made++;
+      calls.push(`made ${count}`);
+      return {
+        stage: (i: number, name: string, stage: string) => void calls.push(`stage ${i} ${name} ${stage}`),
+        bytes: (i: number, received: number, total: number | null) =>
+          void (received === total && calls.push(`bytes ${i} ${received}/${total}`)),
+        done: (i: number) => void calls.push(`done ${i}`),
+        stop: () => void calls.push('stop'),
+      };
+    };
+    return { calls, factory, made: () => made };
+  }
+
+  it("text output: the display is made before the work, told each target's steps, bytes and end, and stopped before the verdicts", async () => {
+    const files = rel.names.slice(0, 3).map((n) => join(rel.dir, n));
+    const rec = recorder();
+    const o = io({ progress: rec.factory });
+    const origWrite = o.stdout.write.bind(o.stdout);
+    (o.stdout as any).write = (chunk: string) => (rec.calls.push('stdout'), origWrite(chunk));
+    const code = await verifyTargetsCommand(files, { keyring: rel.keyringPath, offline: true }, o as never);
+    expect(code, o.stdout.text()).toBe(0);
+    expect(rec.calls[0]).toBe('made 3');
+    for (const [i, n] of rel.names.slice(0, 3).entries()) {
+      expect(rec.calls).toContain(`stage ${i} ${n} read`);
+      expect(rec.calls).toContain(`stage ${i} ${n} check`);
+      expect(rec.calls).toContain(`bytes ${i} ${rel.data[n]!.length}/${rel.data[n]!.length}`);
+      expect(rec.calls).toContain(`done ${i}`);
+    }
+    const stop = rec.calls.indexOf('stop');
+    expect(stop).toBeGreaterThan(Math.max(...[0, 1, 2].map((i) => rec.calls.indexOf(`done ${i}`))));
+    expect(rec.calls.indexOf('stdout')).toBeGreaterThan(stop);
+    expect(rec.calls.slice(stop + 1).filter((c) => c !== 'stdout' && c !== 'stop')).toEqual([]);
+  });
+
+  it('--json and --quiet: no display is made', async () => {
+    const files = rel.names.slice(0, 2).map((n) => join(rel.dir, n));
+    for (const extra of [{ json: true }, { quiet: true }]) {
+      const rec = recorder();
+      const code = await verifyTargetsCommand(
+        files,
+        { keyring: rel.keyringPath, offline: true, ...extra },
+        io({ progress: rec.factory }) as never,
+      );
+      expect(code).toBe(0);
+      expect(rec.made()).toBe(0);
+    }
+  });
+});
