@@ -12,6 +12,7 @@ import { EXIT, VerifyError, verdictFor, type ExitCode, type ReasonCode, type Ver
 import type { VerifyReport } from '../report/verify-report.js';
 import { SCHEMA } from '../report/verify-report.js';
 import { mergeSignatureParts } from '../run/local-signatures.js';
+import { loadCustomKeyring } from '../trust/keyring.js';
 import { verify } from '../verify.js';
 import { RECEIPT_SCHEMA, STATEMENT_TYPE, VSA_TYPE, type Receipt, type ReceiptFile } from './statement.js';
 
@@ -124,6 +125,22 @@ async function checkSetup(path: string, receipt: Receipt, options: CheckReceiptO
         hint: `Pass the same keyring: electrum-verify check-receipt ${path} --keyring FILE${fprs ? ` (the receipt's keys: ${fprs})` : ''}.`,
       },
     );
+  }
+  const recorded = Array.isArray(ext.keySet?.fingerprints) ? ext.keySet.fingerprints : [];
+  if (options.keyring !== undefined && recorded.length > 0) {
+    // Not one key in common with the keys the receipt was made with: the wrong keyring, not a changed file.
+    const given = (await loadCustomKeyring(options.keyring)).keys.map((k) => k.fingerprint);
+    if (!recorded.some((f) => given.includes(f)))
+      throw new VerifyError(
+        'USAGE',
+        `--keyring ${options.keyring} holds none of the keys ${path} was made with (${ext.keySet.trust === 'custom' ? 'a custom keyring' : "Electrum's pinned keys"}: ${recorded.join(', ')})`,
+        {
+          hint:
+            ext.keySet.trust === 'custom'
+              ? 'Pass the keyring the receipt was made with.'
+              : "Leave --keyring out: the receipt was made with Electrum's pinned keys.",
+        },
+      );
   }
   if (ext.files.length === 0) return; // "evidence of nothing": reported as a mismatch
   if (options.dir === undefined) {

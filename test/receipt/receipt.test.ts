@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkReceiptCommand } from '../../src/commands/check-receipt.js';
 import { verifyReleaseCommand } from '../../src/commands/verify-release.js';
@@ -217,6 +218,16 @@ describe('the receipt', () => {
       const t = io();
       expect(await checkReceiptCommand(receiptPath, {}, t as never)).toBe(2);
       expect(t.stdout.text() + t.stderr.text()).not.toMatch(/MISMATCH|Do not trust/);
+    });
+
+    it('a --keyring that holds none of the keys the receipt was made with: says so (exit 2)', async () => {
+      const { publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'nistP256', userIDs: [{ name: 'Other' }] });
+      const other = join(await mkdtemp(join(tmpdir(), 'ev-rcpt-')), 'other.asc');
+      await writeFile(other, publicKey);
+      const r = await check(receiptPath, { keyring: other });
+      expect(r.code, JSON.stringify(r.json.reason)).toBe(2);
+      expect(r.json.reason.message).toMatch(/holds none of the keys .* was made with \(a custom keyring: /);
+      expect(r.json.reason.hint).toMatch(/the keyring the receipt was made with/);
     });
 
     it('run from another folder (paths relative to where it was written): "not found from this folder", --dir suggested', async () => {
