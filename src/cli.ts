@@ -204,7 +204,12 @@ ${ENVIRONMENT}`,
               ...(o.format !== undefined ? { format: o.format as string } : {}),
               offline: o.offline === true,
             },
-            { ...io, env: process.env },
+            {
+              ...io,
+              env: process.env,
+              progress: async (n: number) =>
+                (await import('./commands/progress.js')).createManyProgress(process.stderr, true, n),
+            },
           ),
         );
         return;

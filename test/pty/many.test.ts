@@ -117,7 +117,7 @@ describe('several files on a terminal', () => {
 
   // Enabled once src/cli.ts passes `progress` (commands/progress.ts createManyProgress) to verifyTargetsCommand's io;
   // it passed with that one-line wiring applied to a copy of dist/ (EV_CLI).
-  it.skip('verify with several URLs: one progress line, then a verdict per file and the summary, then exit at once', async () => {
+  it('verify with several URLs: one progress line, then a verdict per file and the summary, then exit at once', async () => {
     const { out, tmp } = await folders('verify');
     const run = runOnPty(
       [
