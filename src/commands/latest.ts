@@ -79,12 +79,6 @@ export function renderLatest(r: LatestReport, s: Style): string {
   if (r.replay === null && r.installed?.status !== 'vulnerable') {
     lines.push(`${s.ok('VERIFIED')}: the latest Electrum release is ${s.bold(latest)}`);
   }
-  if (r.newerKnown !== null) {
-    // The table never changes the version (Electrum does not announce every release), but it is said up front.
-    lines.push(
-      `${s.warn('NEWER RELEASE KNOWN')}: this tool knows ${r.newerKnown.version} (released ${r.newerKnown.date}), newer than the announced ${latest}: Electrum does not announce every release, but an announcement can also be stale or replayed; check https://electrum.org/#download`,
-    );
-  }
   if (signer)
     lines.push(`  signed by ${signer.name} (${signer.address}), Bitcoin message signature over "${short(a!.version)}"`);
   lines.push(`  source: ${sourceText(r)}`);

@@ -423,8 +423,8 @@ describe.skipIf(!cliBuilt())('the CLI: electrum-verify get / latest (child proce
     expect(r.code, describeRun(r)).toBe(0);
     // the table is a warning only (issue 14): the announced version stays the latest
     expect(r.stdout).toMatch(/^VERIFIED: the latest Electrum release is 4\.7\.2$/m);
-    expect(r.stdout).toMatch(
-      /^NEWER RELEASE KNOWN: this tool knows 4\.8\.1 \(released 2026-08-10\), newer than the announced 4\.7\.2/m,
+    expect(r.stderr).toMatch(
+      /^warning: this tool knows Electrum 4\.8\.1 \(released 2026-08-10\), newer than the announced 4\.7\.2/m,
     );
     expect(r.stdout).toMatch(
       /installed 4\.7\.2: up to date with the announcement; this tool knows 4\.8\.1 \(security fixes in 4\.8\.0, 4\.8\.1\)/,
