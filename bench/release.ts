@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const dir = join(DATA, 'dir');
   const files = FILES.map(([n]) => join(dir, n));
   // The real CLI (through the test shim, which adds verify-release if src/cli.ts does not register it yet).
-  const shim = join(ROOT, 'test', 'release-set', 'cli-shim.mjs');
+  const shim = join(ROOT, 'test', 'run', 'cli-shim.mjs');
   const ev = (concurrency: number | null): Case['command'] => ({
     cmd: process.execPath,
     args: [
