@@ -9,6 +9,7 @@
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import * as openpgp from 'openpgp';
+import { keyIdBytes } from '../support/openpgp-test-internals.js';
 
 export const SHA512 = 10;
 
@@ -28,7 +29,7 @@ export const created = (date: Date, bytes = 4): Uint8Array => {
 };
 export const issuerFpr = (key: openpgp.PublicKey | openpgp.Subkey, critical = false): Uint8Array =>
   sub(33, [key.keyPacket.version, ...key.keyPacket.getFingerprintBytes()!], critical);
-export const issuerId = (key: openpgp.PublicKey | openpgp.Subkey): Uint8Array => sub(16, key.getKeyID().write());
+export const issuerId = (key: openpgp.PublicKey | openpgp.Subkey): Uint8Array => sub(16, keyIdBytes(key.getKeyID()));
 export const wildcardId = (): Uint8Array => sub(16, new Uint8Array(8));
 
 export interface CraftOptions {

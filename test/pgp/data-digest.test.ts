@@ -79,13 +79,13 @@ describe('DataHasher with the lane worker', () => {
     const good = await hashInChunks(() => 1 << 20, false);
     for (const p of packets)
       expect((await checkSignature(p, good.digestFor(p), keyring, new Date())).status).toBe('valid');
-    data[INLINE_LIMIT * 2] ^= 1;
+    data[INLINE_LIMIT * 2]! ^= 1;
     try {
       const bad = await hashInChunks(() => 1 << 20, false);
       for (const p of packets)
         expect((await checkSignature(p, bad.digestFor(p), keyring, new Date())).status).toBe('bad');
     } finally {
-      data[INLINE_LIMIT * 2] ^= 1;
+      data[INLINE_LIMIT * 2]! ^= 1;
     }
   });
 

@@ -234,7 +234,7 @@ describe('one-pass engine agrees with openpgp.js streaming verification', () => 
     const packet = sig.packets[0] as openpgp.SignaturePacket;
     const base = randomBytes(64);
     let data = base;
-    let digest = new Uint8Array([1]);
+    let digest: Uint8Array = new Uint8Array([1]);
     for (let i = 0; digest[0] !== 0; i++) {
       data = Buffer.concat([base, Buffer.from(Uint32Array.of(i).buffer)]);
       const h = new DataHasher([packet]);

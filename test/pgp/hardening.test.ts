@@ -21,6 +21,7 @@ import { DEFAULT_KEYS_DIR, loadCustomKeyring, loadPinnedKeyring, type Keyring } 
 import { verify } from '../../src/verify.js';
 import { describeRun, runCli } from '../support/cli.js';
 import { gpgScratch, gpgv, type GpgScratch } from '../support/gpg.js';
+import { keyFlags, secretPacket, signPacket } from '../support/openpgp-test-internals.js';
 import {
   armorSig,
   craftBody,
@@ -617,18 +618,19 @@ describe('item 7: naming a designated revoker is not a revocation', () => {
     cert.signatureType = openpgp.enums.signature.certPositive;
     cert.publicKeyAlgorithm = K.keyPacket.algorithm;
     cert.hashAlgorithm = openpgp.enums.hash.sha512;
-    cert.keyFlags = [openpgp.enums.keyFlags.certifyKeys | openpgp.enums.keyFlags.signData];
+    cert.keyFlags = keyFlags(openpgp.enums.keyFlags.certifyKeys | openpgp.enums.keyFlags.signData);
     Object.assign(cert, {
       revocationKeyClass: 0x80,
       revocationKeyAlgorithm: R.keyPacket.algorithm,
       revocationKeyFingerprint: R.keyPacket.getFingerprintBytes(),
     });
-    await cert.sign(
-      K.keyPacket as never,
-      { userID: user.userID, key: K.keyPacket } as never,
+    await signPacket(
+      cert,
+      secretPacket(K),
+      { userID: user.userID, key: K.keyPacket },
       new Date(Date.now() - 2.5 * HOUR),
       false,
-      PGP_CONFIG as never,
+      PGP_CONFIG,
     );
     user.selfCertifications = [cert];
     const keyring = await loadCustomKeyring(await save(K.toPublic().armor()));
@@ -704,7 +706,7 @@ describe('gpg-made: designated revokers (item 7) and binary input (issue 10)', (
     revocation.hashAlgorithm = openpgp.enums.hash.sha512;
     revocation.reasonForRevocationFlag = openpgp.enums.reasonForRevocation.keyCompromised;
     revocation.reasonForRevocationString = '';
-    await revocation.sign(revoker.keyPacket, { key: key.keyPacket } as never, new Date(), false, PGP_CONFIG as never);
+    await signPacket(revocation, secretPacket(revoker), { key: key.keyPacket }, new Date(), false, PGP_CONFIG);
     (key as unknown as { revocationSignatures: openpgp.SignaturePacket[] }).revocationSignatures.push(revocation);
     const keyring = await loadCustomKeyring(await save(key.armor()));
     const found = await judge(await readFile(p('revocable.asc')), keyring);

@@ -9,6 +9,7 @@ import { checkSignature, findIssuer } from '../../src/pgp/check-signature.js';
 import { DataHasher } from '../../src/pgp/data-digest.js';
 import { parseSignatureFile } from '../../src/pgp/signature-file.js';
 import type { Keyring } from '../../src/trust/keyring.js';
+import { secretPacket, setLiteralBytes, signPacket, withHashedWriter } from '../support/openpgp-test-internals.js';
 
 const cfg = { ...openpgp.config, nonDeterministicSignaturesViaNotation: false };
 const data = new TextEncoder().encode('release bytes\n'.repeat(100));
@@ -38,10 +39,10 @@ describe('issuer matching', () => {
     const C = (
       await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'C' }], format: 'object' })
     ).privateKey;
-    const ck = (await C.getSigningKey()).keyPacket;
+    const ck = secretPacket(await C.getSigningKey());
     const lit = new openpgp.LiteralDataPacket();
-    lit.setBytes(data, 'binary');
-    const s = new openpgp.SignaturePacket();
+    setLiteralBytes(lit, data, openpgp.enums.literal.binary);
+    const s = withHashedWriter(new openpgp.SignaturePacket());
     s.signatureType = openpgp.enums.signature.binary;
     s.publicKeyAlgorithm = ck.algorithm;
     s.hashAlgorithm = openpgp.enums.hash.sha256;
@@ -54,7 +55,7 @@ describe('issuer matching', () => {
       s.issuerKeyID = wildcard;
       return write();
     };
-    await s.sign(ck, lit, new Date(), true, cfg);
+    await signPacket(s, ck, lit, new Date(), true, cfg);
     const list = new openpgp.PacketList<openpgp.SignaturePacket>();
     list.push(s);
     const wild = new openpgp.Signature(list).armor(cfg);

@@ -34,6 +34,7 @@ import {
 } from '../../src/pgp/openpgp-internals.js';
 import { PrehashedEcdsa } from '../../src/pgp/prehashed-ecdsa.js';
 import { parseSignatureFile } from '../../src/pgp/signature-file.js';
+import { secretPacket } from '../support/openpgp-test-internals.js';
 import { craftBody, created, edKey, issuerFpr, p256Key, sub } from './craft.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -80,13 +81,13 @@ function withWrongValue(packet: openpgp.SignaturePacket): openpgp.SignaturePacke
   return readSignaturePacket(wrong, wrong);
 }
 
-const newKey = async (options: Partial<openpgp.GenerateKeyOptions>): Promise<openpgp.PrivateKey> =>
+const newKey = async (options: Partial<openpgp.KeyOptions>): Promise<openpgp.PrivateKey> =>
   (
     await openpgp.generateKey({
       userIDs: [{ name: 'pin' }],
       format: 'object',
       ...options,
-    } as openpgp.GenerateKeyOptions & { format: 'object' })
+    } as openpgp.KeyOptions & { format: 'object' })
   ).privateKey;
 
 let rsa: Signed;
@@ -296,7 +297,7 @@ describe('key internals (keySignatures, forgetRevocationResult, setAsideDesignat
 
   it('openpgp.js caches a revocation on the binding signature; forgetRevocationResult clears it', async () => {
     const key = await newKey({ type: 'ecc', curve: 'nistP256', subkeys: [{ sign: true }] });
-    const subkey = await key.subkeys[0]!.revoke(key.keyPacket, {
+    const subkey = await key.subkeys[0]!.revoke(secretPacket(key), {
       flag: openpgp.enums.reasonForRevocation.keyRetired,
     });
     const binding = subkey.bindingSignatures[0]!;

@@ -178,7 +178,8 @@ describe.skipIf(!cliBuilt())('README snippets run against the loopback servers',
     serveRelease(false);
     const s = snippets[index]!;
     const summary = join(await mkdtemp(join(tmpdir(), 'ev-ghs-')), 'summary.md');
-    const extra = kind === 'github' ? { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } : {};
+    const extra: Record<string, string> =
+      kind === 'github' ? { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } : {};
     const r = await runShell(shellOf(s, kind), extra, kind === 'pkgbuild' ? s.body : '');
     expect(r.code, `${name}\n${r.out}`).toBe(0);
     if (kind === 'github') {

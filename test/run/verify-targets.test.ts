@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyTargetsCommand, type VerifyTargetsOptions } from '../../src/run/verify-targets.js';
+import { plainBytes } from '../support/openpgp-test-internals.js';
 import { io, makeReleaseFixture, type ReleaseFixture } from './fixture.js';
 
 let rel: ReleaseFixture;
@@ -77,7 +78,7 @@ describe('verify with several targets', () => {
     // a binary .sig (gpg --detach-sign without --armor) merged with an armored .asc
     const binary = join(await mkdtemp(join(tmpdir(), 'ev-vt-')), `${n}.sig`);
     const { data } = await openpgp.unarmor(rel.perSigner[n]!.ThomasV!);
-    await writeFile(binary, data as Uint8Array);
+    await writeFile(binary, plainBytes(data));
     const mixed = await run([join(rel.dir, n)], { signatures: [binary, sigs[1]!], minSigners: 2 });
     expect(mixed.code, JSON.stringify(mixed.json.reason)).toBe(0);
     expect(mixed.json.signature.found).toHaveLength(2);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import type { SignerPolicyEntry } from '../../src/trust/pinned.js';
+import { keyFlags, secretPacket, signPacket } from '../support/openpgp-test-internals.js';
 
 export const DAY = 86_400_000;
 
@@ -120,16 +121,16 @@ export async function withSubkeyExpiry(
   back.signatureType = openpgp.enums.signature.keyBinding;
   back.publicKeyAlgorithm = secretSub.keyPacket.algorithm;
   back.hashAlgorithm = openpgp.enums.hash.sha256;
-  await back.sign(secretSub.keyPacket as never, data as never, at, false, openpgp.config);
+  await signPacket(back, secretPacket(secretSub), data, at, false, openpgp.config);
   const binding = new openpgp.SignaturePacket();
   binding.signatureType = openpgp.enums.signature.subkeyBinding;
   binding.publicKeyAlgorithm = key.keyPacket.algorithm;
   binding.hashAlgorithm = openpgp.enums.hash.sha256;
-  binding.keyFlags = [openpgp.enums.keyFlags.signData];
+  binding.keyFlags = keyFlags(openpgp.enums.keyFlags.signData);
   binding.keyExpirationTime = Math.round(lifetimeMs / 1000);
   binding.keyNeverExpires = false;
   binding.embeddedSignature = back;
-  await binding.sign(key.keyPacket as never, data as never, at, false, openpgp.config);
+  await signPacket(binding, secretPacket(key), data, at, false, openpgp.config);
   (sub as unknown as { bindingSignatures: openpgp.SignaturePacket[] }).bindingSignatures.push(binding);
   return openpgp.readKey({ binaryKey: copy.write() });
 }

@@ -28,6 +28,7 @@ import {
 } from './fixture-keys.js';
 import { SHARED } from '../support/cli.js';
 import { gpgScratch } from '../support/gpg.js';
+import { keyFlags, plainBytes, secretPacket, signPacket } from '../support/openpgp-test-internals.js';
 
 let dir: string;
 let data: Buffer;
@@ -70,8 +71,15 @@ beforeAll(async () => {
   binding.signatureType = openpgp.enums.signature.subkeyBinding;
   binding.publicKeyAlgorithm = rot.keyPacket.algorithm;
   binding.hashAlgorithm = openpgp.enums.hash.sha256;
-  binding.keyFlags = [openpgp.enums.keyFlags.signData];
-  await binding.sign(rot.keyPacket, { key: rot.keyPacket, bind: sub.keyPacket }, new Date(), false, openpgp.config);
+  binding.keyFlags = keyFlags(openpgp.enums.keyFlags.signData);
+  await signPacket(
+    binding,
+    secretPacket(rot),
+    { key: rot.keyPacket, bind: sub.keyPacket },
+    new Date(),
+    false,
+    openpgp.config,
+  );
   (sub as unknown as { bindingSignatures: openpgp.SignaturePacket[] }).bindingSignatures = [binding];
   const stranger = await makeKey('Stranger');
   files = {
@@ -215,11 +223,13 @@ describe('keys refresh with a bare revocation certificate', () => {
       });
       const sig = await signData(data, privateKey);
       const cert = binary
-        ? (
-            await openpgp.readSignature({
-              armoredSignature: revocationCertificate.replace(/PUBLIC KEY BLOCK/g, 'SIGNATURE'),
-            })
-          ).write()
+        ? plainBytes(
+            (
+              await openpgp.readSignature({
+                armoredSignature: revocationCertificate.replace(/PUBLIC KEY BLOCK/g, 'SIGNATURE'),
+              })
+            ).write(),
+          )
         : revocationCertificate;
       const { r, status } = await revokeWith(`OpenpgpRev${binary ? 'Bin' : ''}`, privateKey.toPublic(), sig, cert);
       expect(r.changed[0]!.lines.join('\n')).toMatch(/key is now revoked/);
@@ -240,7 +250,7 @@ describe('keys refresh with a bare revocation certificate', () => {
     const list = new openpgp.PacketList<openpgp.SignaturePacket>();
     list.push(real.publicKey.revocationSignatures[0]!);
     const bytes = list.write();
-    bytes[bytes.length - 3] ^= 0x01;
+    bytes[bytes.length - 3]! ^= 0x01;
     const forged = openpgp.armor(openpgp.enums.armor.publicKey, bytes, undefined, undefined, undefined, true);
     const { r, health, status } = await revokeWith('Victim', victim.toPublic(), sig, forged);
     expect(r.changed).toEqual([]);
