@@ -21,6 +21,7 @@ import { SCHEMA, toJson } from '../report/verify-report.js';
 import { renderLatest } from './latest.js';
 import type { Fetcher } from '../net/index.js';
 import type { VerifyCommandOptions, VerifyIO } from './verify.js';
+import type { Keyring } from '../trust/keyring.js';
 
 export interface GetCommandOptions {
   release?: string;
@@ -73,6 +74,7 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
   };
   const warn = (message: string): void => void io.stderr.write(io.errStyle.warn(`warning: ${forTerminal(message)}\n`));
   let platform: Platform;
+  let customKeys: Keyring | undefined;
   try {
     if (opts.release !== undefined && parseVersion(opts.release) === null) {
       throw new VerifyError(
@@ -91,8 +93,9 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
     }
     platform = (opts.platform as Platform | undefined) ?? detectPlatform(opts.os, opts.arch);
     // Every argument is checked before any network access: a --keyring that cannot be used is a usage error now,
-    // not after the announcement was fetched.
-    if (opts.keyring !== undefined) await (await import('../trust/keyring.js')).loadCustomKeyring(opts.keyring);
+    // not after the announcement was fetched (and the keys loaded here are the ones verify uses: read once).
+    if (opts.keyring !== undefined)
+      customKeys = await (await import('../trust/keyring.js')).loadCustomKeyring(opts.keyring);
   } catch (e) {
     if (!isVerifyError(e)) throw e;
     return json ? failJson(io, e) : failHuman(io, e);
@@ -152,6 +155,7 @@ export async function getCommand(opts: GetCommandOptions, io: VerifyIO): Promise
   const verifyOptions: VerifyCommandOptions = {
     ...(output !== undefined ? { output } : {}),
     ...(opts.keyring !== undefined ? { keyring: opts.keyring } : {}),
+    ...(customKeys !== undefined ? { trustedKeys: customKeys } : {}),
     ...(opts.minSigners !== undefined ? { minSigners: opts.minSigners } : {}),
     ...(opts.maxSize !== undefined ? { maxSize: opts.maxSize } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
