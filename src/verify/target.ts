@@ -4,7 +4,7 @@
  * claims to be (the artifact), or `--as` says so for a local file.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { VerifyError } from '../errors.js';
 import { openRegularFile } from '../fs/local-file.js';
 import { judgeSource } from '../policy/origin.js';
@@ -23,6 +23,8 @@ export interface Target {
   artifact: Artifact | null;
   /** The file's name as given (last URL segment, or the local file's base name). */
   name: string;
+  /** The local file's folder as given ('.' for a bare name); null for a download. */
+  dir: string | null;
 }
 
 export async function resolveTarget(
@@ -41,7 +43,7 @@ export async function resolveTarget(
     assertAllowed(judged, 0);
     const url = new URL(input);
     report.source.url = url.href;
-    target = { url, file: null, artifact: artifactFromUrl(url), name: lastSegment(url) };
+    target = { url, file: null, artifact: artifactFromUrl(url), name: lastSegment(url), dir: null };
   } else {
     if (o.output !== undefined)
       throw new VerifyError(
@@ -63,6 +65,7 @@ export async function resolveTarget(
       file,
       artifact: o.as === undefined ? parseArtifactName(basename(input)) : asOfficialName(o.as),
       name: basename(input),
+      dir: dirname(input),
     };
   }
   if (target.artifact)
@@ -87,7 +90,7 @@ export function unrecognisedName(target: Target, hasSignature: boolean, warn: (m
         'ARTIFACT_UNRECOGNISED',
         `${target.name} is a signature file (.asc), not an Electrum release file`,
         {
-          hint: `Verify the file it signs: electrum-verify verify ${signed} (its .asc is then used as the signature).`,
+          hint: `Verify the file it signs: electrum-verify verify ${target.dir === null || target.dir === '.' ? signed : join(target.dir, signed)} (its signatures are fetched from download.electrum.org, or read from beside it with --offline).`,
         },
       );
     const renamed = like === null ? '' : `; it looks like ${like} renamed (browsers add " (1)" or change the case)`;
@@ -143,11 +146,15 @@ function unrecognisedUrl(url: URL, name: string): VerifyError {
   });
 }
 
-/** `X.asc` where X is an official file name: the signature, given where the file was expected. Else null. */
+/**
+ * `X.asc` or a per-signer `X.<signer>.asc` where X is an official file name: a signature, given where the file was
+ * expected. Else null.
+ */
 function signedFileName(name: string): string | null {
   if (!/\.asc$/i.test(name)) return null;
   const file = name.slice(0, -4);
-  return parseArtifactName(file) !== null ? file : suggestOfficialName(file);
+  const official = (n: string): string | null => (parseArtifactName(n) !== null ? n : suggestOfficialName(n));
+  return official(file) ?? official(file.replace(/\.[A-Za-z0-9_-]+$/, ''));
 }
 
 /** No file name at all (`https://electrum.org/`), a version folder (`…/4.5.8`), a name without a file extension or a web page's. */

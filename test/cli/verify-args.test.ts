@@ -158,6 +158,20 @@ describe('a URL that is not a release file gets the link to use, never local-fil
     expect(r.json.reason.message).toMatch(/looks like Electrum-4\.5\.8\.tar\.gz renamed/);
     expect(r.json.reason.hint).toMatch(/--as Electrum-4\.5\.8\.tar\.gz/);
   });
+
+  it('a local .asc or per-signer .asc given as the target: named a signature, with the path of the file it signs', async () => {
+    const cwd = await outDir();
+    await mkdir(join(cwd, 'dl'));
+    for (const name of ['Electrum-4.5.8.tar.gz.asc', 'Electrum-4.5.8.tar.gz.ThomasV.asc']) {
+      await writeFile(join(cwd, 'dl', name), '-----BEGIN PGP SIGNATURE-----\n');
+      const r = await run(['verify', join('dl', name), '--json'], cwd);
+      expect(r.code, describeRun(r)).toBe(2);
+      expect(r.json.reason.message).toBe(`${name} is a signature file (.asc), not an Electrum release file`);
+      expect(r.json.reason.hint).toMatch(
+        /^Verify the file it signs: electrum-verify verify dl\/Electrum-4\.5\.8\.tar\.gz /,
+      );
+    }
+  });
 });
 
 describe('numbers in the report', () => {
