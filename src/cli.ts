@@ -7,7 +7,7 @@ import { EXIT, VerifyError, isVerifyError, type ReasonCode } from './errors.js';
 import { registerLatestAndGet } from './commands/register-announce.js';
 import { registerKeys } from './commands/keys.js';
 import { registerReleaseCommands } from './commands/register-release.js';
-import { collect, maxSizeOption, once, positiveInt, timeoutOption } from './commands/option-parsers.js';
+import { collect, keyringOption, maxSizeOption, once, positiveInt, timeoutOption } from './commands/option-parsers.js';
 import { removeTrackedFilesSync } from './fs/temp-files.js';
 import { refusalJson, refusalText } from './report/refusal.js';
 
@@ -123,11 +123,7 @@ ${ENVIRONMENT}`,
       "require any n distinct trusted signers instead of Electrum's own signer policy",
       once(positiveInt(64)),
     )
-    .option(
-      '--keyring <file>',
-      'trust the public keys in this file (armored or binary) INSTEAD of the pinned Electrum keys',
-      once(),
-    )
+    .addOption(keyringOption())
     .option(
       '--allow-host <host>',
       'approve this exact host as a mirror for the file (repeatable; never GitHub or lookalikes)',

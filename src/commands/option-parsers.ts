@@ -51,3 +51,11 @@ export function timeoutOption(
 ): Option {
   return new Option('--timeout <seconds>', what).argParser(seconds).default(30_000, '30');
 }
+
+/** `--keyring <file>`: the same words on every command that verifies. */
+export function keyringOption(): Option {
+  return new Option(
+    '--keyring <file>',
+    'trust the public keys in this file (armored or binary) INSTEAD of the pinned Electrum keys',
+  ).argParser(once());
+}

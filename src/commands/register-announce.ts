@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { PLATFORMS } from '../release/platforms.js';
-import { maxSizeOption, once, positiveInt, timeoutOption } from './option-parsers.js';
+import { keyringOption, maxSizeOption, once, positiveInt, timeoutOption } from './option-parsers.js';
 
 const LATEST_HELP = `
 Examples:
@@ -121,11 +121,7 @@ export function registerLatestAndGet(
       'distinct pinned signers required (default: per release, see verify --help)',
       once(positiveInt(64)),
     )
-    .option(
-      '--keyring <file>',
-      'trust the public keys in this file (armored or binary) INSTEAD of the pinned Electrum keys',
-      once(),
-    )
+    .addOption(keyringOption())
     .addOption(maxSizeOption())
     .addOption(timeoutOption())
     .option('--json', 'print one JSON report on stdout and nothing else')

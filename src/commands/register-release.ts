@@ -3,7 +3,7 @@
  * `registerReleaseCommands(program, setExit)` once; the commands are imported lazily, as the others are.
  */
 import { Option, type Command } from 'commander';
-import { once, positiveInt, timeoutOption } from './option-parsers.js';
+import { keyringOption, once, positiveInt, timeoutOption } from './option-parsers.js';
 
 /** Colour off in CI (CI set) unless FORCE_COLOR says otherwise; NO_COLOR always wins (color.ts). */
 export function ciAwareEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -53,11 +53,7 @@ export function registerReleaseCommands(
       'write an in-toto/SLSA verification receipt (unsigned evidence) after the verdicts',
       once(),
     )
-    .option(
-      '--keyring <file>',
-      'trust the public keys in this armored file INSTEAD of the pinned Electrum keys',
-      once(),
-    )
+    .addOption(keyringOption())
     .option(
       '--min-signers <n>',
       'distinct trusted signers required (replaces the default policy)',
@@ -144,11 +140,7 @@ Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 a
     .description("re-check a receipt's evidence offline: the embedded signatures over the files, with today's keys")
     .argument('<receipt>', 'the receipt written by --receipt')
     .option('--dir <dir>', 'look for the files (by name) in DIR instead of the paths the receipt recorded', once())
-    .option(
-      '--keyring <file>',
-      'trust the public keys in this armored file INSTEAD of the pinned Electrum keys',
-      once(),
-    )
+    .addOption(keyringOption())
     .option('--state-dir <dir>', 'state folder with refreshed key copies (see `keys refresh`)', once())
     .option('--json', 'print one JSON object on stdout and nothing else')
     .addHelpText(
