@@ -256,10 +256,11 @@ function issuerOf(subs: readonly Subpacket[], version: number, area: string): Is
  * Signer's User ID, notations);
  * contradictory issuers inside one area; a v6 salt of the wrong size for its hash (RFC 9580 §5.2.3).
  */
-export function inspectSignature(body: Uint8Array): SignatureForm {
-  const version = body[0] ?? 0;
-  const base = {
+/** The form of a packet that cannot be read: its version, what is wrong, and no issuer, date or claims. */
+export function unreadableForm(version: number, problem: string): SignatureForm {
+  return {
     version,
+    problem,
     issuerFingerprint: null,
     issuerKeyId: null,
     issuerFrom: null,
@@ -268,8 +269,12 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
     unhashedClaims: [],
     ignoredAt: [],
   };
-  if (version !== 4 && version !== 6) return { ...base, problem: `unsupported signature version ${version}` };
-  if (body.length < 4) return { ...base, problem: 'the signature packet is truncated' };
+}
+
+export function inspectSignature(body: Uint8Array): SignatureForm {
+  const version = body[0] ?? 0;
+  if (version !== 4 && version !== 6) return unreadableForm(version, `unsupported signature version ${version}`);
+  if (body.length < 4) return unreadableForm(version, 'the signature packet is truncated');
   const hashAlgo = body[3]!;
   const lengthBytes = version === 6 ? 4 : 2;
   const hashed: Subpacket[] = [];
@@ -280,7 +285,11 @@ export function inspectSignature(body: Uint8Array): SignatureForm {
     end = readArea(body, 4, lengthBytes, 'hashed', hashed);
   } catch (e) {
     // Not readable strictly: still find (leniently) whom it claims, so that a trusted key's broken packet is its own.
-    return { ...base, problem: (e as Error).message, issuerClaims: lenientClaims(body), claimsLenient: true };
+    return {
+      ...unreadableForm(version, (e as Error).message),
+      issuerClaims: lenientClaims(body),
+      claimsLenient: true,
+    };
   }
   const hashedClaims = claimsOf(hashed);
   // The issuer is known as soon as the hashed area is (so even an otherwise broken packet is attributed).

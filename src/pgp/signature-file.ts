@@ -23,6 +23,7 @@ import {
   lenientClaims,
   lenientSignatureBodies,
   splitPackets,
+  unreadableForm,
   type SignatureForm,
 } from './packets.js';
 
@@ -61,17 +62,7 @@ export function formOf(packet: openpgp.SignaturePacket): SignatureForm {
       const framed = splitPackets(packet.write());
       form = inspectSignature(framed.packets[0]?.body ?? new Uint8Array());
     } catch (e) {
-      form = {
-        version: packet.version ?? 0,
-        problem: `cannot be read back: ${(e as Error).message}`,
-        issuerFingerprint: null,
-        issuerKeyId: null,
-        issuerFrom: null,
-        created: null,
-        issuerClaims: [],
-        unhashedClaims: [],
-        ignoredAt: [],
-      };
+      form = unreadableForm(packet.version ?? 0, `cannot be read back: ${(e as Error).message}`);
     }
     forms.set(packet, form);
     applyIssuer(packet, form);
