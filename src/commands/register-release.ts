@@ -5,12 +5,6 @@
 import { Option, type Command } from 'commander';
 import { keyringOption, once, positiveInt, timeoutOption } from './option-parsers.js';
 
-/** Colour off in CI (CI set) unless FORCE_COLOR says otherwise; NO_COLOR always wins (color.ts). */
-export function ciAwareEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
-  return ci && env.FORCE_COLOR === undefined ? { ...env, NO_COLOR: '1' } : env;
-}
-
 /** The CLI's interrupt handling (src/cli.ts `Interrupts`), when it offers one: claim() → the command stops by itself. */
 export interface ClaimableInterrupts {
   claim(): AbortSignal;
@@ -96,7 +90,7 @@ Exit codes: the most severe over the files (130/143, then 1, 3, 5, 2, 4, 0); 1 a
         import('./verify-release.js'),
         import('../report/style.js'),
       ]);
-      const env = ciAwareEnv();
+      const env = process.env; // colour and CI rules: report/color.ts
       const stop = interruptsFor(interrupts);
       try {
         setExit(
@@ -181,7 +175,7 @@ Examples:
             {
               stdout: process.stdout,
               stderr: process.stderr,
-              style: styleFor(process.stdout, ciAwareEnv()),
+              style: styleFor(process.stdout),
               ...(stop.signal ? { signal: stop.signal } : {}),
             },
           ),
