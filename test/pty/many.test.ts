@@ -4,7 +4,6 @@
  * several targets) showed nothing at all while a large file downloaded: it looked hung.
  */
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,26 +32,6 @@ let proxy: ConnectProxy;
 let env: NodeJS.ProcessEnv;
 let work: string;
 
-/** Serves `body` at about `bytesPerSecond`, with its Content-Length: a slow but honest download. */
-function slow(body: Buffer, bytesPerSecond: number) {
-  const chunk = 32 * 1024;
-  const interval = Math.max(1, Math.round((chunk / bytesPerSecond) * 1000));
-  return route.custom((_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(200, { 'content-length': String(body.length), 'content-type': 'application/octet-stream' });
-    let sent = 0;
-    const timer = setInterval(() => {
-      if (res.destroyed) return clearInterval(timer);
-      const next = body.subarray(sent, sent + chunk);
-      sent += next.length;
-      if (sent >= body.length) {
-        clearInterval(timer);
-        res.end(next);
-      } else res.write(next);
-    }, interval);
-    res.on('close', () => clearInterval(timer));
-  });
-}
-
 beforeAll(async () => {
   const pki = await getTestPki();
   // The release's first file is 4 MiB (served at ~1.3 MiB/s: about 3 s), the others 32 KiB.
@@ -61,12 +40,12 @@ beforeAll(async () => {
   site = await startFakeElectrumServer(
     {
       routes: {
-        [`/${V}/${BIG}`]: slow(rel.data[BIG]!, 1300 * 1024),
+        [`/${V}/${BIG}`]: route.paced(rel.data[BIG]!, 1300 * 1024, 32 * 1024),
         [`/${V}/${BIG}.asc`]: rel.aggregate[BIG]!,
         [`/${V}/${SMALL}`]: rel.data[SMALL]!,
         [`/${V}/${SMALL}.asc`]: rel.aggregate[SMALL]!,
         // a very slow one, for Ctrl-C
-        [`/4.5.7/Electrum-4.5.7.tar.gz`]: slow(rel.data[BIG]!, 128 * 1024),
+        [`/4.5.7/Electrum-4.5.7.tar.gz`]: route.paced(rel.data[BIG]!, 128 * 1024, 32 * 1024),
         [`/4.5.7/Electrum-4.5.7.tar.gz.asc`]: rel.aggregate[BIG]!,
       } as never,
     },

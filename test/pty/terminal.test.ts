@@ -7,7 +7,6 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFakeRelease, type FakeRelease } from '../support/fake-release.js';
 import { plain, runOnPty } from '../support/pty.js';
@@ -32,26 +31,6 @@ let proxy: ConnectProxy;
 let env: NodeJS.ProcessEnv;
 let work: string;
 
-/** Serves `body` at about `bytesPerSecond`, with its Content-Length: a slow but honest download. */
-function slow(body: Buffer, bytesPerSecond: number) {
-  const chunk = 64 * 1024;
-  const interval = Math.max(1, Math.round((chunk / bytesPerSecond) * 1000));
-  return route.custom((_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(200, { 'content-length': String(body.length), 'content-type': 'application/octet-stream' });
-    let sent = 0;
-    const timer = setInterval(() => {
-      if (res.destroyed) return clearInterval(timer);
-      const next = body.subarray(sent, sent + chunk);
-      sent += next.length;
-      if (sent >= body.length) {
-        clearInterval(timer);
-        res.end(next);
-      } else res.write(next);
-    }, interval);
-    res.on('close', () => clearInterval(timer));
-  });
-}
-
 beforeAll(async () => {
   const pki = await getTestPki();
   rel = await makeFakeRelease({ version: '4.5.8', size: 30 * 1024 * 1024 });
@@ -60,11 +39,11 @@ beforeAll(async () => {
       routes: {
         '/4.5.8/Electrum-4.5.8.tar.gz': rel.data,
         '/4.5.8/Electrum-4.5.8.tar.gz.asc': rel.asc,
-        '/4.5.7/Electrum-4.5.7.tar.gz': slow(rel.data, 6 * 1024 * 1024),
+        '/4.5.7/Electrum-4.5.7.tar.gz': route.paced(rel.data, 6 * 1024 * 1024),
         '/4.5.7/Electrum-4.5.7.tar.gz.asc': rel.asc,
         '/4.5.6/Electrum-4.5.6.tar.gz': rel.tampered,
         '/4.5.6/Electrum-4.5.6.tar.gz.asc': rel.asc,
-        '/4.5.5/Electrum-4.5.5.tar.gz': slow(rel.data, 512 * 1024),
+        '/4.5.5/Electrum-4.5.5.tar.gz': route.paced(rel.data, 512 * 1024),
         '/4.5.5/Electrum-4.5.5.tar.gz.asc': rel.asc,
       },
     },

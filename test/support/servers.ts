@@ -87,6 +87,24 @@ export const route = {
   stall: (size = 1000, sendBytes = 10): RouteSpec => ({ kind: 'stall', size, sendBytes }),
   reset: (): RouteSpec => ({ kind: 'reset' }),
   custom: (handler: Handler): RouteSpec => ({ kind: 'custom', handler }),
+  /** Serves `body` at about `bytesPerSecond` in `chunkBytes` pieces, with its Content-Length: slow but honest. */
+  paced: (body: Buffer, bytesPerSecond: number, chunkBytes = 64 * 1024): RouteSpec => {
+    const interval = Math.max(1, Math.round((chunkBytes / bytesPerSecond) * 1000));
+    return route.custom((_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(200, { 'content-length': String(body.length), 'content-type': 'application/octet-stream' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed) return clearInterval(timer);
+        const next = body.subarray(sent, sent + chunkBytes);
+        sent += next.length;
+        if (sent >= body.length) {
+          clearInterval(timer);
+          res.end(next);
+        } else res.write(next);
+      }, interval);
+      res.on('close', () => clearInterval(timer));
+    });
+  },
 };
 
 export const FAULT_PATHS = {
