@@ -92,7 +92,10 @@ export function decodeText(bytes: Uint8Array, what: string, nextStep = NEXT_STEP
     throw refuse(
       `is not UTF-8 text (byte ${hex(body[bad])} at offset ${bad + skipped} is not valid UTF-8; other encodings such as Windows "ANSI" are not read)`,
     );
-  return fatalDecode(body, 'utf-8') ?? '';
+  const text = fatalDecode(body, 'utf-8');
+  // Never '' for bytes that did not decode: that would read as "no links found".
+  if (text === null) throw refuse('is not UTF-8 text');
+  return text;
 }
 
 /** All of `stream` as text (see decodeText); InputError once it exceeds `maxBytes` or if it is not text. */
